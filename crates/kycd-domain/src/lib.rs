@@ -1,0 +1,18 @@
+//! kycd's pure rules: the vocabulary of the iDenfy v2 API, value types that parse, the token-request
+//! rules, the verification lifecycle and the clock. Nothing here performs I/O (no sockets, no
+//! database, no files), so every rule can be tested in isolation.
+
+pub mod clock;
+pub mod countries;
+pub mod custom_settings;
+pub mod environment;
+pub mod fields;
+pub mod ids;
+pub mod rejection;
+pub mod token_request;
+pub mod vocabulary;
+
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use environment::Environment;
+pub use ids::{AuthToken, ClientId, DigitString, PartnerId, ScanRef};
+pub use rejection::{Identifier, Rejection};
