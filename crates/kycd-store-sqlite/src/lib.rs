@@ -1,1 +1,300 @@
-//! placeholder
+//! kycd's SQLite store: one file in WAL mode, migrations embedded and run at open, writes in
+//! `BEGIN IMMEDIATE` transactions so concurrent writers (server and CLI) queue on the busy
+//! timeout instead of failing. It must not contain rules: it stores what it is given.
+
+mod codec;
+
+use async_trait::async_trait;
+use codec::{partner_from_row, to_ms, verification_from_row};
+use kycd_domain::{PartnerId, ScanRef};
+use kycd_store::{
+    NewPartner, NewVerification, NewWebhookEvent, Partner, PartnerUpdate, Store, StoreError,
+    StoreResult, Verification,
+};
+use sqlx::{
+    SqlitePool,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+use std::{str::FromStr, time::Duration};
+use time::OffsetDateTime;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+fn db(error: sqlx::Error) -> StoreError {
+    StoreError::database(error)
+}
+
+/// Maps a UNIQUE violation to `Conflict(what)`.
+fn unique_or_db(error: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
+    match &error {
+        sqlx::Error::Database(e) if e.is_unique_violation() => StoreError::Conflict(what()),
+        _ => db(error),
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` (`sqlite://path` or `sqlite::memory:`)
+    /// and runs pending migrations.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(db)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a committed token or state change survives power loss, not only a crash.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true)
+            .pragma("temp_store", "memory");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(db)?;
+        MIGRATOR.run(&pool).await.map_err(StoreError::database)?;
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    async fn write_tx(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend_name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn create_partner(&self, p: &NewPartner) -> StoreResult<Partner> {
+        let defaults = serde_json::to_string(&p.token_defaults)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO partners (id, name, environment, api_key, api_secret_sha256, signing_key,
+                webhook_url, credits, rate_limit_per_hour, enabled, token_defaults, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(p.id.0.to_string())
+        .bind(&p.name)
+        .bind(p.environment.as_str())
+        .bind(&p.api_key)
+        .bind(p.api_secret_sha256.as_slice())
+        .bind(&p.signing_key)
+        .bind(&p.webhook_url)
+        .bind(p.credits)
+        .bind(p.rate_limit_per_hour)
+        .bind(p.enabled)
+        .bind(defaults)
+        .bind(to_ms(p.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| unique_or_db(e, || format!("partner '{}'", p.name)))?;
+        Ok(p.clone())
+    }
+
+    async fn partner_by_name(&self, name: &str) -> StoreResult<Option<Partner>> {
+        let row = sqlx::query("SELECT * FROM partners WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(partner_from_row).transpose()
+    }
+
+    async fn partner_by_api_key(&self, api_key: &str) -> StoreResult<Option<Partner>> {
+        let row = sqlx::query("SELECT * FROM partners WHERE api_key = ?")
+            .bind(api_key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(partner_from_row).transpose()
+    }
+
+    async fn list_partners(&self) -> StoreResult<Vec<Partner>> {
+        let rows = sqlx::query("SELECT * FROM partners ORDER BY created_at, name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(partner_from_row).collect()
+    }
+
+    async fn count_partners(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM partners")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)
+    }
+
+    async fn update_partner(&self, name: &str, u: &PartnerUpdate) -> StoreResult<Partner> {
+        let mut tx = self.write_tx().await?;
+        let defaults = u
+            .token_defaults
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // Each column keeps its value unless the matching flag says to replace it.
+        let changed = sqlx::query(
+            "UPDATE partners SET
+                enabled = CASE WHEN ? THEN ? ELSE enabled END,
+                api_secret_sha256 = COALESCE(?, api_secret_sha256),
+                signing_key = COALESCE(?, signing_key),
+                webhook_url = CASE WHEN ? THEN ? ELSE webhook_url END,
+                credits = CASE WHEN ? THEN ? ELSE credits END,
+                rate_limit_per_hour = COALESCE(?, rate_limit_per_hour),
+                token_defaults = COALESCE(?, token_defaults)
+             WHERE name = ?",
+        )
+        .bind(u.enabled.is_some())
+        .bind(u.enabled.unwrap_or(false))
+        .bind(u.api_secret_sha256.as_ref().map(|d| d.to_vec()))
+        .bind(&u.signing_key)
+        .bind(u.webhook_url.is_some())
+        .bind(u.webhook_url.clone().flatten())
+        .bind(u.credits.is_some())
+        .bind(u.credits.flatten())
+        .bind(u.rate_limit_per_hour)
+        .bind(defaults)
+        .bind(name)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("partner '{name}'")));
+        }
+        let row = sqlx::query("SELECT * FROM partners WHERE name = ?")
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        partner_from_row(&row)
+    }
+
+    async fn count_request(
+        &self,
+        partner: PartnerId,
+        window_start: OffsetDateTime,
+    ) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        let count: i64 = sqlx::query_scalar(
+            "INSERT INTO rate_windows (partner_id, window_start, request_count) VALUES (?, ?, 1)
+             ON CONFLICT (partner_id, window_start)
+             DO UPDATE SET request_count = rate_windows.request_count + 1
+             RETURNING request_count",
+        )
+        .bind(partner.0.to_string())
+        .bind(to_ms(window_start))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        if count == 1 {
+            // First request of a new window: drop the partner's older windows.
+            sqlx::query("DELETE FROM rate_windows WHERE partner_id = ? AND window_start < ?")
+                .bind(partner.0.to_string())
+                .bind(to_ms(window_start))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(count)
+    }
+
+    async fn create_verification(
+        &self,
+        v: &NewVerification,
+        events: &[NewWebhookEvent],
+    ) -> StoreResult<()> {
+        let request =
+            serde_json::to_string(&v.request).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let result = v.result.as_ref().map(serde_json::Value::to_string);
+        let mut tx = self.write_tx().await?;
+        let spent = sqlx::query(
+            "UPDATE partners SET credits = credits - 1
+             WHERE id = ? AND (credits IS NULL OR credits > 0)",
+        )
+        .bind(v.partner_id.0.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if spent == 0 {
+            return Err(StoreError::NoCredits);
+        }
+        sqlx::query(
+            "INSERT INTO verifications (scan_ref, partner_id, client_id, auth_token, digit_string,
+                status, request, result, created_at, token_expires_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(v.scan_ref.as_str())
+        .bind(v.partner_id.0.to_string())
+        .bind(v.client_id.as_str())
+        .bind(v.auth_token.as_str())
+        .bind(v.digit_string.as_ref().map(|d| d.as_str()))
+        .bind(v.status.as_str())
+        .bind(request)
+        .bind(result)
+        .bind(to_ms(v.created_at))
+        .bind(to_ms(v.token_expires_at))
+        .bind(to_ms(v.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| unique_or_db(e, || format!("verification '{}'", v.scan_ref)))?;
+        for event in events {
+            insert_event(&mut tx, event).await?;
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn verification(
+        &self,
+        partner: PartnerId,
+        scan_ref: &ScanRef,
+    ) -> StoreResult<Option<Verification>> {
+        let row = sqlx::query("SELECT * FROM verifications WHERE scan_ref = ? AND partner_id = ?")
+            .bind(scan_ref.as_str())
+            .bind(partner.0.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(verification_from_row).transpose()
+    }
+}
+
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    event: &NewWebhookEvent,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO webhook_events (id, partner_id, scan_ref, event_type, payload, target_url, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&event.id)
+    .bind(event.partner_id.0.to_string())
+    .bind(event.scan_ref.as_str())
+    .bind(event.event_type.as_str())
+    .bind(event.payload.as_slice())
+    .bind(&event.target_url)
+    .bind(to_ms(event.created_at))
+    .execute(&mut **tx)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+

@@ -1,1 +1,82 @@
-//! placeholder
+//! kycd's storage contract: the [`Store`] trait every backend implements, the records it stores,
+//! and [`StoreError`]. Backends live in their own crates (SQLite, PostgreSQL) and all run the same
+//! `conformance` suite (feature `testing`). Every partner-owned read or write takes the partner's
+//! id, so no caller can reach another partner's data by accident. Times are always handed in by
+//! the caller (from a Clock), never taken from the database.
+
+mod models;
+pub use models::*;
+
+#[cfg(feature = "testing")]
+pub mod conformance;
+
+use async_trait::async_trait;
+use kycd_domain::{PartnerId, ScanRef};
+use time::OffsetDateTime;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0} already exists")]
+    Conflict(String),
+    #[error("no credits left")]
+    NoCredits,
+    #[error("stored data could not be decoded: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    pub fn database(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Database(Box::new(error))
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// "sqlite" or "postgres", for logs and /health.
+    fn backend_name(&self) -> &'static str;
+
+    /// Cheap liveness probe of the database connection.
+    async fn ping(&self) -> StoreResult<()>;
+
+    // ---- partners ----
+
+    /// Creates a partner; `Conflict` when the name or API key is taken.
+    async fn create_partner(&self, partner: &NewPartner) -> StoreResult<Partner>;
+    async fn partner_by_name(&self, name: &str) -> StoreResult<Option<Partner>>;
+    async fn partner_by_api_key(&self, api_key: &str) -> StoreResult<Option<Partner>>;
+    async fn list_partners(&self) -> StoreResult<Vec<Partner>>;
+    async fn count_partners(&self) -> StoreResult<i64>;
+    /// Applies the given changes; `NotFound` when no partner has that name.
+    async fn update_partner(&self, name: &str, update: &PartnerUpdate) -> StoreResult<Partner>;
+
+    /// Counts one request in the partner's rate window starting at `window_start` and returns the
+    /// count including this one. Atomic across processes sharing the database.
+    async fn count_request(
+        &self,
+        partner: PartnerId,
+        window_start: OffsetDateTime,
+    ) -> StoreResult<i64>;
+
+    // ---- verifications ----
+
+    /// Spends one credit (unless the partner is unlimited) and stores the verification and its
+    /// webhook events in one transaction. `NoCredits` leaves everything unchanged.
+    async fn create_verification(
+        &self,
+        verification: &NewVerification,
+        events: &[NewWebhookEvent],
+    ) -> StoreResult<()>;
+
+    /// The partner's verification with this scanRef; another partner's is `None`, like an unknown one.
+    async fn verification(
+        &self,
+        partner: PartnerId,
+        scan_ref: &ScanRef,
+    ) -> StoreResult<Option<Verification>>;
+}

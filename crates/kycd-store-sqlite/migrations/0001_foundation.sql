@@ -1,0 +1,51 @@
+-- Partners, rate windows, verifications and the webhook outbox.
+-- Times are integer Unix milliseconds handed in by the application clock.
+
+CREATE TABLE partners (
+    id                  TEXT PRIMARY KEY,
+    name                TEXT NOT NULL UNIQUE,
+    environment         TEXT NOT NULL,
+    api_key             TEXT NOT NULL UNIQUE,
+    api_secret_sha256   BLOB NOT NULL,
+    signing_key         TEXT NOT NULL,
+    webhook_url         TEXT,
+    credits             BIGINT,
+    rate_limit_per_hour BIGINT NOT NULL,
+    enabled             BOOLEAN NOT NULL,
+    token_defaults      TEXT NOT NULL,
+    created_at          BIGINT NOT NULL
+);
+
+CREATE TABLE rate_windows (
+    partner_id   TEXT NOT NULL REFERENCES partners (id),
+    window_start BIGINT NOT NULL,
+    request_count BIGINT NOT NULL,
+    PRIMARY KEY (partner_id, window_start)
+);
+
+CREATE TABLE verifications (
+    scan_ref         TEXT PRIMARY KEY,
+    partner_id       TEXT NOT NULL REFERENCES partners (id),
+    client_id        TEXT NOT NULL,
+    auth_token       TEXT NOT NULL UNIQUE,
+    digit_string     TEXT,
+    status           TEXT NOT NULL,
+    request          TEXT NOT NULL,
+    result           TEXT,
+    created_at       BIGINT NOT NULL,
+    token_expires_at BIGINT NOT NULL,
+    updated_at       BIGINT NOT NULL
+);
+CREATE INDEX verifications_by_partner ON verifications (partner_id, created_at);
+CREATE INDEX verifications_by_status_expiry ON verifications (status, token_expires_at);
+
+CREATE TABLE webhook_events (
+    id         TEXT PRIMARY KEY,
+    partner_id TEXT NOT NULL REFERENCES partners (id),
+    scan_ref   TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    payload    BLOB NOT NULL,
+    target_url TEXT,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_events_by_scan_ref ON webhook_events (partner_id, scan_ref, created_at);

@@ -1,0 +1,200 @@
+//! The behaviour every Store backend must show. A backend's test calls [`run_all`] with a factory
+//! that returns a fresh, empty, migrated store; each check gets its own store.
+
+use crate::{NewWebhookEvent, Partner, PartnerUpdate, Store, StoreError, Verification};
+use kycd_domain::{
+    AuthToken, ClientId, Environment, PartnerId, ScanRef,
+    token_request::{self, TokenDefaults},
+    vocabulary::{EventType, OverallStatus},
+};
+use std::{future::Future, pin::Pin, sync::Arc};
+use time::{Duration, OffsetDateTime, macros::datetime};
+
+pub type StoreFactory =
+    Box<dyn Fn() -> Pin<Box<dyn Future<Output = Arc<dyn Store>> + Send>> + Send + Sync>;
+
+const T0: OffsetDateTime = datetime!(2026-03-01 12:00 UTC);
+
+/// Runs every conformance check, each on a fresh store, panicking on the first failure with the
+/// check's name.
+pub async fn run_all(factory: StoreFactory) {
+    macro_rules! check {
+        ($($name:ident),+ $(,)?) => {$(
+            eprintln!("store conformance: {}", stringify!($name));
+            $name(factory().await.as_ref()).await;
+        )+};
+    }
+    check!(
+        partners_round_trip,
+        partner_names_and_keys_are_unique,
+        partner_updates_change_only_what_is_named,
+        rate_windows_count_per_partner_and_window,
+        verification_round_trip_and_isolation,
+        credits_are_spent_exactly_and_exhaustion_changes_nothing,
+    );
+}
+
+pub fn sample_partner(name: &str, environment: Environment, credits: Option<i64>) -> Partner {
+    Partner {
+        id: PartnerId::generate(),
+        name: name.to_owned(),
+        environment,
+        api_key: format!("key-{name}"),
+        api_secret_sha256: [7; 32],
+        signing_key: format!("signing-{name}"),
+        webhook_url: None,
+        credits,
+        rate_limit_per_hour: 10_000,
+        enabled: true,
+        token_defaults: TokenDefaults::default(),
+        created_at: T0,
+    }
+}
+
+pub fn sample_verification(partner: &Partner, client: &str) -> Verification {
+    let body = serde_json::json!({"clientId": client, "firstName": "Jonas", "dateOfBirth": "1990-01-02"});
+    let serde_json::Value::Object(body) = body else { unreachable!("object literal") };
+    let request = token_request::parse(&body, &partner.token_defaults, partner.environment)
+        .expect("sample request is valid");
+    Verification {
+        scan_ref: ScanRef::generate(),
+        partner_id: partner.id,
+        client_id: ClientId::from_trusted(client),
+        auth_token: AuthToken::generate(),
+        digit_string: None,
+        status: OverallStatus::Active,
+        request,
+        created_at: T0,
+        token_expires_at: T0 + Duration::days(1),
+        result: None,
+        updated_at: T0,
+    }
+}
+
+async fn partners_round_trip(store: &dyn Store) {
+    assert_eq!(store.count_partners().await.unwrap(), 0);
+    let partner = sample_partner("alpha", Environment::Test, Some(5));
+    store.create_partner(&partner).await.unwrap();
+    let by_name = store.partner_by_name("alpha").await.unwrap().expect("stored");
+    assert_eq!(by_name, partner);
+    let by_key = store.partner_by_api_key("key-alpha").await.unwrap().expect("stored");
+    assert_eq!(by_key, partner);
+    assert!(store.partner_by_name("nobody").await.unwrap().is_none());
+    assert!(store.partner_by_api_key("nokey").await.unwrap().is_none());
+    store.create_partner(&sample_partner("beta", Environment::Dev, None)).await.unwrap();
+    let names: Vec<_> =
+        store.list_partners().await.unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["alpha", "beta"]);
+    assert_eq!(store.count_partners().await.unwrap(), 2);
+}
+
+async fn partner_names_and_keys_are_unique(store: &dyn Store) {
+    store.create_partner(&sample_partner("alpha", Environment::Dev, None)).await.unwrap();
+    let same_name = sample_partner("alpha", Environment::Dev, None);
+    assert!(matches!(store.create_partner(&same_name).await, Err(StoreError::Conflict(_))));
+    let mut same_key = sample_partner("gamma", Environment::Dev, None);
+    same_key.api_key = "key-alpha".into();
+    assert!(matches!(store.create_partner(&same_key).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.count_partners().await.unwrap(), 1);
+}
+
+async fn partner_updates_change_only_what_is_named(store: &dyn Store) {
+    let mut partner = sample_partner("alpha", Environment::Dev, Some(3));
+    partner.webhook_url = Some("http://127.0.0.1:9/hook".into());
+    store.create_partner(&partner).await.unwrap();
+
+    let disabled = store
+        .update_partner("alpha", &PartnerUpdate { enabled: Some(false), ..Default::default() })
+        .await
+        .unwrap();
+    assert!(!disabled.enabled);
+    assert_eq!(disabled.credits, Some(3));
+    assert_eq!(disabled.webhook_url, partner.webhook_url);
+
+    let changed = store
+        .update_partner(
+            "alpha",
+            &PartnerUpdate {
+                credits: Some(None),
+                webhook_url: Some(None),
+                api_secret_sha256: Some([9; 32]),
+                rate_limit_per_hour: Some(0),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed.credits, None);
+    assert_eq!(changed.webhook_url, None);
+    assert_eq!(changed.api_secret_sha256, [9; 32]);
+    assert_eq!(changed.rate_limit_per_hour, 0);
+    assert!(!changed.enabled);
+    assert_eq!(changed.signing_key, partner.signing_key);
+    assert_eq!(store.partner_by_name("alpha").await.unwrap(), Some(changed));
+
+    let missing = store.update_partner("nobody", &PartnerUpdate::default()).await;
+    assert!(matches!(missing, Err(StoreError::NotFound(_))));
+}
+
+async fn rate_windows_count_per_partner_and_window(store: &dyn Store) {
+    let a = sample_partner("alpha", Environment::Dev, None);
+    let b = sample_partner("beta", Environment::Dev, None);
+    store.create_partner(&a).await.unwrap();
+    store.create_partner(&b).await.unwrap();
+    for expected in 1..=3 {
+        assert_eq!(store.count_request(a.id, T0).await.unwrap(), expected);
+    }
+    assert_eq!(store.count_request(b.id, T0).await.unwrap(), 1);
+    let next_hour = T0 + Duration::hours(1);
+    assert_eq!(store.count_request(a.id, next_hour).await.unwrap(), 1);
+    assert_eq!(store.count_request(a.id, next_hour).await.unwrap(), 2);
+}
+
+async fn verification_round_trip_and_isolation(store: &dyn Store) {
+    let owner = sample_partner("owner", Environment::Dev, None);
+    let other = sample_partner("other", Environment::Dev, None);
+    store.create_partner(&owner).await.unwrap();
+    store.create_partner(&other).await.unwrap();
+    let verification = sample_verification(&owner, "client-1");
+    let event = NewWebhookEvent {
+        id: "msg_1".into(),
+        partner_id: owner.id,
+        scan_ref: verification.scan_ref.clone(),
+        event_type: EventType::AutoFinished,
+        payload: br#"{"final":true}"#.to_vec(),
+        target_url: None,
+        created_at: T0,
+    };
+    store.create_verification(&verification, &[event]).await.unwrap();
+    let read = store.verification(owner.id, &verification.scan_ref).await.unwrap();
+    assert_eq!(read.as_ref(), Some(&verification));
+    assert_eq!(
+        store.verification(other.id, &verification.scan_ref).await.unwrap(),
+        None,
+        "another partner must not see the verification"
+    );
+    let unknown = ScanRef::from_trusted("00000000-0000-0000-0000-000000000000");
+    assert_eq!(store.verification(owner.id, &unknown).await.unwrap(), None);
+}
+
+async fn credits_are_spent_exactly_and_exhaustion_changes_nothing(store: &dyn Store) {
+    let partner = sample_partner("metered", Environment::Test, Some(2));
+    store.create_partner(&partner).await.unwrap();
+    let first = sample_verification(&partner, "c1");
+    let second = sample_verification(&partner, "c2");
+    let third = sample_verification(&partner, "c3");
+    store.create_verification(&first, &[]).await.unwrap();
+    store.create_verification(&second, &[]).await.unwrap();
+    assert!(matches!(store.create_verification(&third, &[]).await, Err(StoreError::NoCredits)));
+    assert_eq!(store.verification(partner.id, &third.scan_ref).await.unwrap(), None);
+    let after = store.partner_by_name("metered").await.unwrap().unwrap();
+    assert_eq!(after.credits, Some(0));
+
+    let unlimited = sample_partner("unlimited", Environment::Dev, None);
+    store.create_partner(&unlimited).await.unwrap();
+    for n in 0..5 {
+        let v = sample_verification(&unlimited, &format!("u{n}"));
+        store.create_verification(&v, &[]).await.unwrap();
+    }
+    assert_eq!(store.partner_by_name("unlimited").await.unwrap().unwrap().credits, None);
+}

@@ -1,0 +1,97 @@
+//! Records the store keeps. They are plain data; rules about them live in kycd-domain.
+
+use kycd_domain::{
+    AuthToken, ClientId, DigitString, Environment, PartnerId, ScanRef,
+    token_request::{TokenDefaults, TokenRequest},
+    vocabulary::{EventType, OverallStatus},
+};
+use time::OffsetDateTime;
+
+/// An API key pair and everything that belongs to it.
+#[derive(Clone, PartialEq)]
+pub struct Partner {
+    pub id: PartnerId,
+    pub name: String,
+    pub environment: Environment,
+    pub api_key: String,
+    /// SHA-256 of the API secret; the secret itself is never stored.
+    pub api_secret_sha256: [u8; 32],
+    /// Key for webhook HMACs. It must be usable, so it is stored (encrypted at rest later).
+    pub signing_key: String,
+    pub webhook_url: Option<String>,
+    /// `None` = unlimited.
+    pub credits: Option<i64>,
+    /// Requests per hour; 0 = unlimited.
+    pub rate_limit_per_hour: i64,
+    pub enabled: bool,
+    pub token_defaults: TokenDefaults,
+    pub created_at: OffsetDateTime,
+}
+
+impl std::fmt::Debug for Partner {
+    // Hand-written so the signing key and secret digest never reach a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Partner")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("environment", &self.environment)
+            .field("api_key", &self.api_key)
+            .field("webhook_url", &self.webhook_url)
+            .field("credits", &self.credits)
+            .field("rate_limit_per_hour", &self.rate_limit_per_hour)
+            .field("enabled", &self.enabled)
+            .finish_non_exhaustive()
+    }
+}
+
+pub type NewPartner = Partner;
+
+/// Changes to a partner; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartnerUpdate {
+    pub enabled: Option<bool>,
+    pub api_secret_sha256: Option<[u8; 32]>,
+    pub signing_key: Option<String>,
+    /// `Some(None)` clears the URL.
+    pub webhook_url: Option<Option<String>>,
+    /// `Some(None)` makes credits unlimited.
+    pub credits: Option<Option<i64>>,
+    pub rate_limit_per_hour: Option<i64>,
+    pub token_defaults: Option<TokenDefaults>,
+}
+
+/// A verification session as created by POST /api/v2/token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verification {
+    pub scan_ref: ScanRef,
+    pub partner_id: PartnerId,
+    pub client_id: ClientId,
+    pub auth_token: AuthToken,
+    pub digit_string: Option<DigitString>,
+    pub status: OverallStatus,
+    /// The validated request with effective defaults (person data, settings, callbackUrl …).
+    pub request: TokenRequest,
+    pub created_at: OffsetDateTime,
+    /// When an unused token stops being usable (created_at + expiryTime).
+    pub token_expires_at: OffsetDateTime,
+    /// The verification result once there is one (JSON owned by the lifecycle code).
+    pub result: Option<serde_json::Value>,
+    pub updated_at: OffsetDateTime,
+}
+
+pub type NewVerification = Verification;
+
+/// A webhook event to deliver, written in the same transaction as the state change (outbox).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewWebhookEvent {
+    /// Standard Webhooks `webhook-id`; stable across retries.
+    pub id: String,
+    pub partner_id: PartnerId,
+    pub scan_ref: ScanRef,
+    pub event_type: EventType,
+    /// The exact body bytes to send (compact JSON).
+    pub payload: Vec<u8>,
+    /// None = no target configured; the event is recorded but not delivered.
+    pub target_url: Option<String>,
+    pub created_at: OffsetDateTime,
+}
