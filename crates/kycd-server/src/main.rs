@@ -1,1 +1,5 @@
-fn main() {}
+//! The `kycd` binary: parses the command line and runs the chosen command.
+
+fn main() -> std::process::ExitCode {
+    kycd_server::cli::main()
+}

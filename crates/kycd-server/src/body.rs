@@ -1,0 +1,63 @@
+//! Reading a JSON object body with the API's own errors. The Content-Type is not enforced (any
+//! client sending a JSON body is served; `application/json` with parameters included): too large (413), not UTF-8
+//! (ENCODING_ERROR), not JSON (JSON_ERROR), not an object (JSON_ERROR). Framework defaults never
+//! reach the client.
+
+use crate::{AppState, error::ApiError};
+use axum::{
+    body::Body,
+    extract::{FromRequest, Request},
+    http::header,
+};
+use kycd_domain::{Identifier, Rejection, fields::json_type_name};
+use serde_json::{Map, Value};
+
+/// The request body as a JSON object.
+#[derive(Debug)]
+pub struct JsonObject(pub Map<String, Value>);
+
+impl FromRequest<AppState> for JsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request<Body>, state: &AppState) -> Result<Self, ApiError> {
+        let limit = state.max_body_bytes;
+        let declared = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|len| len > limit as u64) {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        let bytes = axum::body::to_bytes(request.into_body(), limit)
+            .await
+            .map_err(|_| ApiError::PayloadTooLarge { limit })?;
+        parse_object(&bytes).map(Self).map_err(ApiError::from)
+    }
+}
+
+/// Bytes → JSON object, with the spec's identifiers for each way it can fail.
+pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Rejection> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Rejection::new(
+            Identifier::EncodingError,
+            format!("Request body is not valid UTF-8 (invalid byte at offset {}).", e.valid_up_to()),
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(Rejection::new(Identifier::JsonError, "Request body is empty; expected a JSON object."));
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Rejection::new(
+            Identifier::JsonError,
+            format!("Request body is not valid JSON: {e}."),
+        )
+    })?;
+    match value {
+        Value::Object(map) => Ok(map),
+        other => Err(Rejection::new(
+            Identifier::JsonError,
+            format!("Request body must be a JSON object, got {}.", json_type_name(&other)),
+        )),
+    }
+}

@@ -1,0 +1,366 @@
+//! The `kycd` command line: global options (also as KYCD_* variables), `serve`, partner
+//! administration, `config example` and `migrate`. Output meant for people goes to stdout; logs go
+//! to stderr.
+
+use crate::{
+    AppState,
+    config::{self, Config, LogFormat, Overrides},
+    partners::{self, IssuedCredentials, PartnerSpec},
+    start_server, store, telemetry,
+};
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use kycd_domain::{Clock, Environment, SystemClock};
+use kycd_store::{Partner, PartnerUpdate, Store};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
+
+#[derive(Debug, Parser)]
+#[command(name = "kycd", version, about = "Self-hosted identity verification, wire-compatible with iDenfy's API v2")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Directory for the SQLite database and other local state [default: ./kycd-data]
+    #[arg(long, env = "KYCD_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Store URL [default: sqlite://<data-dir>/kycd.db]
+    #[arg(long, env = "KYCD_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// TOML configuration file (see `kycd config example`)
+    #[arg(long, env = "KYCD_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Log format: pretty (terminals) or json
+    #[arg(long, env = "KYCD_LOG_FORMAT", global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server.
+    Serve(ServeArgs),
+    /// Manage partners (API key pairs).
+    #[command(subcommand)]
+    Partner(PartnerCommand),
+    /// Configuration helpers.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Run database migrations and exit.
+    Migrate,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "KYCD_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Externally visible base URL [default: http://<listen>]
+    #[arg(long, env = "KYCD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print a commented example configuration file.
+    Example,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartnerCommand {
+    /// Create a partner and print its credentials (the API secret is shown only now).
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_environment)]
+        environment: Environment,
+        /// Default webhook URL for this partner's verifications
+        #[arg(long)]
+        webhook_url: Option<String>,
+        /// Webhook signing key [default: generated]
+        #[arg(long)]
+        signing_key: Option<String>,
+        /// Credit balance [default: unlimited]
+        #[arg(long)]
+        credits: Option<i64>,
+        /// Requests per hour (0 = unlimited)
+        #[arg(long, default_value_t = partners::DEFAULT_RATE_LIMIT_PER_HOUR)]
+        rate_limit: i64,
+        /// Print exactly one JSON object
+        #[arg(long)]
+        json: bool,
+    },
+    /// List partners.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refuse all API calls of a partner (403 "Partner inactive").
+    Disable { name: String },
+    /// Allow a disabled partner again.
+    Enable { name: String },
+    /// Issue a new API secret; the old one stops working at once.
+    RotateSecret {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a partner's settings.
+    Set {
+        name: String,
+        /// New credit balance
+        #[arg(long, conflicts_with = "unlimited_credits")]
+        credits: Option<i64>,
+        /// Make credits unlimited
+        #[arg(long)]
+        unlimited_credits: bool,
+        #[arg(long, conflicts_with = "clear_webhook_url")]
+        webhook_url: Option<String>,
+        /// Remove the partner's default webhook URL
+        #[arg(long)]
+        clear_webhook_url: bool,
+        /// Requests per hour (0 = unlimited)
+        #[arg(long)]
+        rate_limit: Option<i64>,
+        #[arg(long)]
+        signing_key: Option<String>,
+    },
+}
+
+fn parse_environment(value: &str) -> Result<Environment, String> {
+    value.parse().map_err(|e: kycd_domain::environment::UnknownEnvironment| e.to_string())
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let serve_overrides = match &cli.command {
+        Command::Serve(args) => (args.listen, args.public_url.clone()),
+        _ => (None, None),
+    };
+    let overrides = Overrides {
+        data_dir: cli.global.data_dir.clone(),
+        database_url: cli.global.database_url.clone(),
+        listen: serve_overrides.0,
+        public_url: serve_overrides.1,
+        log_format: cli.global.log_format,
+    };
+    let config = Config::load(cli.global.config.as_deref(), &overrides)?;
+    match cli.command {
+        Command::Config(ConfigCommand::Example) => {
+            print!("{}", config::EXAMPLE);
+            Ok(())
+        }
+        Command::Serve(_) => serve(config).await,
+        Command::Migrate => {
+            telemetry::init(config.log_format, &config.log_filter);
+            let store = open_store(&config).await?;
+            println!("database {} is migrated ({})", config.database_url(), store.backend_name());
+            Ok(())
+        }
+        Command::Partner(command) => {
+            let store = open_store(&config).await?;
+            partner_command(store.as_ref(), command).await
+        }
+    }
+}
+
+async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
+    }
+    store::open(&config.database_url()).await
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    telemetry::init(config.log_format, &config.log_filter);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let store = open_store(&config).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
+    let bound = listener.local_addr()?;
+    let public_url = config.public_url_for(bound);
+    if let Some(credentials) = partners::ensure_sandbox(store.as_ref(), clock.as_ref()).await? {
+        print_sandbox_banner(&credentials, &public_url);
+    }
+    let state = AppState {
+        store: store.clone(),
+        clock,
+        public_url: public_url.clone().into(),
+        max_body_bytes: config.max_body_bytes,
+    };
+    let server = start_server(listener, state)?;
+    tracing::info!(%bound, %public_url, backend = store.backend_name(), "kycd is listening");
+    let stop = server.stop_handle();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutdown requested; finishing in-flight requests");
+        let _ = stop.send(true);
+    });
+    server.wait().await?;
+    tracing::info!("kycd stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
+
+fn print_sandbox_banner(credentials: &IssuedCredentials, public_url: &str) {
+    let line = "=".repeat(72);
+    println!(
+        "{line}\n kycd created the DEV partner 'sandbox' (unlimited credits, dummy results on).\n \
+         Copy these now: the API secret is shown only this once and stored only as a hash.\n\n   \
+         Base URL     {public_url}\n   API key      {key}\n   API secret   {secret}\n   \
+         Signing key  {signing}   (verifies Idenfy-Signature on webhooks)\n\n \
+         Try it:\n   curl -u {key}:{secret} -H 'Content-Type: application/json' \\\n        \
+         -d '{{\"clientId\":\"client-1\"}}' {public_url}/api/v2/token\n{line}",
+        key = credentials.api_key,
+        secret = credentials.api_secret,
+        signing = credentials.signing_key,
+    );
+}
+
+async fn partner_command(store: &dyn Store, command: PartnerCommand) -> anyhow::Result<()> {
+    let clock = SystemClock;
+    match command {
+        PartnerCommand::Create { name, environment, webhook_url, signing_key, credits, rate_limit, json } => {
+            let spec = PartnerSpec {
+                name,
+                environment,
+                webhook_url,
+                signing_key,
+                credits,
+                rate_limit_per_hour: rate_limit,
+            };
+            let issued = partners::create(store, &clock, spec).await?;
+            if json {
+                println!("{}", serde_json::to_string(&issued)?);
+            } else {
+                println!(
+                    "created partner '{}' ({})\n  API key      {}\n  API secret   {}   (shown only now)\n  Signing key  {}\n  credits      {}\n  rate limit   {}",
+                    issued.name,
+                    issued.environment,
+                    issued.api_key,
+                    issued.api_secret,
+                    issued.signing_key,
+                    issued.credits.map_or("unlimited".to_owned(), |c| c.to_string()),
+                    describe_rate(issued.rate_limit_per_hour),
+                );
+            }
+        }
+        PartnerCommand::List { json } => {
+            let partners = store.list_partners().await?;
+            if json {
+                let rows: Vec<_> = partners.iter().map(partner_summary).collect();
+                println!("{}", serde_json::to_string(&rows)?);
+            } else {
+                println!("{:<20} {:<5} {:<8} {:>10} {:>12}  {:<34} WEBHOOK", "NAME", "ENV", "ENABLED", "CREDITS", "RATE/HOUR", "API KEY");
+                for p in &partners {
+                    println!(
+                        "{:<20} {:<5} {:<8} {:>10} {:>12}  {:<34} {}",
+                        p.name,
+                        p.environment,
+                        if p.enabled { "yes" } else { "no" },
+                        p.credits.map_or("unlimited".to_owned(), |c| c.to_string()),
+                        describe_rate(p.rate_limit_per_hour),
+                        p.api_key,
+                        p.webhook_url.as_deref().unwrap_or("-"),
+                    );
+                }
+            }
+        }
+        PartnerCommand::Disable { name } => {
+            let update = PartnerUpdate { enabled: Some(false), ..Default::default() };
+            partners::update_named(store, &name, &update).await?;
+            println!("partner '{name}' disabled");
+        }
+        PartnerCommand::Enable { name } => {
+            let update = PartnerUpdate { enabled: Some(true), ..Default::default() };
+            partners::update_named(store, &name, &update).await?;
+            println!("partner '{name}' enabled");
+        }
+        PartnerCommand::RotateSecret { name, json } => {
+            let (partner, secret) = partners::rotate_secret(store, &name).await?;
+            if json {
+                println!("{}", serde_json::json!({"name": partner.name, "apiKey": partner.api_key, "apiSecret": secret}));
+            } else {
+                println!("new API secret for '{name}' (shown only now): {secret}");
+            }
+        }
+        PartnerCommand::Set { name, credits, unlimited_credits, webhook_url, clear_webhook_url, rate_limit, signing_key } => {
+            if let Some(url) = &webhook_url {
+                partners::validate_webhook_url(url)?;
+            }
+            anyhow::ensure!(credits.is_none_or(|c| c >= 0), "credits must be zero or more");
+            anyhow::ensure!(rate_limit.is_none_or(|r| r >= 0), "rate limit must be zero (unlimited) or more");
+            anyhow::ensure!(signing_key.as_ref().is_none_or(|k| k.len() >= 8), "signing key must be at least 8 characters long");
+            let update = PartnerUpdate {
+                credits: if unlimited_credits { Some(None) } else { credits.map(Some) },
+                webhook_url: if clear_webhook_url { Some(None) } else { webhook_url.map(Some) },
+                rate_limit_per_hour: rate_limit,
+                signing_key,
+                ..Default::default()
+            };
+            anyhow::ensure!(update != PartnerUpdate::default(), "nothing to change: name at least one setting (see --help)");
+            let partner = partners::update_named(store, &name, &update).await?;
+            println!("{}", serde_json::to_string(&partner_summary(&partner))?);
+        }
+    }
+    Ok(())
+}
+
+fn describe_rate(per_hour: i64) -> String {
+    if per_hour == 0 { "unlimited".to_owned() } else { per_hour.to_string() }
+}
+
+fn partner_summary(p: &Partner) -> serde_json::Value {
+    serde_json::json!({
+        "name": p.name,
+        "environment": p.environment,
+        "enabled": p.enabled,
+        "apiKey": p.api_key,
+        "webhookUrl": p.webhook_url,
+        "credits": p.credits,
+        "rateLimit": p.rate_limit_per_hour,
+    })
+}

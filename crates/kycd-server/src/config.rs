@@ -1,0 +1,149 @@
+//! Configuration: built-in defaults, then an optional TOML file (`--config`), then environment
+//! variables and command-line flags (clap reads both; env overrides the file). Unknown keys in the
+//! file are an error, so a typo never silently falls back to a default.
+
+use anyhow::Context;
+use figment::{
+    Figment,
+    providers::{Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+use std::{net::SocketAddr, path::PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where kycd keeps its SQLite file and (later) stored images and keys.
+    pub data_dir: PathBuf,
+    /// Store URL; default `sqlite://<data_dir>/kycd.db`.
+    pub database_url: Option<String>,
+    /// Address the HTTP server binds.
+    pub listen: SocketAddr,
+    /// Externally visible base URL used in links (redirectUrl, file links); default from `listen`.
+    pub public_url: Option<String>,
+    pub log_format: LogFormat,
+    /// tracing filter used when RUST_LOG is not set.
+    pub log_filter: String,
+    /// Largest request body accepted on JSON endpoints, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./kycd-data"),
+            database_url: None,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            log_format: LogFormat::Pretty,
+            log_filter: "info,sqlx=warn".to_owned(),
+            max_body_bytes: 256 * 1024,
+        }
+    }
+}
+
+/// Values given on the command line or in KYCD_* variables; `None` = not given.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_format: Option<LogFormat>,
+}
+
+impl Config {
+    pub fn load(file: Option<&std::path::Path>, overrides: &Overrides) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            anyhow::ensure!(path.exists(), "config file {} does not exist", path.display());
+            figment = figment.merge(Toml::file(path));
+        }
+        figment
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .context("reading configuration")
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("kycd.db").display()))
+    }
+
+    /// The public base URL without a trailing slash, derived from the bound address if unset.
+    pub fn public_url_for(&self, bound: SocketAddr) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None if bound.ip().is_unspecified() => format!("http://localhost:{}", bound.port()),
+            None => format!("http://{bound}"),
+        }
+    }
+}
+
+/// `kycd config example`: every key with its default, commented.
+pub const EXAMPLE: &str = r#"# kycd configuration (TOML). Every key is optional; the values shown are the defaults.
+# Precedence: built-in defaults < this file (--config / KYCD_CONFIG) < KYCD_* environment < flags.
+
+# Where kycd keeps its SQLite database and other local state.  (KYCD_DATA_DIR, --data-dir)
+data_dir = "./kycd-data"
+
+# Store URL. Default: sqlite://<data_dir>/kycd.db  (KYCD_DATABASE_URL, --database-url)
+# database_url = "sqlite://./kycd-data/kycd.db"
+
+# Address the HTTP server listens on.  (KYCD_LISTEN, --listen)
+listen = "127.0.0.1:8080"
+
+# Externally visible base URL, used in redirectUrl and file links.
+# Default: http://<listen>  (KYCD_PUBLIC_URL, --public-url)
+# public_url = "https://kyc.example.com"
+
+# "pretty" for terminals, "json" for log collectors.  (KYCD_LOG_FORMAT, --log-format)
+log_format = "pretty"
+
+# tracing filter used when RUST_LOG is not set.
+log_filter = "info,sqlx=warn"
+
+# Largest JSON request body accepted, in bytes (larger bodies get 413).
+max_body_bytes = 262144
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_config_parses_to_the_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kycd.toml");
+        std::fs::write(&path, EXAMPLE).unwrap();
+        let loaded = Config::load(Some(&path), &Overrides::default()).unwrap();
+        assert_eq!(loaded, Config::default());
+    }
+
+    #[test]
+    fn overrides_beat_the_file_and_unknown_keys_fail() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kycd.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:9000\"\ndata_dir = \"/tmp/x\"\n").unwrap();
+        let overrides = Overrides { listen: Some("127.0.0.1:9100".parse().unwrap()), ..Default::default() };
+        let loaded = Config::load(Some(&path), &overrides).unwrap();
+        assert_eq!(loaded.listen.port(), 9100);
+        assert_eq!(loaded.data_dir, PathBuf::from("/tmp/x"));
+        std::fs::write(&path, "listne = \"127.0.0.1:9000\"\n").unwrap();
+        assert!(Config::load(Some(&path), &Overrides::default()).is_err());
+    }
+}

@@ -1,0 +1,16 @@
+//! The route table. One file per endpoint under `routes/`.
+
+pub mod api_v2;
+pub mod docs;
+pub mod health;
+
+use crate::AppState;
+use axum::{Router, routing::get};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/openapi.json", get(docs::openapi_json))
+        .route("/docs", get(docs::reference_page))
+        .nest("/api/v2", api_v2::router())
+}
