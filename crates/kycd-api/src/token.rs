@@ -80,7 +80,11 @@ impl TokenResponse {
         let scope = request.country.clone().unwrap_or_else(|| "ALL".to_owned());
         allowed_documents.insert(scope, Value::from(documents.clone()));
         Self {
-            message: if request.dummy_status.is_some() { DUMMY_TOKEN_CREATED } else { TOKEN_CREATED },
+            message: if request.dummy_status.is_some() {
+                DUMMY_TOKEN_CREATED
+            } else {
+                TOKEN_CREATED
+            },
             auth_token: auth_token.as_str().to_owned(),
             scan_ref: scan_ref.as_str().to_owned(),
             client_id: request.client_id.as_str().to_owned(),

@@ -46,23 +46,59 @@ use Support::{Honoured, RefusedWhenEnabled as Refused, Stored};
 /// Every custom-settings key kycd knows, in the order of the reference tables.
 pub const SETTINGS: &[Setting] = &[
     s("checkLiveness", Bool, Stored("liveness is part of the hosted capture flow")),
-    s("reviewSuccessful", Bool, Honoured("auto-approved results get a manual review: the auto webhook is sent with final=false")),
-    s("reviewFailed", Bool, Honoured("auto-failed results get a manual review: the auto webhook is sent with final=false")),
+    s(
+        "reviewSuccessful",
+        Bool,
+        Honoured(
+            "auto-approved results get a manual review: the auto webhook is sent with final=false",
+        ),
+    ),
+    s(
+        "reviewFailed",
+        Bool,
+        Honoured(
+            "auto-failed results get a manual review: the auto webhook is sent with final=false",
+        ),
+    ),
     s("driverLicenseBack", Bool, Stored("the hosted flow asks for the back of a driving licence")),
     s("autoAmlMonitoring", Bool, Refused),
-    s("fraudServices", StringList { allowed: Some(&["AML_NAMES_CHECK", "LID", "AML_NEWS"]), countries: false }, Refused),
+    s(
+        "fraudServices",
+        StringList { allowed: Some(&["AML_NAMES_CHECK", "LID", "AML_NEWS"]), countries: false },
+        Refused,
+    ),
     s("checkIpProxy", Bool, Refused),
-    s("maxAttemptCount", Int { min: 0, max: 10 }, Stored("extra attempts in the hosted capture flow")),
+    s(
+        "maxAttemptCount",
+        Int { min: 0, max: 10 },
+        Stored("extra attempts in the hosted capture flow"),
+    ),
     s("checkFaceBlacklist", Bool, Refused),
     s("checkDocFaceBlacklist", Bool, Refused),
     s("checkDuplicateFaces", Bool, Refused),
     s("checkDuplicateDocFaces", Bool, Refused),
     s("nfcRequired", Bool, Refused),
-    s("faceMatchingThresholdModifier", Float { min: 0.0, max: 10.0 }, Stored("face-match threshold of the automated face check")),
-    s("levenshteinTextMatchRatio", Float { min: 0.0, max: 1.0 }, Stored("text similarity threshold of the data comparison")),
-    s("levenshteinMrzMatchRatio", Float { min: 0.0, max: 1.0 }, Stored("MRZ similarity threshold of the data comparison")),
+    s(
+        "faceMatchingThresholdModifier",
+        Float { min: 0.0, max: 10.0 },
+        Stored("face-match threshold of the automated face check"),
+    ),
+    s(
+        "levenshteinTextMatchRatio",
+        Float { min: 0.0, max: 1.0 },
+        Stored("text similarity threshold of the data comparison"),
+    ),
+    s(
+        "levenshteinMrzMatchRatio",
+        Float { min: 0.0, max: 1.0 },
+        Stored("MRZ similarity threshold of the data comparison"),
+    ),
     s("checkUrjanet", Bool, Refused),
-    s("detectionTypes", StringList { allowed: Some(&["FACE", "EYES"]), countries: false }, Stored("selfie detection priority on mobile")),
+    s(
+        "detectionTypes",
+        StringList { allowed: Some(&["FACE", "EYES"]), countries: false },
+        Stored("selfie detection priority on mobile"),
+    ),
     s("questionnaire", NullableString { max: 100 }, Refused),
     s("questionnaireRequired", Bool, Stored("only meaningful with a questionnaire")),
     s("riskAssessmentProfile", NullableUuid, Refused),
@@ -85,8 +121,16 @@ pub const SETTINGS: &[Setting] = &[
     s("checkLid", Bool, Refused),
     s("allowBsnMasking", Bool, Stored("masking of Dutch BSN numbers in stored images")),
     s("nfcOptional", Bool, Stored("NFC is never required by kycd")),
-    s("ageLimit", Int { min: 0, max: 150 }, Stored("minimum age compared with the document's date of birth")),
-    s("ageMax", Int { min: 0, max: 150 }, Stored("maximum age compared with the document's date of birth")),
+    s(
+        "ageLimit",
+        Int { min: 0, max: 150 },
+        Stored("minimum age compared with the document's date of birth"),
+    ),
+    s(
+        "ageMax",
+        Int { min: 0, max: 150 },
+        Stored("maximum age compared with the document's date of birth"),
+    ),
 ];
 
 pub fn find(key: &str) -> Option<&'static Setting> {
@@ -111,10 +155,9 @@ pub fn parse(body: &Map<String, Value>) -> Result<Map<String, Value>, Rejection>
         }
         out.insert(setting.key.to_owned(), value);
     }
-    if let (Some(min), Some(max)) = (
-        out.get("ageLimit").and_then(Value::as_i64),
-        out.get("ageMax").and_then(Value::as_i64),
-    ) && min > max
+    if let (Some(min), Some(max)) =
+        (out.get("ageLimit").and_then(Value::as_i64), out.get("ageMax").and_then(Value::as_i64))
+        && min > max
     {
         return Err(Rejection::bad_value(format!(
             "Field 'ageLimit' ({min}) must not be greater than 'ageMax' ({max})."

@@ -23,10 +23,7 @@ pub fn json_type_name(value: &Value) -> &'static str {
 }
 
 fn wrong_type(key: &str, expected: &str, got: &Value) -> Rejection {
-    Rejection::bad_value(format!(
-        "Field '{key}' must be {expected}, got {}.",
-        json_type_name(got)
-    ))
+    Rejection::bad_value(format!("Field '{key}' must be {expected}, got {}.", json_type_name(got)))
 }
 
 impl<'a> Fields<'a> {
@@ -66,9 +63,9 @@ impl<'a> Fields<'a> {
             Some(Value::Number(n)) => match n.as_i64() {
                 Some(int) => Ok(Some(int)),
                 None if n.is_u64() => Ok(Some(i64::MAX)),
-                None => Err(Rejection::bad_value(format!(
-                    "Field '{key}' must be an integer, got {n}."
-                ))),
+                None => {
+                    Err(Rejection::bad_value(format!("Field '{key}' must be an integer, got {n}.")))
+                }
             },
             Some(other) => Err(wrong_type(key, "an integer", other)),
         }

@@ -282,7 +282,9 @@ fn parse_name(f: &Fields<'_>, key: &str) -> Result<Option<String>, Rejection> {
     let Some(raw) = f.opt_str(key)? else { return Ok(None) };
     let len = raw.chars().count();
     if len == 0 || len > 100 {
-        return Err(Rejection::bad_value(format!("Field '{key}' must be 1 to 100 characters long.")));
+        return Err(Rejection::bad_value(format!(
+            "Field '{key}' must be 1 to 100 characters long."
+        )));
     }
     if raw.chars().any(|c| c.is_numeric()) {
         return Err(Rejection::bad_value(format!("Field '{key}' must not contain digits.")));
@@ -306,7 +308,9 @@ fn parse_url(f: &Fields<'_>, key: &str, rule: UrlRule) -> Result<Option<String>,
     let Some(raw) = f.opt_str(key)? else { return Ok(None) };
     let len = raw.chars().count();
     if !(5..=2048).contains(&len) {
-        return Err(Rejection::bad_value(format!("Field '{key}' must be 5 to 2048 characters long.")));
+        return Err(Rejection::bad_value(format!(
+            "Field '{key}' must be 5 to 2048 characters long."
+        )));
     }
     let parsed = url::Url::parse(raw).map_err(|_| {
         Rejection::bad_value(format!("Field '{key}' must be an absolute http(s) URL."))
@@ -341,18 +345,21 @@ fn parse_country(f: &Fields<'_>, key: &str, all_clears: bool) -> Result<Option<S
     if code.len() == 2 && countries::is_alpha2(&code) {
         Ok(Some(code))
     } else {
-        Err(Rejection::bad_value(format!(
-            "Field '{key}' must be a valid ISO 3166-1 alpha-2 code."
-        )))
+        Err(Rejection::bad_value(format!("Field '{key}' must be a valid ISO 3166-1 alpha-2 code.")))
     }
 }
 
-fn parse_documents(f: &Fields<'_>, defaults: &TokenDefaults) -> Result<Vec<DocumentKind>, Rejection> {
+fn parse_documents(
+    f: &Fields<'_>,
+    defaults: &TokenDefaults,
+) -> Result<Vec<DocumentKind>, Rejection> {
     let Some(items) = f.opt_string_list("documents")? else {
         return Ok(defaults.documents.clone());
     };
     if items.is_empty() {
-        return Err(Rejection::bad_value("Field 'documents' must list at least one document type."));
+        return Err(Rejection::bad_value(
+            "Field 'documents' must list at least one document type.",
+        ));
     }
     let mut out: Vec<DocumentKind> = Vec::with_capacity(items.len());
     for item in items {
@@ -379,7 +386,12 @@ fn parse_date_field(f: &Fields<'_>, key: &str) -> Result<Option<Date>, Rejection
     })
 }
 
-fn parse_bounded(f: &Fields<'_>, key: &str, min: usize, max: usize) -> Result<Option<String>, Rejection> {
+fn parse_bounded(
+    f: &Fields<'_>,
+    key: &str,
+    min: usize,
+    max: usize,
+) -> Result<Option<String>, Rejection> {
     let Some(raw) = f.opt_str(key)? else { return Ok(None) };
     let len = raw.chars().count();
     if len < min || len > max {
@@ -393,10 +405,7 @@ fn parse_bounded(f: &Fields<'_>, key: &str, min: usize, max: usize) -> Result<Op
 fn parse_token_type(f: &Fields<'_>) -> Result<TokenType, Rejection> {
     let Some(raw) = f.opt_str("tokenType")? else { return Ok(TokenType::Identification) };
     let token_type = TokenType::parse(raw).ok_or_else(|| {
-        Rejection::bad_value(format!(
-            "Field 'tokenType' must be one of {}.",
-            TokenType::allowed()
-        ))
+        Rejection::bad_value(format!("Field 'tokenType' must be one of {}.", TokenType::allowed()))
     })?;
     if token_type.is_video_call() {
         return Err(Rejection::contract(format!(
@@ -406,7 +415,10 @@ fn parse_token_type(f: &Fields<'_>) -> Result<TokenType, Rejection> {
     Ok(token_type)
 }
 
-fn parse_dummy_status(f: &Fields<'_>, environment: Environment) -> Result<Option<DummyStatus>, Rejection> {
+fn parse_dummy_status(
+    f: &Fields<'_>,
+    environment: Environment,
+) -> Result<Option<DummyStatus>, Rejection> {
     let Some(raw) = f.opt_str("dummyStatus")? else { return Ok(None) };
     let status = DummyStatus::parse(raw).ok_or_else(|| {
         Rejection::bad_value(format!(
@@ -426,20 +438,30 @@ fn check_additional_steps(steps: &Map<String, Value>) -> Result<(), Rejection> {
     for (country, by_document) in steps {
         let country_ok = country == "ALL" || countries::is_alpha2(country);
         let Value::Object(by_document) = by_document else {
-            return Err(Rejection::bad_value(format!("{shape}; '{country}' does not map to an object.")));
+            return Err(Rejection::bad_value(format!(
+                "{shape}; '{country}' does not map to an object."
+            )));
         };
         if !country_ok {
-            return Err(Rejection::bad_value(format!("{shape}; '{country}' is not a country code.")));
+            return Err(Rejection::bad_value(format!(
+                "{shape}; '{country}' is not a country code."
+            )));
         }
         for (document, by_step) in by_document {
             let Value::Object(by_step) = by_step else {
-                return Err(Rejection::bad_value(format!("{shape}; '{country}.{document}' does not map to an object.")));
+                return Err(Rejection::bad_value(format!(
+                    "{shape}; '{country}.{document}' does not map to an object."
+                )));
             };
             if document != "ALL" && DocumentKind::parse(document).is_none() {
-                return Err(Rejection::bad_value(format!("{shape}; '{document}' is not a document type.")));
+                return Err(Rejection::bad_value(format!(
+                    "{shape}; '{document}' is not a document type."
+                )));
             }
             if let Some((step, _)) = by_step.iter().find(|(_, step)| !step.is_object()) {
-                return Err(Rejection::bad_value(format!("{shape}; step '{step}' must be an object.")));
+                return Err(Rejection::bad_value(format!(
+                    "{shape}; step '{step}' must be an object."
+                )));
             }
         }
     }

@@ -54,7 +54,8 @@ async fn enforce_rate_limit(state: &AppState, partner: &Partner) -> Result<(), A
     let count = state.store.count_request(partner.id, window_start).await?;
     if count > partner.rate_limit_per_hour {
         let window_end = window_start + time::Duration::HOUR;
-        let retry_after_secs = u64::try_from((window_end - now).whole_seconds().max(1)).unwrap_or(1);
+        let retry_after_secs =
+            u64::try_from((window_end - now).whole_seconds().max(1)).unwrap_or(1);
         return Err(ApiError::RateLimited { retry_after_secs, limit: partner.rate_limit_per_hour });
     }
     Ok(())

@@ -41,17 +41,20 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Rejection> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Rejection::new(
             Identifier::EncodingError,
-            format!("Request body is not valid UTF-8 (invalid byte at offset {}).", e.valid_up_to()),
+            format!(
+                "Request body is not valid UTF-8 (invalid byte at offset {}).",
+                e.valid_up_to()
+            ),
         )
     })?;
     if text.trim().is_empty() {
-        return Err(Rejection::new(Identifier::JsonError, "Request body is empty; expected a JSON object."));
+        return Err(Rejection::new(
+            Identifier::JsonError,
+            "Request body is empty; expected a JSON object.",
+        ));
     }
     let value: Value = serde_json::from_str(text).map_err(|e| {
-        Rejection::new(
-            Identifier::JsonError,
-            format!("Request body is not valid JSON: {e}."),
-        )
+        Rejection::new(Identifier::JsonError, format!("Request body is not valid JSON: {e}."))
     })?;
     match value {
         Value::Object(map) => Ok(map),

@@ -15,7 +15,11 @@ use kycd_store::{Partner, PartnerUpdate, Store};
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
 #[derive(Debug, Parser)]
-#[command(name = "kycd", version, about = "Self-hosted identity verification, wire-compatible with iDenfy's API v2")]
+#[command(
+    name = "kycd",
+    version,
+    about = "Self-hosted identity verification, wire-compatible with iDenfy's API v2"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -263,7 +267,15 @@ fn print_sandbox_banner(credentials: &IssuedCredentials, public_url: &str) {
 async fn partner_command(store: &dyn Store, command: PartnerCommand) -> anyhow::Result<()> {
     let clock = SystemClock;
     match command {
-        PartnerCommand::Create { name, environment, webhook_url, signing_key, credits, rate_limit, json } => {
+        PartnerCommand::Create {
+            name,
+            environment,
+            webhook_url,
+            signing_key,
+            credits,
+            rate_limit,
+            json,
+        } => {
             let spec = PartnerSpec {
                 name,
                 environment,
@@ -294,7 +306,10 @@ async fn partner_command(store: &dyn Store, command: PartnerCommand) -> anyhow::
                 let rows: Vec<_> = partners.iter().map(partner_summary).collect();
                 println!("{}", serde_json::to_string(&rows)?);
             } else {
-                println!("{:<20} {:<5} {:<8} {:>10} {:>12}  {:<34} WEBHOOK", "NAME", "ENV", "ENABLED", "CREDITS", "RATE/HOUR", "API KEY");
+                println!(
+                    "{:<20} {:<5} {:<8} {:>10} {:>12}  {:<34} WEBHOOK",
+                    "NAME", "ENV", "ENABLED", "CREDITS", "RATE/HOUR", "API KEY"
+                );
                 for p in &partners {
                     println!(
                         "{:<20} {:<5} {:<8} {:>10} {:>12}  {:<34} {}",
@@ -322,18 +337,35 @@ async fn partner_command(store: &dyn Store, command: PartnerCommand) -> anyhow::
         PartnerCommand::RotateSecret { name, json } => {
             let (partner, secret) = partners::rotate_secret(store, &name).await?;
             if json {
-                println!("{}", serde_json::json!({"name": partner.name, "apiKey": partner.api_key, "apiSecret": secret}));
+                println!(
+                    "{}",
+                    serde_json::json!({"name": partner.name, "apiKey": partner.api_key, "apiSecret": secret})
+                );
             } else {
                 println!("new API secret for '{name}' (shown only now): {secret}");
             }
         }
-        PartnerCommand::Set { name, credits, unlimited_credits, webhook_url, clear_webhook_url, rate_limit, signing_key } => {
+        PartnerCommand::Set {
+            name,
+            credits,
+            unlimited_credits,
+            webhook_url,
+            clear_webhook_url,
+            rate_limit,
+            signing_key,
+        } => {
             if let Some(url) = &webhook_url {
                 partners::validate_webhook_url(url)?;
             }
             anyhow::ensure!(credits.is_none_or(|c| c >= 0), "credits must be zero or more");
-            anyhow::ensure!(rate_limit.is_none_or(|r| r >= 0), "rate limit must be zero (unlimited) or more");
-            anyhow::ensure!(signing_key.as_ref().is_none_or(|k| k.len() >= 8), "signing key must be at least 8 characters long");
+            anyhow::ensure!(
+                rate_limit.is_none_or(|r| r >= 0),
+                "rate limit must be zero (unlimited) or more"
+            );
+            anyhow::ensure!(
+                signing_key.as_ref().is_none_or(|k| k.len() >= 8),
+                "signing key must be at least 8 characters long"
+            );
             let update = PartnerUpdate {
                 credits: if unlimited_credits { Some(None) } else { credits.map(Some) },
                 webhook_url: if clear_webhook_url { Some(None) } else { webhook_url.map(Some) },
@@ -341,7 +373,10 @@ async fn partner_command(store: &dyn Store, command: PartnerCommand) -> anyhow::
                 signing_key,
                 ..Default::default()
             };
-            anyhow::ensure!(update != PartnerUpdate::default(), "nothing to change: name at least one setting (see --help)");
+            anyhow::ensure!(
+                update != PartnerUpdate::default(),
+                "nothing to change: name at least one setting (see --help)"
+            );
             let partner = partners::update_named(store, &name, &update).await?;
             println!("{}", serde_json::to_string(&partner_summary(&partner))?);
         }

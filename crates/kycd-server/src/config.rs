@@ -72,10 +72,7 @@ impl Config {
             anyhow::ensure!(path.exists(), "config file {} does not exist", path.display());
             figment = figment.merge(Toml::file(path));
         }
-        figment
-            .merge(Serialized::defaults(overrides))
-            .extract()
-            .context("reading configuration")
+        figment.merge(Serialized::defaults(overrides)).extract().context("reading configuration")
     }
 
     pub fn database_url(&self) -> String {
@@ -139,7 +136,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("kycd.toml");
         std::fs::write(&path, "listen = \"127.0.0.1:9000\"\ndata_dir = \"/tmp/x\"\n").unwrap();
-        let overrides = Overrides { listen: Some("127.0.0.1:9100".parse().unwrap()), ..Default::default() };
+        let overrides =
+            Overrides { listen: Some("127.0.0.1:9100".parse().unwrap()), ..Default::default() };
         let loaded = Config::load(Some(&path), &overrides).unwrap();
         assert_eq!(loaded.listen.port(), 9100);
         assert_eq!(loaded.data_dir, PathBuf::from("/tmp/x"));

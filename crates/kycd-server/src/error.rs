@@ -136,7 +136,12 @@ impl IntoResponse for ApiError {
         let identifier = self.identifier().as_str();
         let message = self.message();
         let mut response = if let Self::PartnerError(_) = self {
-            let body = ExtendedErrorBody { message, identifier, documentation: "", severity: "NOT_SEVERE" };
+            let body = ExtendedErrorBody {
+                message,
+                identifier,
+                documentation: "",
+                severity: "NOT_SEVERE",
+            };
             (status, axum::Json(body)).into_response()
         } else {
             (status, axum::Json(ErrorBody { identifier, message })).into_response()

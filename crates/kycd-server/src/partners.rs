@@ -54,7 +54,8 @@ pub fn validate_name(name: &str) -> anyhow::Result<()> {
 }
 
 pub fn validate_webhook_url(url: &str) -> anyhow::Result<()> {
-    let parsed = url::Url::parse(url).with_context(|| format!("webhook URL '{url}' is not a URL"))?;
+    let parsed =
+        url::Url::parse(url).with_context(|| format!("webhook URL '{url}' is not a URL"))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
         bail!("webhook URL '{url}' must be an absolute http(s) URL");
     }

@@ -62,7 +62,8 @@ pub fn verification_from_row(row: &SqliteRow) -> StoreResult<Verification> {
     Ok(Verification {
         scan_ref: ScanRef::from_trusted(get::<String>(row, "scan_ref")?),
         partner_id: PartnerId(
-            uuid::Uuid::parse_str(&partner_id).map_err(|e| corrupt("verifications.partner_id", e))?,
+            uuid::Uuid::parse_str(&partner_id)
+                .map_err(|e| corrupt("verifications.partner_id", e))?,
         ),
         client_id: ClientId::from_trusted(get::<String>(row, "client_id")?),
         auth_token: AuthToken::from_trusted(get::<String>(row, "auth_token")?),

@@ -133,10 +133,7 @@ impl Store for SqliteStore {
     }
 
     async fn count_partners(&self) -> StoreResult<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM partners")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db)
+        sqlx::query_scalar("SELECT COUNT(*) FROM partners").fetch_one(&self.pool).await.map_err(db)
     }
 
     async fn update_partner(&self, name: &str, u: &PartnerUpdate) -> StoreResult<Partner> {
@@ -297,4 +294,3 @@ async fn insert_event(
     .map_err(db)?;
     Ok(())
 }
-

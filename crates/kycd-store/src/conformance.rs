@@ -52,7 +52,8 @@ pub fn sample_partner(name: &str, environment: Environment, credits: Option<i64>
 }
 
 pub fn sample_verification(partner: &Partner, client: &str) -> Verification {
-    let body = serde_json::json!({"clientId": client, "firstName": "Jonas", "dateOfBirth": "1990-01-02"});
+    let body =
+        serde_json::json!({"clientId": client, "firstName": "Jonas", "dateOfBirth": "1990-01-02"});
     let serde_json::Value::Object(body) = body else { unreachable!("object literal") };
     let request = token_request::parse(&body, &partner.token_defaults, partner.environment)
         .expect("sample request is valid");
@@ -82,8 +83,7 @@ async fn partners_round_trip(store: &dyn Store) {
     assert!(store.partner_by_name("nobody").await.unwrap().is_none());
     assert!(store.partner_by_api_key("nokey").await.unwrap().is_none());
     store.create_partner(&sample_partner("beta", Environment::Dev, None)).await.unwrap();
-    let names: Vec<_> =
-        store.list_partners().await.unwrap().into_iter().map(|p| p.name).collect();
+    let names: Vec<_> = store.list_partners().await.unwrap().into_iter().map(|p| p.name).collect();
     assert_eq!(names, ["alpha", "beta"]);
     assert_eq!(store.count_partners().await.unwrap(), 2);
 }

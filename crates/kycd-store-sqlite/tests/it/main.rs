@@ -13,7 +13,8 @@ async fn sqlite_passes_the_store_conformance_suite() {
         let dir = dir.clone();
         let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Box::pin(async move {
-            let url = format!("sqlite://{}", dir.path().join(format!("conformance-{n}.db")).display());
+            let url =
+                format!("sqlite://{}", dir.path().join(format!("conformance-{n}.db")).display());
             Arc::new(SqliteStore::open(&url).await.unwrap()) as Arc<dyn Store>
         })
     }))

@@ -3,9 +3,7 @@
 use crate::{AppState, auth::Authenticated, body::JsonObject, error::ApiResult};
 use axum::{Json, extract::State, http::StatusCode};
 use kycd_api::token::TokenResponse;
-use kycd_domain::{
-    AuthToken, DigitString, ScanRef, token_request, vocabulary::OverallStatus,
-};
+use kycd_domain::{AuthToken, DigitString, ScanRef, token_request, vocabulary::OverallStatus};
 use kycd_store::Verification;
 
 /// Create a verification session token.
