@@ -76,9 +76,9 @@ impl TokenResponse {
     ) -> Self {
         let documents: Vec<String> =
             request.documents.iter().map(|d| d.as_str().to_owned()).collect();
+        // Every example of the reference answers {"ALL": [...]}, also when a country is locked.
         let mut allowed_documents = Map::new();
-        let scope = request.country.clone().unwrap_or_else(|| "ALL".to_owned());
-        allowed_documents.insert(scope, Value::from(documents.clone()));
+        allowed_documents.insert("ALL".to_owned(), Value::from(documents.clone()));
         Self {
             message: if request.dummy_status.is_some() {
                 DUMMY_TOKEN_CREATED

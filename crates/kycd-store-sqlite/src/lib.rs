@@ -259,6 +259,14 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(db)
     }
 
+    async fn count_verifications(&self, partner: PartnerId) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM verifications WHERE partner_id = ?")
+            .bind(partner.0.to_string())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)
+    }
+
     async fn verification(
         &self,
         partner: PartnerId,

@@ -173,6 +173,8 @@ async fn verification_round_trip_and_isolation(store: &dyn Store) {
         None,
         "another partner must not see the verification"
     );
+    assert_eq!(store.count_verifications(owner.id).await.unwrap(), 1);
+    assert_eq!(store.count_verifications(other.id).await.unwrap(), 0);
     let unknown = ScanRef::from_trusted("00000000-0000-0000-0000-000000000000");
     assert_eq!(store.verification(owner.id, &unknown).await.unwrap(), None);
 }
@@ -187,6 +189,7 @@ async fn credits_are_spent_exactly_and_exhaustion_changes_nothing(store: &dyn St
     store.create_verification(&second, &[]).await.unwrap();
     assert!(matches!(store.create_verification(&third, &[]).await, Err(StoreError::NoCredits)));
     assert_eq!(store.verification(partner.id, &third.scan_ref).await.unwrap(), None);
+    assert_eq!(store.count_verifications(partner.id).await.unwrap(), 2);
     let after = store.partner_by_name("metered").await.unwrap().unwrap();
     assert_eq!(after.credits, Some(0));
 

@@ -73,6 +73,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         events: &[NewWebhookEvent],
     ) -> StoreResult<()>;
 
+    /// How many verifications the partner has (any status).
+    async fn count_verifications(&self, partner: PartnerId) -> StoreResult<i64>;
+
     /// The partner's verification with this scanRef; another partner's is `None`, like an unknown one.
     async fn verification(
         &self,

@@ -89,6 +89,10 @@ impl TestApp {
         partners::create(self.store.as_ref(), &self.clock, spec).await.unwrap()
     }
 
+    pub fn clock_now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
     /// A client authenticated as the sandbox partner.
     pub fn sandbox_client(&self) -> Client {
         self.client_for(&self.sandbox)

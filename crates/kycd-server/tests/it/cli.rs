@@ -1,0 +1,187 @@
+//! The `kycd` binary as a person uses it: first start, partner administration, config example.
+
+use serde_json::Value;
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+fn kycd(data_dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kycd"));
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("KYCD_DATABASE_URL")
+        .env_remove("KYCD_CONFIG");
+    command
+}
+
+fn run_ok(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{command:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[test]
+fn first_start_prints_sandbox_credentials_that_work_and_sigterm_stops_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = kycd(dir.path())
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut banner = String::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let line = lines.next().unwrap().unwrap();
+        banner.push_str(&line);
+        banner.push('\n');
+        if line.contains("/api/v2/token") {
+            break;
+        }
+    }
+    let value_of = |label: &str| -> String {
+        banner
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("{label} in {banner}"))
+            .trim_start()[label.len()..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let (key, secret, base) = (value_of("API key"), value_of("API secret"), value_of("Base URL"));
+    assert_eq!(base, format!("http://127.0.0.1:{port}"));
+    assert!(!value_of("Signing key").is_empty());
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = kycd_testkit::Client::new(&base);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while client.get("/health").await.status != 200 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        client
+            .clone()
+            .with_basic(&key, &secret)
+            .post_json("/api/v2/token", &serde_json::json!({"clientId": "cli"}))
+            .await
+            .expect(201);
+    });
+
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+
+    // A second start on the same data dir creates no new partner and prints no secret.
+    let listed = run_ok(kycd(dir.path()).args(["partner", "list", "--json"]));
+    let listed: Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["name"], "sandbox");
+    assert_eq!(listed[0]["environment"], "DEV");
+    assert_eq!(listed[0]["credits"], Value::Null);
+}
+
+#[test]
+fn partner_administration_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = run_ok(kycd(dir.path()).args([
+        "partner",
+        "create",
+        "--name",
+        "acme",
+        "--environment",
+        "prod",
+        "--credits",
+        "5",
+        "--rate-limit",
+        "100",
+        "--webhook-url",
+        "https://acme.example/hooks",
+        "--json",
+    ]));
+    let created: Value = serde_json::from_str(created.trim()).expect("exactly one JSON object");
+    for key in ["name", "environment", "apiKey", "apiSecret", "signingKey"] {
+        assert!(created[key].is_string(), "{key} in {created}");
+    }
+    assert_eq!(created["environment"], "PROD");
+    assert_eq!(created["credits"], 5);
+
+    let duplicate = kycd(dir.path())
+        .args(["partner", "create", "--name", "acme", "--environment", "dev"])
+        .output()
+        .unwrap();
+    assert!(!duplicate.status.success());
+    assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
+    let bad_env = kycd(dir.path())
+        .args(["partner", "create", "--name", "x", "--environment", "staging"])
+        .output()
+        .unwrap();
+    assert!(!bad_env.status.success());
+
+    run_ok(kycd(dir.path()).args(["partner", "disable", "acme"]));
+    let set = run_ok(kycd(dir.path()).args([
+        "partner",
+        "set",
+        "acme",
+        "--credits",
+        "9",
+        "--clear-webhook-url",
+    ]));
+    let set: Value = serde_json::from_str(set.trim()).unwrap();
+    assert_eq!(
+        (set["credits"].as_i64(), set["enabled"].as_bool(), set["webhookUrl"].is_null()),
+        (Some(9), Some(false), true)
+    );
+    run_ok(kycd(dir.path()).args(["partner", "enable", "acme"]));
+    let rotated = run_ok(kycd(dir.path()).args(["partner", "rotate-secret", "acme", "--json"]));
+    let rotated: Value = serde_json::from_str(rotated.trim()).unwrap();
+    assert_ne!(rotated["apiSecret"], created["apiSecret"]);
+    let missing = kycd(dir.path()).args(["partner", "enable", "nobody"]).output().unwrap();
+    assert!(!missing.status.success());
+
+    let table = run_ok(kycd(dir.path()).args(["partner", "list"]));
+    assert!(table.contains("acme") && table.contains("PROD"), "{table}");
+    // The secret is stored only as a digest: it appears nowhere in the database file.
+    let db = std::fs::read(dir.path().join("kycd.db")).unwrap();
+    let wal = std::fs::read(dir.path().join("kycd.db-wal")).unwrap_or_default();
+    for secret in [created["apiSecret"].as_str().unwrap(), rotated["apiSecret"].as_str().unwrap()] {
+        let needle = secret.as_bytes();
+        assert!(
+            !db.windows(needle.len()).any(|w| w == needle),
+            "API secret found in the database file"
+        );
+        assert!(!wal.windows(needle.len()).any(|w| w == needle), "API secret found in the WAL");
+    }
+}
+
+#[test]
+fn config_example_is_printed_and_unknown_keys_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = run_ok(kycd(dir.path()).args(["config", "example"]));
+    assert!(example.contains("listen = \"127.0.0.1:8080\""));
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, "lisen = \"127.0.0.1:1\"\n").unwrap();
+    let output =
+        kycd(dir.path()).arg("--config").arg(&path).args(["partner", "list"]).output().unwrap();
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("lisen"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
