@@ -1,5 +1,6 @@
 //! The behaviour every Store backend must show. A backend's test calls [`run_all`] with a factory
 //! that returns a fresh, empty, migrated store; each check gets its own store.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic loudly
 
 use crate::{NewWebhookEvent, Partner, PartnerUpdate, Store, StoreError, Verification};
 use kycd_domain::{

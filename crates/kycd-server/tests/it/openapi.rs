@@ -75,7 +75,10 @@ async fn token_responses_validate_against_idenfys_201_schema() {
                "additionalData": {"UTILITY_BILL": {"address": "Main st. 1"}}}),
     ];
     // The validator is live: a response with a wrong type is caught.
-    assert!(!validator.is_valid(&json!({"authToken": 5, "scanRef": "x", "tokenType": "IDENTIFICATION"})));
+    assert!(
+        !validator
+            .is_valid(&json!({"authToken": 5, "scanRef": "x", "tokenType": "IDENTIFICATION"}))
+    );
     assert!(!validator.is_valid(&json!({"authToken": "a", "scanRef": "x", "tokenType": "IDENTIFICATION", "additionalSteps": null})));
     for body in bodies {
         let response = client.post_json("/api/v2/token", &body).await.expect(201).json();

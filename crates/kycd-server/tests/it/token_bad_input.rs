@@ -213,7 +213,9 @@ async fn malformed_bodies_get_json_errors_not_framework_defaults() {
     let app = spawn_app().await;
     let metered = app.create_partner("metered", Environment::Dev, Some(3), 0).await;
     let client = app.client_for(&metered);
-    let cases: Vec<(Vec<u8>, Option<&str>, u16, &str, &str)> = vec![
+    // (body, content type, status, identifier, words in the message)
+    type Case = (Vec<u8>, Option<&'static str>, u16, &'static str, &'static str);
+    let cases: Vec<Case> = vec![
         (
             b"{\"clientId\": ".to_vec(),
             Some("application/json"),
