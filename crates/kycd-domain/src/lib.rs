@@ -5,10 +5,13 @@
 pub mod clock;
 pub mod countries;
 pub mod custom_settings;
+pub mod dummy;
 pub mod environment;
 pub mod fields;
 pub mod ids;
+pub mod lifecycle;
 pub mod rejection;
+pub mod result;
 pub mod token_request;
 pub mod vocabulary;
 

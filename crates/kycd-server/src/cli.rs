@@ -355,7 +355,11 @@ async fn partner_command(store: &dyn Store, command: PartnerCommand) -> anyhow::
             signing_key,
         } => {
             if let Some(url) = &webhook_url {
-                partners::validate_webhook_url(url)?;
+                let partner = store
+                    .partner_by_name(&name)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no partner named '{name}'"))?;
+                partners::validate_webhook_url(url, partner.environment)?;
             }
             anyhow::ensure!(credits.is_none_or(|c| c >= 0), "credits must be zero or more");
             anyhow::ensure!(

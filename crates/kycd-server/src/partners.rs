@@ -69,7 +69,7 @@ pub async fn create(
 ) -> anyhow::Result<IssuedCredentials> {
     validate_name(&spec.name)?;
     if let Some(url) = &spec.webhook_url {
-        validate_webhook_url(url)?;
+        validate_webhook_url(url, spec.environment)?;
     }
     if spec.credits.is_some_and(|c| c < 0) {
         bail!("credits must be zero or more");

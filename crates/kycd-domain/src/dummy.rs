@@ -1,0 +1,120 @@
+//! Dummy results for DEV partners (DECISIONS.md "Dummy results"): what a `dummyStatus` token and
+//! `add-dummy-status` turn into. Data comes from the token's person data, else a fixed sample person.
+
+use crate::{
+    lifecycle::{LifecycleEvent, Outcome},
+    result::{DocumentData, VerificationResult},
+    token_request::{TokenRequest, format_date},
+    vocabulary::{DocumentStatus, DummyStatus, FaceStatus, FraudTag, Sex},
+};
+
+/// What a dummy token does right after creation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DummyPlan {
+    /// Finish the automatic analysis with this result (and send the auto webhook).
+    Finish { result: VerificationResult, event: LifecycleEvent },
+    /// Expire at once (and send IDENTIFICATION_EXPIRED).
+    Expire,
+    /// Stay ACTIVE; nothing is sent.
+    StayActive,
+}
+
+/// The image kinds every dummy verification has (kycd serves generated sample images for them).
+pub const SAMPLE_FILES: [&str; 3] = ["FRONT", "BACK", "FACE"];
+
+pub fn plan(request: &TokenRequest, status: DummyStatus, now_unix: i64) -> DummyPlan {
+    let (face, document, fraud_tags) = match status {
+        DummyStatus::Approved => (FaceStatus::FaceMatch, DocumentStatus::DocValidated, vec![]),
+        DummyStatus::Denied => (FaceStatus::FaceNotAnalysed, DocumentStatus::DocNotFound, vec![]),
+        DummyStatus::Suspected => {
+            (FaceStatus::FaceMatch, DocumentStatus::DocValidated, vec![FraudTag::FaceSuspected])
+        }
+        DummyStatus::Expired => return DummyPlan::Expire,
+        DummyStatus::Active => return DummyPlan::StayActive,
+    };
+    let result = VerificationResult {
+        auto_face: Some(face),
+        auto_document: Some(document),
+        fraud_tags,
+        ..analysed(request, now_unix)
+    };
+    let outcome = result.outcome();
+    let manual_review_follows = match outcome {
+        Outcome::Approved => request.wants_manual_review_after_success(),
+        Outcome::Denied | Outcome::Suspected => request.wants_manual_review_after_failure(),
+    };
+    DummyPlan::Finish { result, event: LifecycleEvent::AutoFinished { outcome, manual_review_follows } }
+}
+
+/// The result after `add-dummy-status`: the manual values are set, and the reviewer's verdict
+/// replaces automatic suspicions (tags are cleared), so FACE_MATCH + DOC_VALIDATED approves.
+pub fn manual(
+    request: &TokenRequest,
+    previous: Option<VerificationResult>,
+    face: FaceStatus,
+    document: DocumentStatus,
+    now_unix: i64,
+) -> VerificationResult {
+    let base = previous.unwrap_or_else(|| analysed(request, now_unix));
+    VerificationResult {
+        manual_face: Some(face),
+        manual_document: Some(document),
+        fraud_tags: vec![],
+        mismatch_tags: vec![],
+        ..base
+    }
+}
+
+/// A result skeleton for a session that was analysed just now, with document data and samples.
+fn analysed(request: &TokenRequest, now_unix: i64) -> VerificationResult {
+    VerificationResult {
+        data: document_data(request),
+        platform: Some("PC".to_owned()),
+        start_time: now_unix,
+        finish_time: now_unix,
+        files: SAMPLE_FILES.iter().map(|s| (*s).to_owned()).collect(),
+        ..VerificationResult::default()
+    }
+}
+
+/// The data a dummy "reads" from the document: the token's person data where given, else the
+/// sample person (a fictitious Lithuanian ID card holder).
+pub fn document_data(request: &TokenRequest) -> DocumentData {
+    let first = request.first_name.clone().unwrap_or_else(|| "JONAS".to_owned());
+    let last = request.last_name.clone().unwrap_or_else(|| "PAVARDENIS".to_owned());
+    let country = request.country.clone().unwrap_or_else(|| "LT".to_owned());
+    let nationality = request.nationality.clone().unwrap_or_else(|| country.clone());
+    let doc_type = request
+        .documents
+        .first()
+        .map(|d| d.as_str().to_owned())
+        .unwrap_or_else(|| "ID_CARD".to_owned());
+    let sex = match request.sex {
+        Some(Sex::Female) => "FEMALE",
+        Some(Sex::Male) | None => "MALE",
+    };
+    DocumentData {
+        full_name: Some(format!("{first} {last}")),
+        doc_first_name: Some(first.clone()),
+        doc_last_name: Some(last.clone()),
+        doc_number: Some(request.document_number.clone().unwrap_or_else(|| "AB1234567".to_owned())),
+        doc_personal_code: Some(
+            request.personal_number.clone().unwrap_or_else(|| "39001020123".to_owned()),
+        ),
+        doc_expiry: Some(request.date_of_expiry.map_or_else(|| "2031-05-20".to_owned(), format_date)),
+        doc_dob: Some(request.date_of_birth.map_or_else(|| "1990-01-02".to_owned(), format_date)),
+        doc_date_of_issue: Some(
+            request.date_of_issue.map_or_else(|| "2021-05-20".to_owned(), format_date),
+        ),
+        doc_type: Some(doc_type),
+        doc_sex: Some(sex.to_owned()),
+        doc_nationality: Some(nationality),
+        doc_issuing_country: Some(country.clone()),
+        address: request.address.clone(),
+        selected_country: Some(country),
+        org_first_name: Some(first),
+        org_last_name: Some(last),
+        manually_data_changed: false,
+        ..DocumentData::default()
+    }
+}
