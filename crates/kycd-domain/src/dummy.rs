@@ -43,7 +43,10 @@ pub fn plan(request: &TokenRequest, status: DummyStatus, now_unix: i64) -> Dummy
         Outcome::Approved => request.wants_manual_review_after_success(),
         Outcome::Denied | Outcome::Suspected => request.wants_manual_review_after_failure(),
     };
-    DummyPlan::Finish { result, event: LifecycleEvent::AutoFinished { outcome, manual_review_follows } }
+    DummyPlan::Finish {
+        result,
+        event: LifecycleEvent::AutoFinished { outcome, manual_review_follows },
+    }
 }
 
 /// The result after `add-dummy-status`: the manual values are set, and the reviewer's verdict
@@ -101,7 +104,9 @@ pub fn document_data(request: &TokenRequest) -> DocumentData {
         doc_personal_code: Some(
             request.personal_number.clone().unwrap_or_else(|| "39001020123".to_owned()),
         ),
-        doc_expiry: Some(request.date_of_expiry.map_or_else(|| "2031-05-20".to_owned(), format_date)),
+        doc_expiry: Some(
+            request.date_of_expiry.map_or_else(|| "2031-05-20".to_owned(), format_date),
+        ),
         doc_dob: Some(request.date_of_birth.map_or_else(|| "1990-01-02".to_owned(), format_date)),
         doc_date_of_issue: Some(
             request.date_of_issue.map_or_else(|| "2021-05-20".to_owned(), format_date),

@@ -93,9 +93,10 @@ pub fn transition(
         ) => Some(outcome.status()),
         (S::Active, LifecycleEvent::Expire) => Some(S::Expired),
         (S::Expired, LifecycleEvent::Delete) => Some(S::ExpiredDeleted),
-        (S::Approved | S::Denied | S::Suspected | S::Reviewing | S::Archived, LifecycleEvent::Delete) => {
-            Some(S::Deleted)
-        }
+        (
+            S::Approved | S::Denied | S::Suspected | S::Reviewing | S::Archived,
+            LifecycleEvent::Delete,
+        ) => Some(S::Deleted),
         (S::Approved | S::Denied | S::Suspected, LifecycleEvent::Archive) => Some(S::Archived),
         _ => None,
     };
@@ -105,8 +106,8 @@ pub fn transition(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
     use OverallStatus as S;
+    use proptest::prelude::*;
 
     fn any_outcome() -> impl Strategy<Value = Outcome> {
         prop_oneof![Just(Outcome::Approved), Just(Outcome::Denied), Just(Outcome::Suspected)]
@@ -149,9 +150,13 @@ mod tests {
 
     #[test]
     fn the_documented_paths_work() {
-        let approve = LifecycleEvent::AutoFinished { outcome: Outcome::Approved, manual_review_follows: false };
+        let approve = LifecycleEvent::AutoFinished {
+            outcome: Outcome::Approved,
+            manual_review_follows: false,
+        };
         assert_eq!(transition(S::Active, approve), Ok(S::Approved));
-        let review = LifecycleEvent::AutoFinished { outcome: Outcome::Denied, manual_review_follows: true };
+        let review =
+            LifecycleEvent::AutoFinished { outcome: Outcome::Denied, manual_review_follows: true };
         assert_eq!(transition(S::Active, review), Ok(S::Reviewing));
         let manual = LifecycleEvent::ManualFinished { outcome: Outcome::Approved };
         assert_eq!(transition(S::Reviewing, manual), Ok(S::Approved));

@@ -117,7 +117,10 @@ mod tests {
         assert_eq!(overall(None, None, &[], &[]), Outcome::Denied);
         assert_eq!(overall(m, v, &[FraudTag::FaceSuspected], &[]), Outcome::Suspected);
         assert_eq!(overall(m, v, &[], &[MismatchTag::Name]), Outcome::Suspected);
-        assert_eq!(overall(Some(FaceStatus::FaceMismatch), v, &[FraudTag::DuplicateFace], &[]), Outcome::Suspected);
+        assert_eq!(
+            overall(Some(FaceStatus::FaceMismatch), v, &[FraudTag::DuplicateFace], &[]),
+            Outcome::Suspected
+        );
     }
 
     #[test]

@@ -53,11 +53,18 @@ pub fn validate_name(name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn validate_webhook_url(url: &str) -> anyhow::Result<()> {
+/// DEV partners may use plain http (local receivers); other environments need https
+/// (DECISIONS.md). Whether the address is public is checked when delivering, after DNS.
+pub fn validate_webhook_url(url: &str, environment: Environment) -> anyhow::Result<()> {
     let parsed =
         url::Url::parse(url).with_context(|| format!("webhook URL '{url}' is not a URL"))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
         bail!("webhook URL '{url}' must be an absolute http(s) URL");
+    }
+    if parsed.scheme() == "http" && !environment.is_sandbox() {
+        bail!(
+            "webhook URL '{url}' must use https for {environment} partners (http is for DEV only)"
+        );
     }
     Ok(())
 }
