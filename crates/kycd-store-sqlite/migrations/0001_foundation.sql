@@ -39,13 +39,38 @@ CREATE TABLE verifications (
 CREATE INDEX verifications_by_partner ON verifications (partner_id, created_at);
 CREATE INDEX verifications_by_status_expiry ON verifications (status, token_expires_at);
 
+-- The outbox: one row per event and target, written in the state change's transaction.
+-- state: pending | delivered | failed | gone | no_target
 CREATE TABLE webhook_events (
-    id         TEXT PRIMARY KEY,
-    partner_id TEXT NOT NULL REFERENCES partners (id),
-    scan_ref   TEXT NOT NULL,
-    event_type TEXT NOT NULL,
-    payload    BLOB NOT NULL,
-    target_url TEXT,
-    created_at BIGINT NOT NULL
+    id              TEXT PRIMARY KEY,
+    partner_id      TEXT NOT NULL REFERENCES partners (id),
+    scan_ref        TEXT NOT NULL,
+    event_type      TEXT NOT NULL,
+    payload         BLOB NOT NULL,
+    target_url      TEXT,
+    created_at      BIGINT NOT NULL,
+    state           TEXT NOT NULL,
+    attempts        BIGINT NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT,
+    lease_owner     TEXT,
+    lease_until     BIGINT,
+    last_status     BIGINT,
+    last_error      TEXT,
+    updated_at      BIGINT NOT NULL
 );
 CREATE INDEX webhook_events_by_scan_ref ON webhook_events (partner_id, scan_ref, created_at);
+CREATE INDEX webhook_events_due ON webhook_events (state, next_attempt_at);
+
+-- Every delivery attempt, kept for the delivery log.
+CREATE TABLE webhook_attempts (
+    event_id         TEXT NOT NULL REFERENCES webhook_events (id),
+    attempt          BIGINT NOT NULL,
+    attempted_at     BIGINT NOT NULL,
+    target_url       TEXT NOT NULL,
+    request_headers  TEXT NOT NULL,
+    status_code      BIGINT,
+    latency_ms       BIGINT NOT NULL,
+    error            TEXT,
+    response_excerpt TEXT,
+    PRIMARY KEY (event_id, attempt)
+);

@@ -1,9 +1,12 @@
 //! Row <-> record conversion for the SQLite backend.
 
 use kycd_domain::{
-    AuthToken, ClientId, DigitString, Environment, PartnerId, ScanRef, vocabulary::OverallStatus,
+    AuthToken, ClientId, DigitString, Environment, PartnerId, ScanRef,
+    vocabulary::{EventType, OverallStatus},
 };
-use kycd_store::{Partner, StoreError, StoreResult, Verification};
+use kycd_store::{
+    Delivery, DeliveryAttempt, DeliveryState, Partner, StoreError, StoreResult, Verification,
+};
 use sqlx::{Row, sqlite::SqliteRow};
 use time::OffsetDateTime;
 
@@ -78,5 +81,43 @@ pub fn verification_from_row(row: &SqliteRow) -> StoreResult<Verification> {
             .transpose()
             .map_err(|e| corrupt("verifications.result", e))?,
         updated_at: from_ms(get(row, "updated_at")?)?,
+    })
+}
+
+pub fn delivery_from_row(row: &SqliteRow) -> StoreResult<Delivery> {
+    let partner_id: String = get(row, "partner_id")?;
+    let event_type: String = get(row, "event_type")?;
+    let state: String = get(row, "state")?;
+    let next_attempt_at: Option<i64> = get(row, "next_attempt_at")?;
+    Ok(Delivery {
+        id: get(row, "id")?,
+        partner_id: PartnerId(
+            uuid::Uuid::parse_str(&partner_id).map_err(|e| corrupt("webhook_events.partner_id", e))?,
+        ),
+        scan_ref: ScanRef::from_trusted(get::<String>(row, "scan_ref")?),
+        event_type: EventType::parse(&event_type)
+            .ok_or_else(|| corrupt("webhook_events.event_type", &event_type))?,
+        payload: get(row, "payload")?,
+        target_url: get(row, "target_url")?,
+        created_at: from_ms(get(row, "created_at")?)?,
+        state: DeliveryState::parse(&state).ok_or_else(|| corrupt("webhook_events.state", &state))?,
+        attempts: get(row, "attempts")?,
+        next_attempt_at: next_attempt_at.map(from_ms).transpose()?,
+        last_status: get(row, "last_status")?,
+        last_error: get(row, "last_error")?,
+    })
+}
+
+pub fn attempt_from_row(row: &SqliteRow) -> StoreResult<DeliveryAttempt> {
+    Ok(DeliveryAttempt {
+        event_id: get(row, "event_id")?,
+        attempt: get(row, "attempt")?,
+        attempted_at: from_ms(get(row, "attempted_at")?)?,
+        target_url: get(row, "target_url")?,
+        request_headers: get(row, "request_headers")?,
+        status_code: get(row, "status_code")?,
+        latency_ms: get(row, "latency_ms")?,
+        error: get(row, "error")?,
+        response_excerpt: get(row, "response_excerpt")?,
     })
 }

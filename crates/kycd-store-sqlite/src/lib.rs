@@ -5,11 +5,12 @@
 mod codec;
 
 use async_trait::async_trait;
-use codec::{partner_from_row, to_ms, verification_from_row};
+use codec::{attempt_from_row, delivery_from_row, partner_from_row, to_ms, verification_from_row};
 use kycd_domain::{PartnerId, ScanRef};
 use kycd_store::{
-    NewPartner, NewVerification, NewWebhookEvent, Partner, PartnerUpdate, Store, StoreError,
-    StoreResult, Verification,
+    Delivery, DeliveryAttempt, DeliveryFilter, DeliveryState, NewPartner, NewVerification,
+    NewWebhookEvent, NextStep, Partner, PartnerUpdate, Store, StoreError, StoreResult,
+    Verification, VerificationChange,
 };
 use sqlx::{
     SqlitePool,
@@ -280,15 +281,203 @@ impl Store for SqliteStore {
             .map_err(db)?;
         row.as_ref().map(verification_from_row).transpose()
     }
+
+    async fn partner_by_id(&self, id: PartnerId) -> StoreResult<Option<Partner>> {
+        let row = sqlx::query("SELECT * FROM partners WHERE id = ?")
+            .bind(id.0.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(partner_from_row).transpose()
+    }
+
+    async fn change_verification(
+        &self,
+        change: &VerificationChange,
+        events: &[NewWebhookEvent],
+    ) -> StoreResult<bool> {
+        let result = change.result.as_ref().map(serde_json::Value::to_string);
+        let mut tx = self.write_tx().await?;
+        let changed = sqlx::query(
+            "UPDATE verifications SET status = ?, result = COALESCE(?, result), updated_at = ?
+             WHERE scan_ref = ? AND partner_id = ? AND status = ?",
+        )
+        .bind(change.new_status.as_str())
+        .bind(result)
+        .bind(to_ms(change.updated_at))
+        .bind(change.scan_ref.as_str())
+        .bind(change.partner_id.0.to_string())
+        .bind(change.expected_status.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        for event in events {
+            insert_event(&mut tx, event).await?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+
+    async fn due_expirations(
+        &self,
+        now: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>> {
+        let rows = sqlx::query(
+            "SELECT * FROM verifications WHERE status = 'ACTIVE' AND token_expires_at <= ?
+             ORDER BY token_expires_at LIMIT ?",
+        )
+        .bind(to_ms(now))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(verification_from_row).collect()
+    }
+
+    async fn claim_deliveries(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        owner: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<Delivery>> {
+        let mut tx = self.write_tx().await?;
+        let rows = sqlx::query(
+            "UPDATE webhook_events SET lease_owner = ?, lease_until = ?
+             WHERE id IN (
+                SELECT id FROM webhook_events
+                WHERE state = 'pending' AND next_attempt_at <= ?
+                  AND (lease_until IS NULL OR lease_until <= ?)
+                ORDER BY next_attempt_at LIMIT ?)
+             RETURNING *",
+        )
+        .bind(owner)
+        .bind(to_ms(lease_until))
+        .bind(to_ms(now))
+        .bind(to_ms(now))
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        rows.iter().map(delivery_from_row).collect()
+    }
+
+    async fn record_attempt(&self, attempt: &DeliveryAttempt, next: NextStep) -> StoreResult<()> {
+        let (state, next_at) = match next {
+            NextStep::Done(state) => (state, None),
+            NextStep::RetryAt(at) => (DeliveryState::Pending, Some(to_ms(at))),
+        };
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO webhook_attempts (event_id, attempt, attempted_at, target_url,
+                request_headers, status_code, latency_ms, error, response_excerpt)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (event_id, attempt) DO NOTHING",
+        )
+        .bind(&attempt.event_id)
+        .bind(attempt.attempt)
+        .bind(to_ms(attempt.attempted_at))
+        .bind(&attempt.target_url)
+        .bind(&attempt.request_headers)
+        .bind(attempt.status_code)
+        .bind(attempt.latency_ms)
+        .bind(&attempt.error)
+        .bind(&attempt.response_excerpt)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        sqlx::query(
+            "UPDATE webhook_events SET state = ?, next_attempt_at = ?, lease_owner = NULL,
+                lease_until = NULL, attempts = MAX(attempts, ?), last_status = ?, last_error = ?,
+                updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(state.as_str())
+        .bind(next_at)
+        .bind(attempt.attempt)
+        .bind(attempt.status_code)
+        .bind(&attempt.error)
+        .bind(to_ms(attempt.attempted_at))
+        .bind(&attempt.event_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn deliveries(&self, filter: &DeliveryFilter) -> StoreResult<Vec<Delivery>> {
+        let rows = sqlx::query(
+            "SELECT * FROM webhook_events
+             WHERE (? IS NULL OR partner_id = ?) AND (? IS NULL OR scan_ref = ?)
+               AND (? = 0 OR state IN ('failed', 'gone')
+                    OR (state = 'pending' AND last_status IS NOT NULL AND last_status NOT BETWEEN 200 AND 299)
+                    OR (state = 'pending' AND last_error IS NOT NULL))
+             ORDER BY created_at, id LIMIT ?",
+        )
+        .bind(filter.partner_id.map(|p| p.0.to_string()))
+        .bind(filter.partner_id.map(|p| p.0.to_string()))
+        .bind(filter.scan_ref.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(filter.scan_ref.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(filter.failed_only)
+        .bind(if filter.limit > 0 { filter.limit } else { 1000 })
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(delivery_from_row).collect()
+    }
+
+    async fn delivery(&self, id: &str) -> StoreResult<Option<Delivery>> {
+        let row = sqlx::query("SELECT * FROM webhook_events WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(delivery_from_row).transpose()
+    }
+
+    async fn attempts(&self, event_id: &str) -> StoreResult<Vec<DeliveryAttempt>> {
+        let rows = sqlx::query("SELECT * FROM webhook_attempts WHERE event_id = ? ORDER BY attempt")
+            .bind(event_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(attempt_from_row).collect()
+    }
+
+    async fn resend_delivery(&self, id: &str, now: OffsetDateTime) -> StoreResult<bool> {
+        let mut tx = self.write_tx().await?;
+        let changed = sqlx::query(
+            "UPDATE webhook_events SET state = 'pending', next_attempt_at = ?, updated_at = ?
+             WHERE id = ? AND target_url IS NOT NULL",
+        )
+        .bind(to_ms(now))
+        .bind(to_ms(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        tx.commit().await.map_err(db)?;
+        Ok(changed > 0)
+    }
 }
 
 async fn insert_event(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     event: &NewWebhookEvent,
 ) -> StoreResult<()> {
+    let state =
+        if event.target_url.is_some() { DeliveryState::Pending } else { DeliveryState::NoTarget };
     sqlx::query(
-        "INSERT INTO webhook_events (id, partner_id, scan_ref, event_type, payload, target_url, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO webhook_events (id, partner_id, scan_ref, event_type, payload, target_url,
+            created_at, state, attempts, next_attempt_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
     )
     .bind(&event.id)
     .bind(event.partner_id.0.to_string())
@@ -296,6 +485,9 @@ async fn insert_event(
     .bind(event.event_type.as_str())
     .bind(event.payload.as_slice())
     .bind(&event.target_url)
+    .bind(to_ms(event.created_at))
+    .bind(state.as_str())
+    .bind(event.target_url.as_ref().map(|_| to_ms(event.created_at)))
     .bind(to_ms(event.created_at))
     .execute(&mut **tx)
     .await

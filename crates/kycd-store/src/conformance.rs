@@ -2,7 +2,10 @@
 //! that returns a fresh, empty, migrated store; each check gets its own store.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic loudly
 
-use crate::{NewWebhookEvent, Partner, PartnerUpdate, Store, StoreError, Verification};
+use crate::{
+    DeliveryAttempt, DeliveryFilter, DeliveryState, NewWebhookEvent, NextStep, Partner,
+    PartnerUpdate, Store, StoreError, Verification, VerificationChange,
+};
 use kycd_domain::{
     AuthToken, ClientId, Environment, PartnerId, ScanRef,
     token_request::{self, TokenDefaults},
@@ -32,6 +35,11 @@ pub async fn run_all(factory: StoreFactory) {
         rate_windows_count_per_partner_and_window,
         verification_round_trip_and_isolation,
         credits_are_spent_exactly_and_exhaustion_changes_nothing,
+        status_changes_are_compare_and_set_with_their_events,
+        due_expirations_lists_only_expired_active_tokens,
+        claims_lease_each_delivery_to_one_worker_until_the_lease_ends,
+        attempts_are_recorded_and_move_deliveries_on,
+        resend_queues_the_same_event_again,
     );
 }
 
@@ -201,4 +209,189 @@ async fn credits_are_spent_exactly_and_exhaustion_changes_nothing(store: &dyn St
         store.create_verification(&v, &[]).await.unwrap();
     }
     assert_eq!(store.partner_by_name("unlimited").await.unwrap().unwrap().credits, None);
+}
+
+fn event(partner: &Partner, scan_ref: &ScanRef, id: &str, target: Option<&str>) -> NewWebhookEvent {
+    NewWebhookEvent {
+        id: id.to_owned(),
+        partner_id: partner.id,
+        scan_ref: scan_ref.clone(),
+        event_type: EventType::AutoFinished,
+        payload: format!("{{\"id\":\"{id}\"}}").into_bytes(),
+        target_url: target.map(str::to_owned),
+        created_at: T0,
+    }
+}
+
+async fn setup_one(store: &dyn Store) -> (Partner, Verification) {
+    let partner = sample_partner("p", Environment::Dev, None);
+    store.create_partner(&partner).await.unwrap();
+    let verification = sample_verification(&partner, "c");
+    store.create_verification(&verification, &[]).await.unwrap();
+    (partner, verification)
+}
+
+async fn status_changes_are_compare_and_set_with_their_events(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    assert_eq!(store.partner_by_id(partner.id).await.unwrap().as_ref(), Some(&partner));
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Approved,
+        result: Some(serde_json::json!({"autoFace": "FACE_MATCH"})),
+        updated_at: T0 + Duration::seconds(5),
+    };
+    let events = [event(&partner, &verification.scan_ref, "msg_a", Some("http://127.0.0.1:1/h"))];
+    assert!(store.change_verification(&change, &events).await.unwrap());
+    let stored = store.verification(partner.id, &verification.scan_ref).await.unwrap().unwrap();
+    assert_eq!(stored.status, OverallStatus::Approved);
+    assert_eq!(stored.result, Some(serde_json::json!({"autoFace": "FACE_MATCH"})));
+    assert_eq!(stored.updated_at, T0 + Duration::seconds(5));
+    // The same change again no longer matches: nothing is written, not even its events.
+    let again = [event(&partner, &verification.scan_ref, "msg_b", Some("http://127.0.0.1:1/h"))];
+    assert!(!store.change_verification(&change, &again).await.unwrap());
+    assert!(store.delivery("msg_b").await.unwrap().is_none());
+    let delivery = store.delivery("msg_a").await.unwrap().unwrap();
+    assert_eq!(delivery.state, DeliveryState::Pending);
+    assert_eq!(delivery.next_attempt_at, Some(T0));
+    // Another partner cannot change it.
+    let other = sample_partner("other", Environment::Dev, None);
+    store.create_partner(&other).await.unwrap();
+    let foreign = VerificationChange { partner_id: other.id, expected_status: OverallStatus::Approved, ..change };
+    assert!(!store.change_verification(&foreign, &[]).await.unwrap());
+}
+
+async fn due_expirations_lists_only_expired_active_tokens(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    assert!(store.due_expirations(T0, 10).await.unwrap().is_empty());
+    let later = verification.token_expires_at;
+    let due = store.due_expirations(later, 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].scan_ref, verification.scan_ref);
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Expired,
+        result: None,
+        updated_at: later,
+    };
+    assert!(store.change_verification(&change, &[]).await.unwrap());
+    assert!(store.due_expirations(later + Duration::days(1), 10).await.unwrap().is_empty());
+}
+
+async fn claims_lease_each_delivery_to_one_worker_until_the_lease_ends(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    let scan = &verification.scan_ref;
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: scan.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Denied,
+        result: None,
+        updated_at: T0,
+    };
+    let events = [
+        event(&partner, scan, "msg_1", Some("http://127.0.0.1:1/h")),
+        event(&partner, scan, "msg_2", Some("http://127.0.0.1:1/h")),
+        event(&partner, scan, "msg_none", None),
+    ];
+    assert!(store.change_verification(&change, &events).await.unwrap());
+    assert_eq!(store.delivery("msg_none").await.unwrap().unwrap().state, DeliveryState::NoTarget);
+    let lease = T0 + Duration::seconds(60);
+    assert!(store.claim_deliveries(T0 - Duration::seconds(1), lease, "w0", 10).await.unwrap().is_empty(), "not due yet");
+    let first = store.claim_deliveries(T0, lease, "w1", 1).await.unwrap();
+    let second = store.claim_deliveries(T0, lease, "w2", 10).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(second.len(), 1);
+    assert_ne!(first[0].id, second[0].id);
+    assert!(store.claim_deliveries(T0 + Duration::seconds(59), lease, "w3", 10).await.unwrap().is_empty());
+    // A crashed worker's lease ends: the delivery is claimable again.
+    let reclaimed = store.claim_deliveries(lease, lease + Duration::seconds(60), "w3", 10).await.unwrap();
+    assert_eq!(reclaimed.len(), 2);
+    assert_eq!(reclaimed.iter().filter(|d| d.id == "msg_none").count(), 0);
+}
+
+async fn attempts_are_recorded_and_move_deliveries_on(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Approved,
+        result: None,
+        updated_at: T0,
+    };
+    let events = [event(&partner, &verification.scan_ref, "msg_r", Some("http://127.0.0.1:1/h"))];
+    store.change_verification(&change, &events).await.unwrap();
+    let lease = T0 + Duration::seconds(60);
+    store.claim_deliveries(T0, lease, "w", 10).await.unwrap();
+    let attempt = DeliveryAttempt {
+        event_id: "msg_r".into(),
+        attempt: 1,
+        attempted_at: T0,
+        target_url: "http://127.0.0.1:1/h".into(),
+        request_headers: "{}".into(),
+        status_code: Some(500),
+        latency_ms: 12,
+        error: None,
+        response_excerpt: Some("oops".into()),
+    };
+    let retry_at = T0 + Duration::seconds(5);
+    store.record_attempt(&attempt, NextStep::RetryAt(retry_at)).await.unwrap();
+    let pending = store.delivery("msg_r").await.unwrap().unwrap();
+    assert_eq!((pending.state, pending.attempts, pending.next_attempt_at, pending.last_status), (DeliveryState::Pending, 1, Some(retry_at), Some(500)));
+    let failed = store.deliveries(&DeliveryFilter { failed_only: true, ..Default::default() }).await.unwrap();
+    assert_eq!(failed.len(), 1, "a pending delivery whose last attempt failed counts as failed");
+    assert!(store.claim_deliveries(T0 + Duration::seconds(4), lease, "w", 10).await.unwrap().is_empty());
+    assert_eq!(store.claim_deliveries(retry_at, lease, "w", 10).await.unwrap().len(), 1, "the lease was released");
+    let second = DeliveryAttempt { attempt: 2, status_code: Some(200), attempted_at: retry_at, ..attempt };
+    store.record_attempt(&second, NextStep::Done(DeliveryState::Delivered)).await.unwrap();
+    let done = store.delivery("msg_r").await.unwrap().unwrap();
+    assert_eq!((done.state, done.attempts, done.next_attempt_at), (DeliveryState::Delivered, 2, None));
+    let attempts = store.attempts("msg_r").await.unwrap();
+    assert_eq!(attempts.iter().map(|a| a.status_code).collect::<Vec<_>>(), [Some(500), Some(200)]);
+    assert!(store.claim_deliveries(retry_at + Duration::days(1), lease, "w", 10).await.unwrap().is_empty());
+    let by_scan = DeliveryFilter { scan_ref: Some(verification.scan_ref.clone()), partner_id: Some(partner.id), ..Default::default() };
+    assert_eq!(store.deliveries(&by_scan).await.unwrap().len(), 1);
+    let other_partner = DeliveryFilter { partner_id: Some(PartnerId::generate()), ..Default::default() };
+    assert!(store.deliveries(&other_partner).await.unwrap().is_empty());
+    assert!(store.deliveries(&DeliveryFilter { failed_only: true, ..Default::default() }).await.unwrap().is_empty());
+}
+
+async fn resend_queues_the_same_event_again(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Approved,
+        result: None,
+        updated_at: T0,
+    };
+    let events = [
+        event(&partner, &verification.scan_ref, "msg_s", Some("http://127.0.0.1:1/h")),
+        event(&partner, &verification.scan_ref, "msg_t", None),
+    ];
+    store.change_verification(&change, &events).await.unwrap();
+    let attempt = DeliveryAttempt {
+        event_id: "msg_s".into(),
+        attempt: 1,
+        attempted_at: T0,
+        target_url: "http://127.0.0.1:1/h".into(),
+        request_headers: "{}".into(),
+        status_code: Some(410),
+        latency_ms: 1,
+        error: None,
+        response_excerpt: None,
+    };
+    store.record_attempt(&attempt, NextStep::Done(DeliveryState::Gone)).await.unwrap();
+    let later = T0 + Duration::minutes(3);
+    assert!(store.resend_delivery("msg_s", later).await.unwrap());
+    assert!(!store.resend_delivery("msg_t", later).await.unwrap(), "no target to send to");
+    assert!(!store.resend_delivery("msg_unknown", later).await.unwrap());
+    let claimed = store.claim_deliveries(later, later + Duration::seconds(60), "w", 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!((claimed[0].id.as_str(), claimed[0].attempts), ("msg_s", 1));
 }

@@ -82,4 +82,46 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         partner: PartnerId,
         scan_ref: &ScanRef,
     ) -> StoreResult<Option<Verification>>;
+
+    // ---- lifecycle ----
+
+    async fn partner_by_id(&self, id: PartnerId) -> StoreResult<Option<Partner>>;
+
+    /// Applies a status change and writes its webhook events in one transaction, only if the
+    /// verification still has `expected_status` (returns false, writing nothing, otherwise).
+    async fn change_verification(
+        &self,
+        change: &VerificationChange,
+        events: &[NewWebhookEvent],
+    ) -> StoreResult<bool>;
+
+    /// ACTIVE verifications of any partner whose token expired at or before `now`.
+    async fn due_expirations(
+        &self,
+        now: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>>;
+
+    // ---- webhook outbox ----
+
+    /// Leases up to `limit` pending deliveries due at `now` (and not leased by a live worker)
+    /// to `owner` until `lease_until`. Two callers never get the same delivery while a lease holds.
+    async fn claim_deliveries(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        owner: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<Delivery>>;
+
+    /// Records an attempt and moves the delivery on (done, or retry at a time); releases the lease.
+    async fn record_attempt(&self, attempt: &DeliveryAttempt, next: NextStep) -> StoreResult<()>;
+
+    async fn deliveries(&self, filter: &DeliveryFilter) -> StoreResult<Vec<Delivery>>;
+    async fn delivery(&self, id: &str) -> StoreResult<Option<Delivery>>;
+    async fn attempts(&self, event_id: &str) -> StoreResult<Vec<DeliveryAttempt>>;
+
+    /// Queues another attempt of the same event (same webhook-id) at `now`. False if unknown or
+    /// it has no target.
+    async fn resend_delivery(&self, id: &str, now: OffsetDateTime) -> StoreResult<bool>;
 }

@@ -95,3 +95,103 @@ pub struct NewWebhookEvent {
     pub target_url: Option<String>,
     pub created_at: OffsetDateTime,
 }
+
+/// Where an outbox row stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryState {
+    /// Waiting for its next attempt.
+    Pending,
+    /// A 2xx was received.
+    Delivered,
+    /// Retries exhausted, or the target is not allowed.
+    Failed,
+    /// The receiver answered 410 Gone: never retried.
+    Gone,
+    /// No callbackUrl and no partner webhook URL: recorded, not sent.
+    NoTarget,
+}
+
+impl DeliveryState {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+            Self::Gone => "gone",
+            Self::NoTarget => "no_target",
+        }
+    }
+    pub fn parse(value: &str) -> Option<Self> {
+        Some(match value {
+            "pending" => Self::Pending,
+            "delivered" => Self::Delivered,
+            "failed" => Self::Failed,
+            "gone" => Self::Gone,
+            "no_target" => Self::NoTarget,
+            _ => return None,
+        })
+    }
+}
+
+/// A webhook event with its delivery bookkeeping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub id: String,
+    pub partner_id: PartnerId,
+    pub scan_ref: ScanRef,
+    pub event_type: EventType,
+    pub payload: Vec<u8>,
+    pub target_url: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub state: DeliveryState,
+    pub attempts: i64,
+    pub next_attempt_at: Option<OffsetDateTime>,
+    pub last_status: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+/// One attempt to deliver a webhook, as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryAttempt {
+    pub event_id: String,
+    /// 1 for the first attempt.
+    pub attempt: i64,
+    pub attempted_at: OffsetDateTime,
+    pub target_url: String,
+    /// The exact headers sent, as a JSON object.
+    pub request_headers: String,
+    pub status_code: Option<i64>,
+    pub latency_ms: i64,
+    pub error: Option<String>,
+    /// The first 1 KiB of the response body.
+    pub response_excerpt: Option<String>,
+}
+
+/// What happens to a delivery after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    Done(DeliveryState),
+    RetryAt(OffsetDateTime),
+}
+
+/// A status change of one verification, applied only if it still has `expected_status`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerificationChange {
+    pub partner_id: PartnerId,
+    pub scan_ref: ScanRef,
+    pub expected_status: OverallStatus,
+    pub new_status: OverallStatus,
+    /// `None` keeps the stored result.
+    pub result: Option<serde_json::Value>,
+    pub updated_at: OffsetDateTime,
+}
+
+/// Which deliveries to list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeliveryFilter {
+    pub partner_id: Option<PartnerId>,
+    pub scan_ref: Option<ScanRef>,
+    /// Only failed, gone, or pending deliveries with at least one failed attempt.
+    pub failed_only: bool,
+    pub limit: i64,
+}
