@@ -19,6 +19,53 @@ pub enum DummyPlan {
     StayActive,
 }
 
+/// `manualFaceMatchResult` values add-dummy-status accepts (sources 000–002, FACE_NOT_CHECKED included).
+pub const MANUAL_FACE_VALUES: &[FaceStatus] = &[
+    FaceStatus::FaceMatch,
+    FaceStatus::FaceMismatch,
+    FaceStatus::NoFaceFound,
+    FaceStatus::TooManyFaces,
+    FaceStatus::FaceTooBlurry,
+    FaceStatus::FaceUncertain,
+    FaceStatus::FaceNotAnalysed,
+    FaceStatus::FaceError,
+    FaceStatus::AutoUnverifiable,
+    FaceStatus::FakeFace,
+    FaceStatus::FaceNotChecked,
+];
+
+/// `manualDocumentValidity` values add-dummy-status accepts (the same list in sources 000–002).
+pub const MANUAL_DOCUMENT_VALUES: &[DocumentStatus] = &[
+    DocumentStatus::DocValidated,
+    DocumentStatus::DocInfoMismatch,
+    DocumentStatus::DocNotFound,
+    DocumentStatus::DocNotFullyVisible,
+    DocumentStatus::DocNotSupported,
+    DocumentStatus::DocFaceNotFound,
+    DocumentStatus::DocTooBlurry,
+    DocumentStatus::DocFaceGlared,
+    DocumentStatus::MrzNotFound,
+    DocumentStatus::MrzOcrReadingError,
+    DocumentStatus::BarcodeNotFound,
+    DocumentStatus::DocExpired,
+    DocumentStatus::CountryMismatch,
+    DocumentStatus::DocTypeMismatch,
+    DocumentStatus::DocDamaged,
+    DocumentStatus::DocFake,
+    DocumentStatus::DocError,
+    DocumentStatus::AutoUnverifiable,
+    DocumentStatus::DocNotAnalysed,
+    DocumentStatus::DocNameError,
+    DocumentStatus::DocSurnameError,
+    DocumentStatus::DocExpiryError,
+    DocumentStatus::DocDobError,
+    DocumentStatus::DocPersonalNumberError,
+    DocumentStatus::DocNumberError,
+    DocumentStatus::DocDateOfIssueError,
+    DocumentStatus::DocSexError,
+    DocumentStatus::DocNationalityError,
+];
+
 /// The image kinds every dummy verification has (kycd serves generated sample images for them).
 pub const SAMPLE_FILES: [&str; 3] = ["FRONT", "BACK", "FACE"];
 

@@ -10,7 +10,11 @@ use axum::{
 use kycd_domain::Clock;
 use kycd_store::Store;
 use std::{net::SocketAddr, sync::Arc, time::Duration};
-use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
+use tokio::{
+    net::TcpListener,
+    sync::{Notify, watch},
+    task::JoinHandle,
+};
 use tower_http::{
     catch_panic::CatchPanicLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -26,6 +30,8 @@ pub struct AppState {
     /// Base URL for links, without a trailing slash.
     pub public_url: Arc<str>,
     pub max_body_bytes: usize,
+    /// Woken after a commit that queued webhooks, so delivery starts at once.
+    pub webhook_wake: Arc<Notify>,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -108,4 +114,53 @@ pub fn start_server(listener: TcpListener, state: AppState) -> std::io::Result<R
             .await
     });
     Ok(RunningServer { addr, stop, task })
+}
+
+/// Settings of the background jobs (webhook delivery worker, expiry sweeper).
+#[derive(Debug, Clone)]
+pub struct BackgroundSettings {
+    /// None = this node does not deliver webhooks (API-only node).
+    pub worker: Option<kycd_webhooks::WorkerConfig>,
+    pub webhook_timeout: Duration,
+    pub network_policy: kycd_webhooks::network::NetworkPolicy,
+    pub sweep_interval: Duration,
+}
+
+/// Running background jobs; [`Background::stop`] ends them and waits.
+#[derive(Debug)]
+pub struct Background {
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Background {
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = tokio::time::timeout(Duration::from_secs(20), task).await;
+        }
+    }
+}
+
+pub fn start_background(state: &AppState, settings: BackgroundSettings) -> anyhow::Result<Background> {
+    let (stop, stopped) = watch::channel(false);
+    let mut tasks = Vec::new();
+    if let Some(config) = settings.worker {
+        let sender =
+            kycd_webhooks::HttpSender::new(settings.network_policy.clone(), settings.webhook_timeout)?;
+        let worker = kycd_webhooks::DeliveryWorker::new(
+            state.store.clone(),
+            state.clock.clone(),
+            Arc::new(sender),
+            config,
+            state.webhook_wake.clone(),
+        );
+        tasks.push(tokio::spawn(worker.run(stopped.clone())));
+    }
+    tasks.push(tokio::spawn(crate::lifecycle::run_expiry_sweeper(
+        state.clone(),
+        settings.sweep_interval,
+        stopped,
+    )));
+    Ok(Background { stop, tasks })
 }

@@ -213,7 +213,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         clock,
         public_url: public_url.clone().into(),
         max_body_bytes: config.max_body_bytes,
+        webhook_wake: Default::default(),
     };
+    let background = crate::app::start_background(&state, config.background(true)?)?;
     let server = start_server(listener, state)?;
     tracing::info!(%bound, %public_url, backend = store.backend_name(), "kycd is listening");
     let stop = server.stop_handle();
@@ -223,6 +225,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         let _ = stop.send(true);
     });
     server.wait().await?;
+    background.stop().await;
     tracing::info!("kycd stopped");
     Ok(())
 }

@@ -5,7 +5,7 @@
 use anyhow::Context;
 use figment::{
     Figment,
-    providers::{Format, Serialized, Toml},
+    providers::{Env, Format, Serialized, Toml},
 };
 use serde::{Deserialize, Serialize};
 use std::{net::SocketAddr, path::PathBuf};
@@ -34,6 +34,17 @@ pub struct Config {
     pub log_filter: String,
     /// Largest request body accepted on JSON endpoints, in bytes.
     pub max_body_bytes: usize,
+    /// Delays before each webhook retry (the first attempt is immediate), e.g. "5s,30s,2m".
+    pub webhook_retry_schedule: String,
+    /// Per-attempt HTTP timeout for webhooks, in seconds.
+    pub webhook_timeout_secs: u64,
+    /// How long a worker reserves a claimed delivery; a crashed worker's deliveries are taken up
+    /// again after this. Must exceed the timeout.
+    pub webhook_lease_secs: u64,
+    /// Non-public networks that non-DEV webhooks may reach anyway (CIDR), e.g. ["10.0.0.0/8"].
+    pub webhook_allow_networks: Vec<String>,
+    /// How often the expiry sweeper looks for tokens that ran out, in milliseconds.
+    pub sweep_interval_ms: u64,
 }
 
 impl Default for Config {
@@ -46,9 +57,25 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             log_filter: "info,sqlx=warn".to_owned(),
             max_body_bytes: 256 * 1024,
+            webhook_retry_schedule: "5s,30s,2m,10m,30m,1h,3h,6h,12h".to_owned(),
+            webhook_timeout_secs: 10,
+            webhook_lease_secs: 60,
+            webhook_allow_networks: Vec::new(),
+            sweep_interval_ms: 1000,
         }
     }
 }
+
+/// Config keys settable as KYCD_<KEY> that have no command-line flag.
+const ENV_KEYS: &[&str] = &[
+    "log_filter",
+    "max_body_bytes",
+    "webhook_retry_schedule",
+    "webhook_timeout_secs",
+    "webhook_lease_secs",
+    "webhook_allow_networks",
+    "sweep_interval_ms",
+];
 
 /// Values given on the command line or in KYCD_* variables; `None` = not given.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -72,7 +99,38 @@ impl Config {
             anyhow::ensure!(path.exists(), "config file {} does not exist", path.display());
             figment = figment.merge(Toml::file(path));
         }
-        figment.merge(Serialized::defaults(overrides)).extract().context("reading configuration")
+        figment
+            .merge(Env::prefixed("KYCD_").only(ENV_KEYS))
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .context("reading configuration")
+    }
+
+    /// The background-job settings this configuration describes.
+    pub fn background(&self, deliver_webhooks: bool) -> anyhow::Result<crate::app::BackgroundSettings> {
+        let schedule = kycd_webhooks::RetrySchedule::parse(&self.webhook_retry_schedule)?;
+        let allowed_networks = self
+            .webhook_allow_networks
+            .iter()
+            .map(|net| net.parse())
+            .collect::<Result<Vec<kycd_webhooks::network::Cidr>, _>>()?;
+        anyhow::ensure!(
+            self.webhook_lease_secs > self.webhook_timeout_secs,
+            "webhook_lease_secs ({}) must be greater than webhook_timeout_secs ({})",
+            self.webhook_lease_secs,
+            self.webhook_timeout_secs
+        );
+        let worker = kycd_webhooks::WorkerConfig {
+            schedule,
+            lease: std::time::Duration::from_secs(self.webhook_lease_secs),
+            ..Default::default()
+        };
+        Ok(crate::app::BackgroundSettings {
+            worker: deliver_webhooks.then_some(worker),
+            webhook_timeout: std::time::Duration::from_secs(self.webhook_timeout_secs),
+            network_policy: kycd_webhooks::network::NetworkPolicy { allowed_networks },
+            sweep_interval: std::time::Duration::from_millis(self.sweep_interval_ms),
+        })
     }
 
     pub fn database_url(&self) -> String {
@@ -116,6 +174,23 @@ log_filter = "info,sqlx=warn"
 
 # Largest JSON request body accepted, in bytes (larger bodies get 413).
 max_body_bytes = 262144
+
+# Webhooks. The first attempt is immediate; these are the delays before each retry
+# (units ms, s, m, h). 2xx ends a delivery, 410 stops it, anything else retries; a longer
+# Retry-After from the receiver wins; each delay gets +-10% jitter.  (KYCD_WEBHOOK_RETRY_SCHEDULE)
+webhook_retry_schedule = "5s,30s,2m,10m,30m,1h,3h,6h,12h"
+
+# Per-attempt timeout, and how long a worker reserves a claimed delivery (a crashed node's
+# deliveries are retried by others after this).  (KYCD_WEBHOOK_TIMEOUT_SECS, KYCD_WEBHOOK_LEASE_SECS)
+webhook_timeout_secs = 10
+webhook_lease_secs = 60
+
+# Webhooks of DEMO/TEST/PROD partners must use https and reach a public address (checked after
+# DNS). List private networks (CIDR) they may reach anyway.  (KYCD_WEBHOOK_ALLOW_NETWORKS)
+webhook_allow_networks = []
+
+# How often expired tokens are looked for, in milliseconds.  (KYCD_SWEEP_INTERVAL_MS)
+sweep_interval_ms = 1000
 "#;
 
 #[cfg(test)]

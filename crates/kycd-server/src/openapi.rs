@@ -15,12 +15,14 @@ Every error is JSON with `identifier` and `message`. Authenticate with HTTP Basi
     ),
     paths(
         crate::routes::api_v2::token::create_token,
+        crate::routes::api_v2::add_dummy_status::add_dummy_status,
         crate::routes::health::health,
     ),
     components(schemas(kycd_api::ErrorBody, kycd_api::ExtendedErrorBody)),
     modifiers(&BasicAuth),
     tags(
         (name = "Verification", description = "Creating and reading verification sessions"),
+        (name = "Sandbox", description = "DEV-only tools: dummy results"),
         (name = "Operations", description = "Health and service documents"),
     )
 )]

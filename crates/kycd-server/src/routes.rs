@@ -3,6 +3,7 @@
 pub mod api_v2;
 pub mod docs;
 pub mod health;
+pub mod sandbox;
 
 use crate::AppState;
 use axum::{Router, routing::get};
@@ -12,5 +13,6 @@ pub fn router() -> Router<AppState> {
         .route("/health", get(health::health))
         .route("/openapi.json", get(docs::openapi_json))
         .route("/docs", get(docs::reference_page))
+        .route("/sandbox/samples/{file}", get(sandbox::sample_image))
         .nest("/api/v2", api_v2::router())
 }

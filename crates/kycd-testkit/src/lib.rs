@@ -14,7 +14,8 @@ use kycd_server::{
 };
 use kycd_store::Store;
 use serde_json::Value;
-use std::{net::SocketAddr, sync::Arc};
+use kycd_webhooks::RetrySchedule;
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 pub use receiver::{Received, WebhookReceiver};
 
@@ -28,17 +29,27 @@ pub struct TestApp {
     /// The DEV `sandbox` partner, as first start creates it.
     pub sandbox: IssuedCredentials,
     server: Option<RunningServer>,
+    background: Option<kycd_server::app::Background>,
     pub data_dir: tempfile::TempDir,
 }
 
 #[derive(Debug, Clone)]
 pub struct TestOptions {
     pub max_body_bytes: usize,
+    /// Delays before each webhook retry (fake-clock time).
+    pub retry_schedule: RetrySchedule,
+    pub webhook_timeout: Duration,
+    pub allowed_networks: Vec<String>,
 }
 
 impl Default for TestOptions {
     fn default() -> Self {
-        Self { max_body_bytes: 256 * 1024 }
+        Self {
+            max_body_bytes: 256 * 1024,
+            retry_schedule: RetrySchedule::default(),
+            webhook_timeout: Duration::from_secs(10),
+            allowed_networks: Vec::new(),
+        }
     }
 }
 
@@ -64,9 +75,35 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
         public_url: base_url.clone().into(),
         max_body_bytes: options.max_body_bytes,
+        webhook_wake: Default::default(),
     };
+    // Background jobs poll fast so tests that advance the fake clock see the effect quickly.
+    let settings = kycd_server::app::BackgroundSettings {
+        worker: Some(kycd_webhooks::WorkerConfig {
+            schedule: options.retry_schedule.clone(),
+            lease: Duration::from_secs(60),
+            poll_interval: Duration::from_millis(25),
+            ..Default::default()
+        }),
+        webhook_timeout: options.webhook_timeout,
+        network_policy: kycd_webhooks::network::NetworkPolicy {
+            allowed_networks: options.allowed_networks.iter().map(|n| n.parse().unwrap()).collect(),
+        },
+        sweep_interval: Duration::from_millis(25),
+    };
+    let background = kycd_server::app::start_background(&state, settings).unwrap();
     let server = start_server(listener, state).unwrap();
-    TestApp { addr, base_url, store, clock, database_path, sandbox, server: Some(server), data_dir }
+    TestApp {
+        addr,
+        base_url,
+        store,
+        clock,
+        database_path,
+        sandbox,
+        server: Some(server),
+        background: Some(background),
+        data_dir,
+    }
 }
 
 impl TestApp {
@@ -111,6 +148,18 @@ impl TestApp {
         if let Some(server) = self.server.take() {
             server.shutdown().await.unwrap();
         }
+        if let Some(background) = self.background.take() {
+            background.stop().await;
+        }
+    }
+
+    /// Sets the partner's default webhook URL.
+    pub async fn set_webhook_url(&self, partner: &str, url: &str) {
+        let update = kycd_store::PartnerUpdate {
+            webhook_url: Some(Some(url.to_owned())),
+            ..Default::default()
+        };
+        self.store.update_partner(partner, &update).await.unwrap();
     }
 }
 

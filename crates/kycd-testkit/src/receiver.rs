@@ -39,8 +39,13 @@ impl Received {
 #[derive(Debug, Clone)]
 pub enum Answer {
     Status(u16),
+    /// Answer with a status and a large body (to check kycd keeps only an excerpt).
+    StatusWithBody(u16, usize),
+    /// Redirect elsewhere (kycd must not follow).
+    Redirect(String),
     StatusWithRetryAfter(u16, u64),
     /// Sleep this long before answering 200 (to exercise timeouts).
+    /// The request is recorded on arrival, before the wait.
     Hang(Duration),
 }
 
@@ -108,9 +113,7 @@ async fn record(
     body: Bytes,
 ) -> Response {
     let answer = shared.script.lock().expect("script lock").pop_front();
-    if let Some(Answer::Hang(duration)) = &answer {
-        tokio::time::sleep(*duration).await;
-    }
+    // Recorded on arrival, so a request whose sender dies mid-way is still counted.
     shared.received.lock().expect("received lock").push(Received {
         path: uri.path().to_owned(),
         headers,
@@ -118,6 +121,9 @@ async fn record(
         at: std::time::Instant::now(),
     });
     shared.notify.notify_waiters();
+    if let Some(Answer::Hang(duration)) = &answer {
+        tokio::time::sleep(*duration).await;
+    }
     match answer {
         Some(Answer::Status(code)) => {
             StatusCode::from_u16(code).unwrap_or(StatusCode::OK).into_response()
@@ -125,6 +131,14 @@ async fn record(
         Some(Answer::StatusWithRetryAfter(code, secs)) => {
             let mut response = StatusCode::from_u16(code).unwrap_or(StatusCode::OK).into_response();
             response.headers_mut().insert("retry-after", HeaderValue::from(secs));
+            response
+        }
+        Some(Answer::StatusWithBody(code, size)) => {
+            (StatusCode::from_u16(code).unwrap_or(StatusCode::OK), "x".repeat(size)).into_response()
+        }
+        Some(Answer::Redirect(location)) => {
+            let mut response = StatusCode::FOUND.into_response();
+            response.headers_mut().insert("location", HeaderValue::from_str(&location).expect("location"));
             response
         }
         Some(Answer::Hang(_)) | None => StatusCode::OK.into_response(),

@@ -1,15 +1,17 @@
-//! POST /api/v2/token: validate the request, spend a credit, store the ACTIVE verification.
+//! POST /api/v2/token: validate the request, spend a credit, store the verification (ACTIVE, or
+//! finished at once for a DEV `dummyStatus`, with its webhook queued in the same transaction).
 
-use crate::{AppState, auth::Authenticated, body::JsonObject, error::ApiResult};
+use crate::{AppState, auth::Authenticated, body::JsonObject, error::ApiResult, lifecycle};
 use axum::{Json, extract::State, http::StatusCode};
 use kycd_api::token::TokenResponse;
-use kycd_domain::{AuthToken, DigitString, ScanRef, token_request, vocabulary::OverallStatus};
-use kycd_store::Verification;
+use kycd_domain::token_request;
 
 /// Create a verification session token.
 ///
 /// Validates every key of the request (reference §2.1/§2.2), spends one credit and stores the
-/// verification as ACTIVE. The 201 body echoes the request with effective defaults.
+/// verification as ACTIVE. The 201 body echoes the request with effective defaults. DEV partners
+/// may add `dummyStatus` (APPROVED, DENIED, SUSPECTED, EXPIRED, ACTIVE) to get that result and
+/// its signed webhook at once.
 #[utoipa::path(post, path = "/api/v2/token", tag = "Verification",
     request_body = kycd_api::token::TokenRequestDoc,
     security(("basicAuth" = [])),
@@ -28,27 +30,15 @@ pub async fn create_token(
     JsonObject(body): JsonObject,
 ) -> ApiResult<(StatusCode, Json<TokenResponse>)> {
     let request = token_request::parse(&body, &partner.token_defaults, partner.environment)?;
-    let now = state.clock.now();
-    let scan_ref = ScanRef::generate();
-    tracing::Span::current().record("scan_ref", scan_ref.as_str());
-    let auth_token = AuthToken::generate();
-    let digit_string = request.generate_digit_string.then(DigitString::generate);
-    let redirect_url = format!("{}/api/v2/redirect?authToken={auth_token}", state.public_url);
-    let response =
-        TokenResponse::new(&request, &scan_ref, &auth_token, digit_string.as_ref(), redirect_url);
-    let verification = Verification {
-        scan_ref,
-        partner_id: partner.id,
-        client_id: request.client_id.clone(),
-        auth_token,
-        digit_string,
-        status: OverallStatus::Active,
-        token_expires_at: now + time::Duration::seconds(request.expiry_time),
-        request,
-        created_at: now,
-        result: None,
-        updated_at: now,
-    };
-    state.store.create_verification(&verification, &[]).await?;
+    let verification = lifecycle::create(&state, &partner, request).await?;
+    let redirect_url =
+        format!("{}/api/v2/redirect?authToken={}", state.public_url, verification.auth_token);
+    let response = TokenResponse::new(
+        &verification.request,
+        &verification.scan_ref,
+        &verification.auth_token,
+        verification.digit_string.as_ref(),
+        redirect_url,
+    );
     Ok((StatusCode::CREATED, Json(response)))
 }

@@ -1,0 +1,213 @@
+//! Applying lifecycle events: every status change goes through the domain's state machine and is
+//! written together with its webhook events in one store transaction (the outbox), then the
+//! delivery worker is woken. Also the expiry sweeper.
+
+use crate::{AppState, error::ApiError};
+use anyhow::Context;
+use kycd_domain::{
+    AuthToken, DigitString, ScanRef,
+    dummy::{self, DummyPlan},
+    lifecycle::{self, LifecycleEvent},
+    result::VerificationResult,
+    token_request::TokenRequest,
+    vocabulary::{EventType, OverallStatus},
+};
+use kycd_store::{NewWebhookEvent, Partner, Verification, VerificationChange};
+use kycd_webhooks::payload::{self, WebhookInput};
+use serde_json::{Map, Value};
+use std::time::Duration;
+use time::OffsetDateTime;
+use tokio::sync::watch;
+use tracing::Instrument;
+
+/// A new webhook-id (Standard Webhooks style `msg_…`), stable across retries of the event.
+pub fn new_webhook_id() -> String {
+    format!("msg_{}", uuid::Uuid::now_v7().simple())
+}
+
+/// Links to the verification's images. Dummy verifications point at kycd's sample images.
+pub fn file_urls(state: &AppState, result: Option<&VerificationResult>) -> Map<String, Value> {
+    result
+        .map(|r| {
+            r.files
+                .iter()
+                .map(|kind| {
+                    let url = format!("{}/sandbox/samples/{kind}.png", state.public_url);
+                    (kind.clone(), Value::String(url))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The webhook for `verification` as it stands after a change.
+#[allow(clippy::too_many_arguments)]
+pub fn webhook_event(
+    state: &AppState,
+    partner: &Partner,
+    verification: &Verification,
+    event_type: EventType,
+    overall: OverallStatus,
+    is_final: bool,
+    result: Option<&VerificationResult>,
+    now: OffsetDateTime,
+) -> NewWebhookEvent {
+    let body = payload::identification_webhook(&WebhookInput {
+        scan_ref: verification.scan_ref.as_str(),
+        client_id: verification.client_id.as_str(),
+        external_ref: verification.request.external_ref.as_deref(),
+        overall,
+        is_final,
+        result,
+        start_time: verification.created_at.unix_timestamp(),
+        finish_time: now.unix_timestamp(),
+        file_urls: file_urls(state, result),
+    });
+    NewWebhookEvent {
+        id: new_webhook_id(),
+        partner_id: partner.id,
+        scan_ref: verification.scan_ref.clone(),
+        event_type,
+        payload: payload::to_bytes(&body),
+        target_url: verification
+            .request
+            .callback_url
+            .clone()
+            .or_else(|| partner.webhook_url.clone()),
+        created_at: now,
+    }
+}
+
+pub fn parse_result(verification: &Verification) -> Result<Option<VerificationResult>, ApiError> {
+    verification
+        .result
+        .clone()
+        .map(serde_json::from_value)
+        .transpose()
+        .context("stored verification result does not parse")
+        .map_err(ApiError::Internal)
+}
+
+/// Creates the verification for a validated token request: ACTIVE, or, for a DEV `dummyStatus`,
+/// already finished/expired with its webhook queued in the same transaction.
+pub async fn create(
+    state: &AppState,
+    partner: &Partner,
+    request: TokenRequest,
+) -> Result<Verification, ApiError> {
+    let now = state.clock.now();
+    let mut verification = Verification {
+        scan_ref: ScanRef::generate(),
+        partner_id: partner.id,
+        client_id: request.client_id.clone(),
+        auth_token: AuthToken::generate(),
+        digit_string: request.generate_digit_string.then(DigitString::generate),
+        status: OverallStatus::Active,
+        token_expires_at: now + time::Duration::seconds(request.expiry_time),
+        request,
+        created_at: now,
+        result: None,
+        updated_at: now,
+    };
+    tracing::Span::current().record("scan_ref", verification.scan_ref.as_str());
+    let plan = verification
+        .request
+        .dummy_status
+        .map_or(DummyPlan::StayActive, |status| {
+            dummy::plan(&verification.request, status, now.unix_timestamp())
+        });
+    let events = match plan {
+        DummyPlan::StayActive => vec![],
+        DummyPlan::Finish { result, event } => {
+            let LifecycleEvent::AutoFinished { outcome, manual_review_follows } = event else {
+                return Err(ApiError::Internal(anyhow::anyhow!("dummy plan gave {event:?}")));
+            };
+            verification.status = lifecycle::transition(OverallStatus::Active, event)
+                .map_err(|e| ApiError::Internal(e.into()))?;
+            let webhook = webhook_event(
+                state,
+                partner,
+                &verification,
+                EventType::AutoFinished,
+                outcome.status(),
+                !manual_review_follows,
+                Some(&result),
+                now,
+            );
+            verification.result = Some(serde_json::to_value(&result).context("result to JSON")?);
+            vec![webhook]
+        }
+        DummyPlan::Expire => {
+            verification.status = lifecycle::transition(OverallStatus::Active, LifecycleEvent::Expire)
+                .map_err(|e| ApiError::Internal(e.into()))?;
+            vec![webhook_event(state, partner, &verification, EventType::Expired, OverallStatus::Expired, true, None, now)]
+        }
+    };
+    state.store.create_verification(&verification, &events).await?;
+    if !events.is_empty() {
+        state.webhook_wake.notify_one();
+    }
+    Ok(verification)
+}
+
+/// Applies a status change with its webhook, if the verification still has the status it was
+/// read with. Returns false when it changed meanwhile.
+pub async fn apply(
+    state: &AppState,
+    verification: &Verification,
+    new_status: OverallStatus,
+    result: Option<&VerificationResult>,
+    webhook: NewWebhookEvent,
+) -> Result<bool, ApiError> {
+    let change = VerificationChange {
+        partner_id: verification.partner_id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: verification.status,
+        new_status,
+        result: result.map(serde_json::to_value).transpose().context("result to JSON")?,
+        updated_at: webhook.created_at,
+    };
+    let applied = state.store.change_verification(&change, &[webhook]).await?;
+    if applied {
+        state.webhook_wake.notify_one();
+    }
+    Ok(applied)
+}
+
+/// Expires one ACTIVE verification whose token ran out, sending IDENTIFICATION_EXPIRED.
+pub async fn expire(state: &AppState, verification: &Verification) -> Result<bool, ApiError> {
+    let Some(partner) = state.store.partner_by_id(verification.partner_id).await? else {
+        return Ok(false);
+    };
+    let Ok(new_status) = lifecycle::transition(verification.status, LifecycleEvent::Expire) else {
+        return Ok(false);
+    };
+    let at = verification.token_expires_at.max(verification.created_at);
+    let webhook = webhook_event(state, &partner, verification, EventType::Expired, OverallStatus::Expired, true, None, at);
+    apply(state, verification, new_status, None, webhook).await
+}
+
+/// Expires due tokens every `interval` until `stop`. Safe to run on several nodes: each change is
+/// compare-and-set, so a token expires (and its webhook is queued) once.
+pub async fn run_expiry_sweeper(state: AppState, interval: Duration, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        match state.store.due_expirations(state.clock.now(), 500).await {
+            Ok(due) => {
+                for verification in due {
+                    let span = tracing::info_span!("expire", scan_ref = %verification.scan_ref);
+                    if let Err(error) = expire(&state, &verification).instrument(span).await {
+                        tracing::warn!(%error, "expiring a verification failed");
+                    }
+                }
+            }
+            Err(error) => tracing::warn!(%error, "looking for expired tokens failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! POST /api/v2/add-dummy-status (DEV only): give a verification a manual result and send
+//! IDENTIFICATION_MANUAL_FINISHED (final=true), as a reviewer would.
+
+use crate::{
+    AppState,
+    auth::Authenticated,
+    body::JsonObject,
+    error::{ApiError, ApiResult},
+    lifecycle,
+};
+use axum::{Json, extract::State};
+use kycd_domain::{
+    Identifier, Rejection, ScanRef,
+    dummy::{self, MANUAL_DOCUMENT_VALUES, MANUAL_FACE_VALUES},
+    fields::Fields,
+    lifecycle::{LifecycleEvent, is_deleted, transition},
+    vocabulary::{DocumentStatus, EventType, FaceStatus},
+};
+use serde_json::{Map, Value};
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct AddDummyStatusRequest {
+    /// The verification (created by this DEV partner).
+    scan_ref: String,
+    /// FACE_MATCH, FACE_MISMATCH, NO_FACE_FOUND, TOO_MANY_FACES, FACE_TOO_BLURRY, FACE_UNCERTAIN, FACE_NOT_ANALYSED, FACE_ERROR, AUTO_UNVERIFIABLE, FAKE_FACE or FACE_NOT_CHECKED.
+    manual_face_match_result: String,
+    /// DOC_VALIDATED or one of the 27 failure values of the reference §8.2.
+    manual_document_validity: String,
+}
+
+fn parse_listed<T: Copy + PartialEq>(
+    fields: &Fields<'_>,
+    key: &str,
+    allowed: &[T],
+    parse: fn(&str) -> Option<T>,
+    name: fn(&T) -> &'static str,
+) -> Result<T, Rejection> {
+    let raw = fields.required_str(key)?;
+    parse(raw).filter(|value| allowed.contains(value)).ok_or_else(|| {
+        let names: Vec<&str> = allowed.iter().map(name).collect();
+        Rejection::bad_value(format!("Field '{key}' must be one of {}.", names.join(", ")))
+    })
+}
+
+/// Set a dummy manual result (DEV only).
+///
+/// Approval needs FACE_MATCH and DOC_VALIDATED; the reviewer's verdict replaces automatic fraud
+/// and mismatch tags. Answers `{}` and sends IDENTIFICATION_MANUAL_FINISHED with final=true.
+#[utoipa::path(post, path = "/api/v2/add-dummy-status", tag = "Sandbox",
+    request_body = AddDummyStatusRequest,
+    security(("basicAuth" = [])),
+    responses(
+        (status = 200, description = "Manual result applied; the webhook is queued", body = Object),
+        (status = 400, description = "MISSING_VALUE or BAD_VALUE (field names the allowed values), or the verification is deleted", body = kycd_api::ErrorBody),
+        (status = 401, description = "UNAUTHORIZED", body = kycd_api::ErrorBody),
+        (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner", body = kycd_api::ErrorBody),
+        (status = 404, description = "BAD_VALUE: unknown scanRef (or another partner's)", body = kycd_api::ErrorBody),
+    ))]
+pub async fn add_dummy_status(
+    State(state): State<AppState>,
+    Authenticated(partner): Authenticated,
+    JsonObject(body): JsonObject,
+) -> ApiResult<Json<Map<String, Value>>> {
+    if let Some(message) = partner.environment.dev_only_refusal() {
+        return Err(Rejection::new(Identifier::PermissionsError, message).into());
+    }
+    let fields = Fields::new(&body);
+    let scan_ref = ScanRef::from_trusted(fields.required_str("scanRef")?);
+    tracing::Span::current().record("scan_ref", scan_ref.as_str());
+    let face = parse_listed(&fields, "manualFaceMatchResult", MANUAL_FACE_VALUES, FaceStatus::parse, |f| f.as_str())?;
+    let document = parse_listed(&fields, "manualDocumentValidity", MANUAL_DOCUMENT_VALUES, DocumentStatus::parse, |d| d.as_str())?;
+
+    // Compare-and-set: a concurrent change (say, the expiry sweeper) makes us read again.
+    for _ in 0..3 {
+        let verification =
+            state.store.verification(partner.id, &scan_ref).await?.ok_or(ApiError::ScanRefNotFound)?;
+        if is_deleted(verification.status) {
+            return Err(Rejection::bad_value(format!(
+                "Verification '{scan_ref}' is {}: its data was deleted, so it cannot get a manual result.",
+                verification.status
+            ))
+            .into());
+        }
+        let now = state.clock.now();
+        let previous = lifecycle::parse_result(&verification)?;
+        let result = dummy::manual(&verification.request, previous, face, document, now.unix_timestamp());
+        let outcome = result.outcome();
+        let new_status = transition(verification.status, LifecycleEvent::ManualFinished { outcome })
+            .map_err(|e| Rejection::bad_value(format!("Verification '{scan_ref}': {e}.")))?;
+        let webhook = lifecycle::webhook_event(
+            &state, &partner, &verification, EventType::ManualFinished, outcome.status(), true, Some(&result), now,
+        );
+        if lifecycle::apply(&state, &verification, new_status, Some(&result), webhook).await? {
+            return Ok(Json(Map::new()));
+        }
+    }
+    Err(ApiError::Internal(anyhow::anyhow!("verification {scan_ref} kept changing; giving up")))
+}

@@ -1,0 +1,19 @@
+//! Sandbox assets: the sample images dummy verifications link to (no personal data in them).
+
+use crate::error::ApiError;
+use axum::{
+    extract::Path,
+    http::header,
+    response::{IntoResponse, Response},
+};
+
+/// GET /sandbox/samples/{kind}.png — FRONT, BACK or FACE.
+pub async fn sample_image(Path(file): Path<String>) -> Result<Response, ApiError> {
+    let kind = file.strip_suffix(".png").unwrap_or(&file);
+    let bytes = crate::sample_images::sample(kind).ok_or_else(|| ApiError::RouteNotFound {
+        method: "GET".to_owned(),
+        path: format!("/sandbox/samples/{file}"),
+    })?;
+    Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "public, max-age=86400")], bytes)
+        .into_response())
+}
