@@ -12,7 +12,7 @@ use crate::{
 #[derive(Debug, Clone, PartialEq)]
 pub enum DummyPlan {
     /// Finish the automatic analysis with this result (and send the auto webhook).
-    Finish { result: VerificationResult, event: LifecycleEvent },
+    Finish { result: Box<VerificationResult>, event: LifecycleEvent },
     /// Expire at once (and send IDENTIFICATION_EXPIRED).
     Expire,
     /// Stay ACTIVE; nothing is sent.
@@ -91,7 +91,7 @@ pub fn plan(request: &TokenRequest, status: DummyStatus, now_unix: i64) -> Dummy
         Outcome::Denied | Outcome::Suspected => request.wants_manual_review_after_failure(),
     };
     DummyPlan::Finish {
-        result,
+        result: Box::new(result),
         event: LifecycleEvent::AutoFinished { outcome, manual_review_follows },
     }
 }

@@ -142,12 +142,17 @@ impl Background {
     }
 }
 
-pub fn start_background(state: &AppState, settings: BackgroundSettings) -> anyhow::Result<Background> {
+pub fn start_background(
+    state: &AppState,
+    settings: BackgroundSettings,
+) -> anyhow::Result<Background> {
     let (stop, stopped) = watch::channel(false);
     let mut tasks = Vec::new();
     if let Some(config) = settings.worker {
-        let sender =
-            kycd_webhooks::HttpSender::new(settings.network_policy.clone(), settings.webhook_timeout)?;
+        let sender = kycd_webhooks::HttpSender::new(
+            settings.network_policy.clone(),
+            settings.webhook_timeout,
+        )?;
         let worker = kycd_webhooks::DeliveryWorker::new(
             state.store.clone(),
             state.clock.clone(),

@@ -55,6 +55,30 @@ pub enum Command {
     Config(ConfigCommand),
     /// Run database migrations and exit.
     Migrate,
+    /// Inspect and resend webhook deliveries.
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// List webhook events with every delivery attempt.
+    List {
+        /// Only this verification's events
+        #[arg(long)]
+        scan_ref: Option<String>,
+        /// Only deliveries that failed (given up, gone, or last attempt not 2xx)
+        #[arg(long)]
+        failed: bool,
+        /// At most this many events
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        /// Print one JSON array
+        #[arg(long)]
+        json: bool,
+    },
+    /// Queue another attempt of an event now (same webhook-id, fresh timestamp and signatures).
+    Resend { id: String },
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +208,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Partner(command) => {
             let store = open_store(&config).await?;
             partner_command(store.as_ref(), command).await
+        }
+        Command::Webhooks(command) => {
+            let store = open_store(&config).await?;
+            webhooks_command(store.as_ref(), command).await
         }
     }
 }
@@ -404,5 +432,86 @@ fn partner_summary(p: &Partner) -> serde_json::Value {
         "webhookUrl": p.webhook_url,
         "credits": p.credits,
         "rateLimit": p.rate_limit_per_hour,
+    })
+}
+
+async fn webhooks_command(store: &dyn Store, command: WebhooksCommand) -> anyhow::Result<()> {
+    match command {
+        WebhooksCommand::List { scan_ref, failed, limit, json } => {
+            let filter = kycd_store::DeliveryFilter {
+                partner_id: None,
+                scan_ref: scan_ref.map(kycd_domain::ScanRef::from_trusted),
+                failed_only: failed,
+                limit,
+            };
+            let deliveries = store.deliveries(&filter).await?;
+            let mut rows = Vec::with_capacity(deliveries.len());
+            for delivery in &deliveries {
+                let attempts = store.attempts(&delivery.id).await?;
+                rows.push((delivery, attempts));
+            }
+            if json {
+                let out: Vec<_> = rows.iter().map(|(d, a)| delivery_json(d, a)).collect();
+                println!("{}", serde_json::to_string(&out)?);
+                return Ok(());
+            }
+            if rows.is_empty() {
+                println!("no webhook events match");
+            }
+            for (d, attempts) in rows {
+                println!(
+                    "{}  {}  {}  {}  {}  attempts={}  {}",
+                    d.id,
+                    d.created_at,
+                    d.event_type,
+                    d.scan_ref,
+                    d.state.as_str(),
+                    d.attempts,
+                    d.target_url.as_deref().unwrap_or("(no target)"),
+                );
+                for a in attempts {
+                    println!(
+                        "    #{} {}  status={}  {} ms  {}",
+                        a.attempt,
+                        a.attempted_at,
+                        a.status_code.map_or("-".to_owned(), |s| s.to_string()),
+                        a.latency_ms,
+                        a.error.as_deref().unwrap_or(""),
+                    );
+                }
+            }
+        }
+        WebhooksCommand::Resend { id } => {
+            let now = SystemClock.now();
+            if !store.resend_delivery(&id, now).await? {
+                anyhow::bail!("no webhook event '{id}' with a target to send to");
+            }
+            println!(
+                "event {id} queued for another attempt (a running server sends it within a second)"
+            );
+        }
+    }
+    Ok(())
+}
+
+fn delivery_json(
+    d: &kycd_store::Delivery,
+    attempts: &[kycd_store::DeliveryAttempt],
+) -> serde_json::Value {
+    serde_json::json!({
+        "id": d.id,
+        "scanRef": d.scan_ref,
+        "eventType": d.event_type,
+        "state": d.state.as_str(),
+        "targetUrl": d.target_url,
+        "createdAt": d.created_at.unix_timestamp(),
+        "attempts": attempts.iter().map(|a| serde_json::json!({
+            "attempt": a.attempt,
+            "attemptedAt": a.attempted_at.unix_timestamp(),
+            "statusCode": a.status_code,
+            "latencyMs": a.latency_ms,
+            "error": a.error,
+            "responseExcerpt": a.response_excerpt,
+        })).collect::<Vec<_>>(),
     })
 }

@@ -107,7 +107,10 @@ impl Config {
     }
 
     /// The background-job settings this configuration describes.
-    pub fn background(&self, deliver_webhooks: bool) -> anyhow::Result<crate::app::BackgroundSettings> {
+    pub fn background(
+        &self,
+        deliver_webhooks: bool,
+    ) -> anyhow::Result<crate::app::BackgroundSettings> {
         let schedule = kycd_webhooks::RetrySchedule::parse(&self.webhook_retry_schedule)?;
         let allowed_networks = self
             .webhook_allow_networks

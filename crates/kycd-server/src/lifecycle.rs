@@ -110,12 +110,9 @@ pub async fn create(
         updated_at: now,
     };
     tracing::Span::current().record("scan_ref", verification.scan_ref.as_str());
-    let plan = verification
-        .request
-        .dummy_status
-        .map_or(DummyPlan::StayActive, |status| {
-            dummy::plan(&verification.request, status, now.unix_timestamp())
-        });
+    let plan = verification.request.dummy_status.map_or(DummyPlan::StayActive, |status| {
+        dummy::plan(&verification.request, status, now.unix_timestamp())
+    });
     let events = match plan {
         DummyPlan::StayActive => vec![],
         DummyPlan::Finish { result, event } => {
@@ -138,9 +135,19 @@ pub async fn create(
             vec![webhook]
         }
         DummyPlan::Expire => {
-            verification.status = lifecycle::transition(OverallStatus::Active, LifecycleEvent::Expire)
-                .map_err(|e| ApiError::Internal(e.into()))?;
-            vec![webhook_event(state, partner, &verification, EventType::Expired, OverallStatus::Expired, true, None, now)]
+            verification.status =
+                lifecycle::transition(OverallStatus::Active, LifecycleEvent::Expire)
+                    .map_err(|e| ApiError::Internal(e.into()))?;
+            vec![webhook_event(
+                state,
+                partner,
+                &verification,
+                EventType::Expired,
+                OverallStatus::Expired,
+                true,
+                None,
+                now,
+            )]
         }
     };
     state.store.create_verification(&verification, &events).await?;
@@ -183,13 +190,26 @@ pub async fn expire(state: &AppState, verification: &Verification) -> Result<boo
         return Ok(false);
     };
     let at = verification.token_expires_at.max(verification.created_at);
-    let webhook = webhook_event(state, &partner, verification, EventType::Expired, OverallStatus::Expired, true, None, at);
+    let webhook = webhook_event(
+        state,
+        &partner,
+        verification,
+        EventType::Expired,
+        OverallStatus::Expired,
+        true,
+        None,
+        at,
+    );
     apply(state, verification, new_status, None, webhook).await
 }
 
 /// Expires due tokens every `interval` until `stop`. Safe to run on several nodes: each change is
 /// compare-and-set, so a token expires (and its webhook is queued) once.
-pub async fn run_expiry_sweeper(state: AppState, interval: Duration, mut stop: watch::Receiver<bool>) {
+pub async fn run_expiry_sweeper(
+    state: AppState,
+    interval: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
         if *stop.borrow() {
             return;

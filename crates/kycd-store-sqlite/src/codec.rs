@@ -92,7 +92,8 @@ pub fn delivery_from_row(row: &SqliteRow) -> StoreResult<Delivery> {
     Ok(Delivery {
         id: get(row, "id")?,
         partner_id: PartnerId(
-            uuid::Uuid::parse_str(&partner_id).map_err(|e| corrupt("webhook_events.partner_id", e))?,
+            uuid::Uuid::parse_str(&partner_id)
+                .map_err(|e| corrupt("webhook_events.partner_id", e))?,
         ),
         scan_ref: ScanRef::from_trusted(get::<String>(row, "scan_ref")?),
         event_type: EventType::parse(&event_type)
@@ -100,7 +101,8 @@ pub fn delivery_from_row(row: &SqliteRow) -> StoreResult<Delivery> {
         payload: get(row, "payload")?,
         target_url: get(row, "target_url")?,
         created_at: from_ms(get(row, "created_at")?)?,
-        state: DeliveryState::parse(&state).ok_or_else(|| corrupt("webhook_events.state", &state))?,
+        state: DeliveryState::parse(&state)
+            .ok_or_else(|| corrupt("webhook_events.state", &state))?,
         attempts: get(row, "attempts")?,
         next_attempt_at: next_attempt_at.map(from_ms).transpose()?,
         last_status: get(row, "last_status")?,

@@ -442,11 +442,12 @@ impl Store for SqliteStore {
     }
 
     async fn attempts(&self, event_id: &str) -> StoreResult<Vec<DeliveryAttempt>> {
-        let rows = sqlx::query("SELECT * FROM webhook_attempts WHERE event_id = ? ORDER BY attempt")
-            .bind(event_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows =
+            sqlx::query("SELECT * FROM webhook_attempts WHERE event_id = ? ORDER BY attempt")
+                .bind(event_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
         rows.iter().map(attempt_from_row).collect()
     }
 

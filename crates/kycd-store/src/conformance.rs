@@ -258,7 +258,11 @@ async fn status_changes_are_compare_and_set_with_their_events(store: &dyn Store)
     // Another partner cannot change it.
     let other = sample_partner("other", Environment::Dev, None);
     store.create_partner(&other).await.unwrap();
-    let foreign = VerificationChange { partner_id: other.id, expected_status: OverallStatus::Approved, ..change };
+    let foreign = VerificationChange {
+        partner_id: other.id,
+        expected_status: OverallStatus::Approved,
+        ..change
+    };
     assert!(!store.change_verification(&foreign, &[]).await.unwrap());
 }
 
@@ -300,15 +304,29 @@ async fn claims_lease_each_delivery_to_one_worker_until_the_lease_ends(store: &d
     assert!(store.change_verification(&change, &events).await.unwrap());
     assert_eq!(store.delivery("msg_none").await.unwrap().unwrap().state, DeliveryState::NoTarget);
     let lease = T0 + Duration::seconds(60);
-    assert!(store.claim_deliveries(T0 - Duration::seconds(1), lease, "w0", 10).await.unwrap().is_empty(), "not due yet");
+    assert!(
+        store
+            .claim_deliveries(T0 - Duration::seconds(1), lease, "w0", 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not due yet"
+    );
     let first = store.claim_deliveries(T0, lease, "w1", 1).await.unwrap();
     let second = store.claim_deliveries(T0, lease, "w2", 10).await.unwrap();
     assert_eq!(first.len(), 1);
     assert_eq!(second.len(), 1);
     assert_ne!(first[0].id, second[0].id);
-    assert!(store.claim_deliveries(T0 + Duration::seconds(59), lease, "w3", 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_deliveries(T0 + Duration::seconds(59), lease, "w3", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // A crashed worker's lease ends: the delivery is claimable again.
-    let reclaimed = store.claim_deliveries(lease, lease + Duration::seconds(60), "w3", 10).await.unwrap();
+    let reclaimed =
+        store.claim_deliveries(lease, lease + Duration::seconds(60), "w3", 10).await.unwrap();
     assert_eq!(reclaimed.len(), 2);
     assert_eq!(reclaimed.iter().filter(|d| d.id == "msg_none").count(), 0);
 }
@@ -341,23 +359,56 @@ async fn attempts_are_recorded_and_move_deliveries_on(store: &dyn Store) {
     let retry_at = T0 + Duration::seconds(5);
     store.record_attempt(&attempt, NextStep::RetryAt(retry_at)).await.unwrap();
     let pending = store.delivery("msg_r").await.unwrap().unwrap();
-    assert_eq!((pending.state, pending.attempts, pending.next_attempt_at, pending.last_status), (DeliveryState::Pending, 1, Some(retry_at), Some(500)));
-    let failed = store.deliveries(&DeliveryFilter { failed_only: true, ..Default::default() }).await.unwrap();
+    assert_eq!(
+        (pending.state, pending.attempts, pending.next_attempt_at, pending.last_status),
+        (DeliveryState::Pending, 1, Some(retry_at), Some(500))
+    );
+    let failed = store
+        .deliveries(&DeliveryFilter { failed_only: true, ..Default::default() })
+        .await
+        .unwrap();
     assert_eq!(failed.len(), 1, "a pending delivery whose last attempt failed counts as failed");
-    assert!(store.claim_deliveries(T0 + Duration::seconds(4), lease, "w", 10).await.unwrap().is_empty());
-    assert_eq!(store.claim_deliveries(retry_at, lease, "w", 10).await.unwrap().len(), 1, "the lease was released");
-    let second = DeliveryAttempt { attempt: 2, status_code: Some(200), attempted_at: retry_at, ..attempt };
+    assert!(
+        store.claim_deliveries(T0 + Duration::seconds(4), lease, "w", 10).await.unwrap().is_empty()
+    );
+    assert_eq!(
+        store.claim_deliveries(retry_at, lease, "w", 10).await.unwrap().len(),
+        1,
+        "the lease was released"
+    );
+    let second =
+        DeliveryAttempt { attempt: 2, status_code: Some(200), attempted_at: retry_at, ..attempt };
     store.record_attempt(&second, NextStep::Done(DeliveryState::Delivered)).await.unwrap();
     let done = store.delivery("msg_r").await.unwrap().unwrap();
-    assert_eq!((done.state, done.attempts, done.next_attempt_at), (DeliveryState::Delivered, 2, None));
+    assert_eq!(
+        (done.state, done.attempts, done.next_attempt_at),
+        (DeliveryState::Delivered, 2, None)
+    );
     let attempts = store.attempts("msg_r").await.unwrap();
     assert_eq!(attempts.iter().map(|a| a.status_code).collect::<Vec<_>>(), [Some(500), Some(200)]);
-    assert!(store.claim_deliveries(retry_at + Duration::days(1), lease, "w", 10).await.unwrap().is_empty());
-    let by_scan = DeliveryFilter { scan_ref: Some(verification.scan_ref.clone()), partner_id: Some(partner.id), ..Default::default() };
+    assert!(
+        store
+            .claim_deliveries(retry_at + Duration::days(1), lease, "w", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let by_scan = DeliveryFilter {
+        scan_ref: Some(verification.scan_ref.clone()),
+        partner_id: Some(partner.id),
+        ..Default::default()
+    };
     assert_eq!(store.deliveries(&by_scan).await.unwrap().len(), 1);
-    let other_partner = DeliveryFilter { partner_id: Some(PartnerId::generate()), ..Default::default() };
+    let other_partner =
+        DeliveryFilter { partner_id: Some(PartnerId::generate()), ..Default::default() };
     assert!(store.deliveries(&other_partner).await.unwrap().is_empty());
-    assert!(store.deliveries(&DeliveryFilter { failed_only: true, ..Default::default() }).await.unwrap().is_empty());
+    assert!(
+        store
+            .deliveries(&DeliveryFilter { failed_only: true, ..Default::default() })
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn resend_queues_the_same_event_again(store: &dyn Store) {
@@ -391,7 +442,8 @@ async fn resend_queues_the_same_event_again(store: &dyn Store) {
     assert!(store.resend_delivery("msg_s", later).await.unwrap());
     assert!(!store.resend_delivery("msg_t", later).await.unwrap(), "no target to send to");
     assert!(!store.resend_delivery("msg_unknown", later).await.unwrap());
-    let claimed = store.claim_deliveries(later, later + Duration::seconds(60), "w", 10).await.unwrap();
+    let claimed =
+        store.claim_deliveries(later, later + Duration::seconds(60), "w", 10).await.unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!((claimed[0].id.as_str(), claimed[0].attempts), ("msg_s", 1));
 }

@@ -13,8 +13,8 @@ use kycd_server::{
     start_server,
 };
 use kycd_store::Store;
-use serde_json::Value;
 use kycd_webhooks::RetrySchedule;
+use serde_json::Value;
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 pub use receiver::{Received, WebhookReceiver};

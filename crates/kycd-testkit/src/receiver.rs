@@ -138,7 +138,9 @@ async fn record(
         }
         Some(Answer::Redirect(location)) => {
             let mut response = StatusCode::FOUND.into_response();
-            response.headers_mut().insert("location", HeaderValue::from_str(&location).expect("location"));
+            response
+                .headers_mut()
+                .insert("location", HeaderValue::from_str(&location).expect("location"));
             response
         }
         Some(Answer::Hang(_)) | None => StatusCode::OK.into_response(),

@@ -125,7 +125,8 @@ impl reqwest::dns::Resolve for GuardedResolver {
         let policy = self.policy.clone();
         Box::pin(async move {
             let host = name.as_str().to_owned();
-            let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let resolved: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let permitted: Vec<SocketAddr> =
                 resolved.iter().copied().filter(|addr| policy.permits(addr.ip())).collect();
             if permitted.is_empty() {
@@ -155,9 +156,22 @@ mod tests {
 
     #[test]
     fn private_and_special_addresses_are_not_public() {
-        for private in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-                        "100.64.0.1", "0.0.0.0", "255.255.255.255", "::1", "fd00::1", "fe80::1",
-                        "::ffff:127.0.0.1", "::ffff:10.0.0.1", "224.0.0.1"] {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "224.0.0.1",
+        ] {
             assert!(!is_public(ip(private)), "{private}");
         }
         for public in ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"] {
@@ -167,7 +181,9 @@ mod tests {
 
     #[test]
     fn allow_listed_networks_are_permitted() {
-        let policy = NetworkPolicy { allowed_networks: vec!["10.0.0.0/8".parse().unwrap(), "::1".parse().unwrap()] };
+        let policy = NetworkPolicy {
+            allowed_networks: vec!["10.0.0.0/8".parse().unwrap(), "::1".parse().unwrap()],
+        };
         assert!(policy.permits(ip("10.200.0.1")));
         assert!(policy.permits(ip("::1")));
         assert!(!policy.permits(ip("192.168.0.1")));

@@ -109,16 +109,28 @@ mod tests {
         let schedule = RetrySchedule::parse("10s, 1m").unwrap();
         assert_eq!(schedule.next_delay(1, 1.0, None), Some(Duration::from_secs(11)));
         assert_eq!(schedule.next_delay(1, -1.0, None), Some(Duration::from_secs(9)));
-        assert_eq!(schedule.next_delay(1, 0.0, Some(Duration::from_secs(120))), Some(Duration::from_secs(120)));
-        assert_eq!(schedule.next_delay(1, 0.0, Some(Duration::from_secs(1))), Some(Duration::from_secs(10)));
-        assert_eq!(schedule.next_delay(1, 0.0, Some(Duration::from_secs(10 * 86400))), Some(MAX_RETRY_AFTER));
+        assert_eq!(
+            schedule.next_delay(1, 0.0, Some(Duration::from_secs(120))),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            schedule.next_delay(1, 0.0, Some(Duration::from_secs(1))),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            schedule.next_delay(1, 0.0, Some(Duration::from_secs(10 * 86400))),
+            Some(MAX_RETRY_AFTER)
+        );
         assert_eq!(schedule.next_delay(3, 0.0, None), None);
     }
 
     #[test]
     fn parsing_refuses_nonsense() {
         assert_eq!(RetrySchedule::parse("").unwrap().max_attempts(), 1);
-        assert_eq!(RetrySchedule::parse("250ms,2h").unwrap().delays(), [Duration::from_millis(250), Duration::from_secs(7200)]);
+        assert_eq!(
+            RetrySchedule::parse("250ms,2h").unwrap().delays(),
+            [Duration::from_millis(250), Duration::from_secs(7200)]
+        );
         for bad in ["5", "5x", "s", "1s,,2s", "-1s"] {
             assert!(RetrySchedule::parse(bad).is_err(), "{bad}");
         }

@@ -54,7 +54,9 @@ impl HttpSender {
         };
         Ok(Self {
             open: base().build()?,
-            guarded: base().dns_resolver(Arc::new(GuardedResolver { policy: policy.clone() })).build()?,
+            guarded: base()
+                .dns_resolver(Arc::new(GuardedResolver { policy: policy.clone() }))
+                .build()?,
             policy,
         })
     }

@@ -77,7 +77,11 @@ impl DeliveryWorker {
             } else {
                 let now = self.clock.now();
                 let lease_until = now + self.config.lease;
-                match self.store.claim_deliveries(now, lease_until, &self.config.owner, free as i64).await {
+                match self
+                    .store
+                    .claim_deliveries(now, lease_until, &self.config.owner, free as i64)
+                    .await
+                {
                     Ok(claimed) => claimed,
                     Err(error) => {
                         tracing::warn!(%error, "claiming webhook deliveries failed");
@@ -121,7 +125,16 @@ impl DeliveryWorker {
         let partner = match self.store.partner_by_id(delivery.partner_id).await {
             Ok(Some(partner)) => partner,
             Ok(None) => {
-                let attempt = self.attempt(&delivery, attempt_number, &target, "{}".into(), None, Duration::ZERO, Some("partner no longer exists".into()), None);
+                let attempt = self.attempt(
+                    &delivery,
+                    attempt_number,
+                    &target,
+                    "{}".into(),
+                    None,
+                    Duration::ZERO,
+                    Some("partner no longer exists".into()),
+                    None,
+                );
                 self.record(&attempt, NextStep::Done(DeliveryState::Failed)).await;
                 return;
             }
@@ -138,7 +151,10 @@ impl DeliveryWorker {
             &delivery.payload,
         );
         let headers_json = serde_json::Value::Object(
-            headers.iter().map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone()))).collect(),
+            headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone())))
+                .collect(),
         )
         .to_string();
         let outcome = self
@@ -151,7 +167,9 @@ impl DeliveryWorker {
             })
             .await;
         let next = match outcome.status {
-            Some(status) if (200..300).contains(&status) => NextStep::Done(DeliveryState::Delivered),
+            Some(status) if (200..300).contains(&status) => {
+                NextStep::Done(DeliveryState::Delivered)
+            }
             Some(410) => NextStep::Done(DeliveryState::Gone),
             _ if outcome.blocked => NextStep::Done(DeliveryState::Failed),
             _ => {

@@ -14,6 +14,9 @@ pub async fn sample_image(Path(file): Path<String>) -> Result<Response, ApiError
         method: "GET".to_owned(),
         path: format!("/sandbox/samples/{file}"),
     })?;
-    Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "public, max-age=86400")], bytes)
+    Ok((
+        [(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        bytes,
+    )
         .into_response())
 }

@@ -7,7 +7,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-fn kycd(data_dir: &std::path::Path) -> Command {
+pub fn kycd(data_dir: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kycd"));
     command
         .arg("--data-dir")
@@ -17,7 +17,7 @@ fn kycd(data_dir: &std::path::Path) -> Command {
     command
 }
 
-fn run_ok(command: &mut Command) -> String {
+pub fn run_ok(command: &mut Command) -> String {
     let output = command.output().unwrap();
     assert!(
         output.status.success(),
@@ -27,7 +27,7 @@ fn run_ok(command: &mut Command) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 

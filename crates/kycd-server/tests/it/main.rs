@@ -3,10 +3,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod dummy;
+mod durability;
 mod openapi;
 mod token;
 mod token_bad_input;
 mod token_limits;
+mod webhooks;
+mod webhooks_support;
 
 /// Reads a file of ../shared/spec if present (it is beside the repo in CI), else None with a
 /// visible message so a skipped check is never silent.

@@ -27,16 +27,22 @@ async fn served_document_matches_the_committed_snapshot() {
 }
 
 /// iDenfy's OAS uses 3.0-style `nullable: true`; JSON Schema needs `type: [T, "null"]`.
-fn nullable_to_json_schema(value: &mut Value) {
+pub fn nullable_to_json_schema(value: &mut Value) {
     match value {
         Value::Object(map) => {
             if map.get("nullable") == Some(&Value::Bool(true)) {
                 map.remove("nullable");
                 if let Some(Value::String(t)) = map.get("type").cloned() {
                     map.insert("type".into(), json!([t, "null"]));
-                }
-                if let Some(Value::Array(values)) = map.get_mut("enum") {
-                    values.push(Value::Null);
+                    if let Some(Value::Array(values)) = map.get_mut("enum")
+                        && !values.contains(&Value::Null)
+                    {
+                        values.push(Value::Null);
+                    }
+                } else {
+                    // `allOf: [$ref]` + nullable: either the referenced schema or null.
+                    let inner = Value::Object(std::mem::take(map));
+                    map.insert("anyOf".into(), json!([inner, {"type": "null"}]));
                 }
             }
             map.values_mut().for_each(nullable_to_json_schema);

@@ -69,13 +69,28 @@ pub async fn add_dummy_status(
     let fields = Fields::new(&body);
     let scan_ref = ScanRef::from_trusted(fields.required_str("scanRef")?);
     tracing::Span::current().record("scan_ref", scan_ref.as_str());
-    let face = parse_listed(&fields, "manualFaceMatchResult", MANUAL_FACE_VALUES, FaceStatus::parse, |f| f.as_str())?;
-    let document = parse_listed(&fields, "manualDocumentValidity", MANUAL_DOCUMENT_VALUES, DocumentStatus::parse, |d| d.as_str())?;
+    let face = parse_listed(
+        &fields,
+        "manualFaceMatchResult",
+        MANUAL_FACE_VALUES,
+        FaceStatus::parse,
+        |f| f.as_str(),
+    )?;
+    let document = parse_listed(
+        &fields,
+        "manualDocumentValidity",
+        MANUAL_DOCUMENT_VALUES,
+        DocumentStatus::parse,
+        |d| d.as_str(),
+    )?;
 
     // Compare-and-set: a concurrent change (say, the expiry sweeper) makes us read again.
     for _ in 0..3 {
-        let verification =
-            state.store.verification(partner.id, &scan_ref).await?.ok_or(ApiError::ScanRefNotFound)?;
+        let verification = state
+            .store
+            .verification(partner.id, &scan_ref)
+            .await?
+            .ok_or(ApiError::ScanRefNotFound)?;
         if is_deleted(verification.status) {
             return Err(Rejection::bad_value(format!(
                 "Verification '{scan_ref}' is {}: its data was deleted, so it cannot get a manual result.",
@@ -85,12 +100,21 @@ pub async fn add_dummy_status(
         }
         let now = state.clock.now();
         let previous = lifecycle::parse_result(&verification)?;
-        let result = dummy::manual(&verification.request, previous, face, document, now.unix_timestamp());
+        let result =
+            dummy::manual(&verification.request, previous, face, document, now.unix_timestamp());
         let outcome = result.outcome();
-        let new_status = transition(verification.status, LifecycleEvent::ManualFinished { outcome })
-            .map_err(|e| Rejection::bad_value(format!("Verification '{scan_ref}': {e}.")))?;
+        let new_status =
+            transition(verification.status, LifecycleEvent::ManualFinished { outcome })
+                .map_err(|e| Rejection::bad_value(format!("Verification '{scan_ref}': {e}.")))?;
         let webhook = lifecycle::webhook_event(
-            &state, &partner, &verification, EventType::ManualFinished, outcome.status(), true, Some(&result), now,
+            &state,
+            &partner,
+            &verification,
+            EventType::ManualFinished,
+            outcome.status(),
+            true,
+            Some(&result),
+            now,
         );
         if lifecycle::apply(&state, &verification, new_status, Some(&result), webhook).await? {
             return Ok(Json(Map::new()));
