@@ -79,6 +79,25 @@ pub struct TokenRequest {
 }
 
 impl TokenRequest {
+    /// The request without the person's data (names, dates, numbers, sex, nationality, address,
+    /// additional data), as kept after /api/v2/delete. Settings and references stay.
+    pub fn redacted(&self) -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            date_of_birth: None,
+            date_of_expiry: None,
+            date_of_issue: None,
+            nationality: None,
+            personal_number: None,
+            document_number: None,
+            sex: None,
+            address: None,
+            additional_data: None,
+            ..self.clone()
+        }
+    }
+
     pub fn wants_manual_review_after_success(&self) -> bool {
         self.custom_settings.get("reviewSuccessful").and_then(Value::as_bool).unwrap_or(false)
     }

@@ -6,7 +6,7 @@ use crate::{
     AppState,
     config::{self, Config, LogFormat, Overrides},
     partners::{self, IssuedCredentials, PartnerSpec},
-    start_server, store, telemetry,
+    start_server, telemetry,
 };
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -58,6 +58,15 @@ pub enum Command {
     /// Inspect and resend webhook deliveries.
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
+    /// Manage the keys that protect personal data at rest.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Re-wrap every data key under a new master key (the old one stops working).
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,6 +218,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open_store(&config).await?;
             partner_command(store.as_ref(), command).await
         }
+        Command::Keys(KeysCommand::Rotate) => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let (key, count, source) = crate::keys::rotate(&config).await?;
+            match source {
+                crate::keys::KeySource::File(path) => println!(
+                    "re-wrapped {count} data key(s) under new master key {}; written to {}",
+                    key.id(),
+                    path.display()
+                ),
+                crate::keys::KeySource::Config => println!(
+                    "re-wrapped {count} data key(s) under new master key {}.\nSet master_key / KYCD_MASTER_KEY on every node to (shown once):\n{}",
+                    key.id(),
+                    key.to_base64()
+                ),
+            }
+            Ok(())
+        }
         Command::Webhooks(command) => {
             let store = open_store(&config).await?;
             webhooks_command(store.as_ref(), command).await
@@ -217,11 +243,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
-    if config.database_url.is_none() {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
-    }
-    store::open(&config.database_url()).await
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
+    crate::keys::open_store(config).await
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

@@ -45,6 +45,28 @@ pub struct Config {
     pub webhook_allow_networks: Vec<String>,
     /// How often the expiry sweeper looks for tokens that ran out, in milliseconds.
     pub sweep_interval_ms: u64,
+    /// Base64 master key (32 bytes) protecting personal data at rest. Prefer a key file or a
+    /// secret store; set the same key on every node.
+    pub master_key: Option<SecretText>,
+    /// Key file used when `master_key` is unset; default `<data_dir>/master.key` (created 0600).
+    pub master_key_file: Option<PathBuf>,
+}
+
+/// A configuration secret: never printed by Debug.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SecretText(String);
+
+impl SecretText {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
 }
 
 impl Default for Config {
@@ -62,6 +84,8 @@ impl Default for Config {
             webhook_lease_secs: 60,
             webhook_allow_networks: Vec::new(),
             sweep_interval_ms: 1000,
+            master_key: None,
+            master_key_file: None,
         }
     }
 }
@@ -75,6 +99,8 @@ const ENV_KEYS: &[&str] = &[
     "webhook_lease_secs",
     "webhook_allow_networks",
     "sweep_interval_ms",
+    "master_key",
+    "master_key_file",
 ];
 
 /// Values given on the command line or in KYCD_* variables; `None` = not given.
@@ -194,6 +220,14 @@ webhook_allow_networks = []
 
 # How often expired tokens are looked for, in milliseconds.  (KYCD_SWEEP_INTERVAL_MS)
 sweep_interval_ms = 1000
+
+# Personal data and images are encrypted at rest (AES-256-GCM) under data keys that are wrapped
+# by a master key. By default the master key lives in <data_dir>/master.key (created on first
+# start, mode 0600). Several nodes must share one key: set it here or in KYCD_MASTER_KEY (base64
+# of 32 random bytes, e.g. `openssl rand -base64 32`), or point every node at the same file.
+# `kycd keys rotate` re-wraps the data keys under a new master key.
+# master_key = "..."            (KYCD_MASTER_KEY)
+# master_key_file = "/etc/kycd/master.key"   (KYCD_MASTER_KEY_FILE)
 "#;
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 -- Partners, rate windows, verifications and the webhook outbox.
 -- Times are integer Unix milliseconds handed in by the application clock.
+-- Columns holding personal data or secrets are BLOBs sealed with AES-256-GCM (kycd-store crypto).
 
 CREATE TABLE partners (
     id                  TEXT PRIMARY KEY,
@@ -7,7 +8,7 @@ CREATE TABLE partners (
     environment         TEXT NOT NULL,
     api_key             TEXT NOT NULL UNIQUE,
     api_secret_sha256   BLOB NOT NULL,
-    signing_key         TEXT NOT NULL,
+    signing_key         BLOB NOT NULL,
     webhook_url         TEXT,
     credits             BIGINT,
     rate_limit_per_hour BIGINT NOT NULL,
@@ -30,8 +31,8 @@ CREATE TABLE verifications (
     auth_token       TEXT NOT NULL UNIQUE,
     digit_string     TEXT,
     status           TEXT NOT NULL,
-    request          TEXT NOT NULL,
-    result           TEXT,
+    request          BLOB NOT NULL,
+    result           BLOB,
     created_at       BIGINT NOT NULL,
     token_expires_at BIGINT NOT NULL,
     updated_at       BIGINT NOT NULL
@@ -74,3 +75,31 @@ CREATE TABLE webhook_attempts (
     response_excerpt TEXT,
     PRIMARY KEY (event_id, attempt)
 );
+
+-- Data keys, wrapped under the operator's master key (which is never stored here).
+CREATE TABLE data_keys (
+    id            TEXT PRIMARY KEY,
+    master_key_id TEXT NOT NULL,
+    wrapped       BLOB NOT NULL,
+    created_at    BIGINT NOT NULL
+);
+
+-- Fixed-window counters (polling guard and similar), keyed by purpose and subject.
+CREATE TABLE counters (
+    counter_key   TEXT NOT NULL,
+    window_start  BIGINT NOT NULL,
+    request_count BIGINT NOT NULL,
+    PRIMARY KEY (counter_key, window_start)
+);
+
+-- Who read personal data, when. Append-only.
+CREATE TABLE audit_log (
+    at         BIGINT NOT NULL,
+    partner_id TEXT,
+    actor      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    scan_ref   TEXT,
+    detail     TEXT
+);
+CREATE INDEX audit_log_by_scan_ref ON audit_log (scan_ref, at);
+CREATE INDEX audit_log_by_time ON audit_log (at);

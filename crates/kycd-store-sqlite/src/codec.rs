@@ -1,11 +1,14 @@
 //! Row <-> record conversion for the SQLite backend.
 
+use kycd_domain::token_request::TokenRequest;
 use kycd_domain::{
     AuthToken, ClientId, DigitString, Environment, PartnerId, ScanRef,
     vocabulary::{EventType, OverallStatus},
 };
 use kycd_store::{
-    Delivery, DeliveryAttempt, DeliveryState, Partner, StoreError, StoreResult, Verification,
+    AuditRecord, Delivery, DeliveryAttempt, DeliveryState, Partner, StoreError, StoreResult,
+    Verification,
+    crypto::{KeyRing, is_sealed},
 };
 use sqlx::{Row, sqlite::SqliteRow};
 use time::OffsetDateTime;
@@ -30,13 +33,53 @@ where
     row.try_get(column).map_err(|e| corrupt(column, e))
 }
 
-pub fn partner_from_row(row: &SqliteRow) -> StoreResult<Partner> {
+pub fn signing_key_context(partner: PartnerId) -> String {
+    format!("partners.signing_key:{partner}")
+}
+
+pub fn request_context(scan_ref: &ScanRef) -> String {
+    format!("verifications.request:{scan_ref}")
+}
+
+pub fn result_context(scan_ref: &ScanRef) -> String {
+    format!("verifications.result:{scan_ref}")
+}
+
+pub fn payload_context(event_id: &str) -> String {
+    format!("webhook_events.payload:{event_id}")
+}
+
+pub fn seal_request(
+    ring: &KeyRing,
+    scan_ref: &ScanRef,
+    request: &TokenRequest,
+) -> StoreResult<Vec<u8>> {
+    let json = serde_json::to_vec(request).map_err(|e| corrupt("request", e))?;
+    Ok(ring.seal(&json, &request_context(scan_ref)))
+}
+
+pub fn seal_result(ring: &KeyRing, scan_ref: &ScanRef, result: &serde_json::Value) -> Vec<u8> {
+    ring.seal(result.to_string().as_bytes(), &result_context(scan_ref))
+}
+
+/// Opens a sealed column; an empty value (a purged webhook body) reads as empty.
+fn open(ring: &KeyRing, blob: &[u8], context: &str) -> StoreResult<Vec<u8>> {
+    if blob.is_empty() || !is_sealed(blob) {
+        return Ok(blob.to_vec());
+    }
+    ring.open(blob, context).map_err(|e| corrupt(context, e))
+}
+
+pub fn partner_from_row(row: &SqliteRow, ring: &KeyRing) -> StoreResult<Partner> {
     let id: String = get(row, "id")?;
     let environment: String = get(row, "environment")?;
     let digest: Vec<u8> = get(row, "api_secret_sha256")?;
     let defaults: String = get(row, "token_defaults")?;
+    let id = PartnerId(uuid::Uuid::parse_str(&id).map_err(|e| corrupt("partners.id", e))?);
+    let signing_key: Vec<u8> = get(row, "signing_key")?;
+    let signing_key = open(ring, &signing_key, &signing_key_context(id))?;
     Ok(Partner {
-        id: PartnerId(uuid::Uuid::parse_str(&id).map_err(|e| corrupt("partners.id", e))?),
+        id,
         name: get(row, "name")?,
         environment: environment
             .parse::<Environment>()
@@ -45,7 +88,8 @@ pub fn partner_from_row(row: &SqliteRow) -> StoreResult<Partner> {
         api_secret_sha256: digest
             .try_into()
             .map_err(|_| corrupt("partners.api_secret_sha256", "not 32 bytes"))?,
-        signing_key: get(row, "signing_key")?,
+        signing_key: String::from_utf8(signing_key)
+            .map_err(|e| corrupt("partners.signing_key", e))?,
         webhook_url: get(row, "webhook_url")?,
         credits: get(row, "credits")?,
         rate_limit_per_hour: get(row, "rate_limit_per_hour")?,
@@ -56,11 +100,14 @@ pub fn partner_from_row(row: &SqliteRow) -> StoreResult<Partner> {
     })
 }
 
-pub fn verification_from_row(row: &SqliteRow) -> StoreResult<Verification> {
+pub fn verification_from_row(row: &SqliteRow, ring: &KeyRing) -> StoreResult<Verification> {
     let partner_id: String = get(row, "partner_id")?;
     let status: String = get(row, "status")?;
-    let request: String = get(row, "request")?;
-    let result: Option<String> = get(row, "result")?;
+    let scan_ref = ScanRef::from_trusted(get::<String>(row, "scan_ref")?);
+    let request: Vec<u8> = get(row, "request")?;
+    let request = open(ring, &request, &request_context(&scan_ref))?;
+    let result: Option<Vec<u8>> = get(row, "result")?;
+    let result = result.map(|r| open(ring, &r, &result_context(&scan_ref))).transpose()?;
     let digit_string: Option<String> = get(row, "digit_string")?;
     Ok(Verification {
         scan_ref: ScanRef::from_trusted(get::<String>(row, "scan_ref")?),
@@ -73,24 +120,28 @@ pub fn verification_from_row(row: &SqliteRow) -> StoreResult<Verification> {
         digit_string: digit_string.map(DigitString::from_trusted),
         status: OverallStatus::parse(&status)
             .ok_or_else(|| corrupt("verifications.status", &status))?,
-        request: serde_json::from_str(&request).map_err(|e| corrupt("verifications.request", e))?,
+        request: serde_json::from_slice(&request)
+            .map_err(|e| corrupt("verifications.request", e))?,
         created_at: from_ms(get(row, "created_at")?)?,
         token_expires_at: from_ms(get(row, "token_expires_at")?)?,
         result: result
-            .map(|text| serde_json::from_str(&text))
+            .map(|bytes| serde_json::from_slice(&bytes))
             .transpose()
             .map_err(|e| corrupt("verifications.result", e))?,
         updated_at: from_ms(get(row, "updated_at")?)?,
     })
 }
 
-pub fn delivery_from_row(row: &SqliteRow) -> StoreResult<Delivery> {
+pub fn delivery_from_row(row: &SqliteRow, ring: &KeyRing) -> StoreResult<Delivery> {
     let partner_id: String = get(row, "partner_id")?;
     let event_type: String = get(row, "event_type")?;
     let state: String = get(row, "state")?;
     let next_attempt_at: Option<i64> = get(row, "next_attempt_at")?;
+    let id: String = get(row, "id")?;
+    let payload: Vec<u8> = get(row, "payload")?;
+    let payload = open(ring, &payload, &payload_context(&id))?;
     Ok(Delivery {
-        id: get(row, "id")?,
+        id,
         partner_id: PartnerId(
             uuid::Uuid::parse_str(&partner_id)
                 .map_err(|e| corrupt("webhook_events.partner_id", e))?,
@@ -98,7 +149,7 @@ pub fn delivery_from_row(row: &SqliteRow) -> StoreResult<Delivery> {
         scan_ref: ScanRef::from_trusted(get::<String>(row, "scan_ref")?),
         event_type: EventType::parse(&event_type)
             .ok_or_else(|| corrupt("webhook_events.event_type", &event_type))?,
-        payload: get(row, "payload")?,
+        payload,
         target_url: get(row, "target_url")?,
         created_at: from_ms(get(row, "created_at")?)?,
         state: DeliveryState::parse(&state)
@@ -121,5 +172,21 @@ pub fn attempt_from_row(row: &SqliteRow) -> StoreResult<DeliveryAttempt> {
         latency_ms: get(row, "latency_ms")?,
         error: get(row, "error")?,
         response_excerpt: get(row, "response_excerpt")?,
+    })
+}
+
+pub fn audit_from_row(row: &SqliteRow) -> StoreResult<AuditRecord> {
+    let partner_id: Option<String> = get(row, "partner_id")?;
+    let scan_ref: Option<String> = get(row, "scan_ref")?;
+    Ok(AuditRecord {
+        at: from_ms(get(row, "at")?)?,
+        partner_id: partner_id
+            .map(|id| uuid::Uuid::parse_str(&id).map(PartnerId))
+            .transpose()
+            .map_err(|e| corrupt("audit_log.partner_id", e))?,
+        actor: get(row, "actor")?,
+        action: get(row, "action")?,
+        scan_ref: scan_ref.map(ScanRef::from_trusted),
+        detail: get(row, "detail")?,
     })
 }

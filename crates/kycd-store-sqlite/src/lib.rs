@@ -7,16 +7,17 @@ mod codec;
 use async_trait::async_trait;
 use codec::{attempt_from_row, delivery_from_row, partner_from_row, to_ms, verification_from_row};
 use kycd_domain::{PartnerId, ScanRef};
+use kycd_store::crypto::{DataKey, KeyRing, MasterKey, WrappedDataKey};
 use kycd_store::{
-    Delivery, DeliveryAttempt, DeliveryFilter, DeliveryState, NewPartner, NewVerification,
-    NewWebhookEvent, NextStep, Partner, PartnerUpdate, Store, StoreError, StoreResult,
-    Verification, VerificationChange,
+    AuditFilter, AuditRecord, Delivery, DeliveryAttempt, DeliveryFilter, DeliveryState, NewPartner,
+    NewVerification, NewWebhookEvent, NextStep, Partner, PartnerUpdate, Store, StoreError,
+    StoreResult, Verification, VerificationChange, VerificationPurge,
 };
 use sqlx::{
     SqlitePool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
-use std::{str::FromStr, time::Duration};
+use std::{str::FromStr, sync::Arc, time::Duration};
 use time::OffsetDateTime;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -24,6 +25,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    master: MasterKey,
+    ring: Arc<KeyRing>,
 }
 
 fn db(error: sqlx::Error) -> StoreError {
@@ -39,9 +42,10 @@ fn unique_or_db(error: sqlx::Error, what: impl FnOnce() -> String) -> StoreError
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `url` (`sqlite://path` or `sqlite::memory:`)
-    /// and runs pending migrations.
-    pub async fn open(url: &str) -> StoreResult<Self> {
+    /// Opens (creating if needed) the database at `url` (`sqlite://path` or `sqlite::memory:`),
+    /// runs pending migrations and unlocks the data keys with `master` (creating the first data
+    /// key on a new database).
+    pub async fn open(url: &str, master: &MasterKey) -> StoreResult<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(db)?
             .create_if_missing(true)
@@ -58,7 +62,8 @@ impl SqliteStore {
             .await
             .map_err(db)?;
         MIGRATOR.run(&pool).await.map_err(StoreError::database)?;
-        Ok(Self { pool })
+        let ring = Arc::new(load_key_ring(&pool, master).await?);
+        Ok(Self { pool, master: master.clone(), ring })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -94,7 +99,7 @@ impl Store for SqliteStore {
         .bind(p.environment.as_str())
         .bind(&p.api_key)
         .bind(p.api_secret_sha256.as_slice())
-        .bind(&p.signing_key)
+        .bind(self.ring.seal(p.signing_key.as_bytes(), &codec::signing_key_context(p.id)))
         .bind(&p.webhook_url)
         .bind(p.credits)
         .bind(p.rate_limit_per_hour)
@@ -113,7 +118,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db)?;
-        row.as_ref().map(partner_from_row).transpose()
+        row.as_ref().map(|r| partner_from_row(r, &self.ring)).transpose()
     }
 
     async fn partner_by_api_key(&self, api_key: &str) -> StoreResult<Option<Partner>> {
@@ -122,7 +127,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db)?;
-        row.as_ref().map(partner_from_row).transpose()
+        row.as_ref().map(|r| partner_from_row(r, &self.ring)).transpose()
     }
 
     async fn list_partners(&self) -> StoreResult<Vec<Partner>> {
@@ -130,7 +135,7 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        rows.iter().map(partner_from_row).collect()
+        rows.iter().map(|r| partner_from_row(r, &self.ring)).collect()
     }
 
     async fn count_partners(&self) -> StoreResult<i64> {
@@ -138,6 +143,14 @@ impl Store for SqliteStore {
     }
 
     async fn update_partner(&self, name: &str, u: &PartnerUpdate) -> StoreResult<Partner> {
+        let existing = self
+            .partner_by_name(name)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("partner '{name}'")))?;
+        let signing_key = u
+            .signing_key
+            .as_ref()
+            .map(|key| self.ring.seal(key.as_bytes(), &codec::signing_key_context(existing.id)));
         let mut tx = self.write_tx().await?;
         let defaults = u
             .token_defaults
@@ -160,7 +173,7 @@ impl Store for SqliteStore {
         .bind(u.enabled.is_some())
         .bind(u.enabled.unwrap_or(false))
         .bind(u.api_secret_sha256.as_ref().map(|d| d.to_vec()))
-        .bind(&u.signing_key)
+        .bind(signing_key)
         .bind(u.webhook_url.is_some())
         .bind(u.webhook_url.clone().flatten())
         .bind(u.credits.is_some())
@@ -181,7 +194,7 @@ impl Store for SqliteStore {
             .await
             .map_err(db)?;
         tx.commit().await.map_err(db)?;
-        partner_from_row(&row)
+        partner_from_row(&row, &self.ring)
     }
 
     async fn count_request(
@@ -219,9 +232,8 @@ impl Store for SqliteStore {
         v: &NewVerification,
         events: &[NewWebhookEvent],
     ) -> StoreResult<()> {
-        let request =
-            serde_json::to_string(&v.request).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let result = v.result.as_ref().map(serde_json::Value::to_string);
+        let request = codec::seal_request(&self.ring, &v.scan_ref, &v.request)?;
+        let result = v.result.as_ref().map(|r| codec::seal_result(&self.ring, &v.scan_ref, r));
         let mut tx = self.write_tx().await?;
         let spent = sqlx::query(
             "UPDATE partners SET credits = credits - 1
@@ -255,7 +267,7 @@ impl Store for SqliteStore {
         .await
         .map_err(|e| unique_or_db(e, || format!("verification '{}'", v.scan_ref)))?;
         for event in events {
-            insert_event(&mut tx, event).await?;
+            insert_event(&mut tx, &self.ring, event).await?;
         }
         tx.commit().await.map_err(db)
     }
@@ -279,7 +291,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db)?;
-        row.as_ref().map(verification_from_row).transpose()
+        row.as_ref().map(|r| verification_from_row(r, &self.ring)).transpose()
     }
 
     async fn partner_by_id(&self, id: PartnerId) -> StoreResult<Option<Partner>> {
@@ -288,7 +300,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db)?;
-        row.as_ref().map(partner_from_row).transpose()
+        row.as_ref().map(|r| partner_from_row(r, &self.ring)).transpose()
     }
 
     async fn change_verification(
@@ -296,7 +308,8 @@ impl Store for SqliteStore {
         change: &VerificationChange,
         events: &[NewWebhookEvent],
     ) -> StoreResult<bool> {
-        let result = change.result.as_ref().map(serde_json::Value::to_string);
+        let result =
+            change.result.as_ref().map(|r| codec::seal_result(&self.ring, &change.scan_ref, r));
         let mut tx = self.write_tx().await?;
         let changed = sqlx::query(
             "UPDATE verifications SET status = ?, result = COALESCE(?, result), updated_at = ?
@@ -316,7 +329,7 @@ impl Store for SqliteStore {
             return Ok(false);
         }
         for event in events {
-            insert_event(&mut tx, event).await?;
+            insert_event(&mut tx, &self.ring, event).await?;
         }
         tx.commit().await.map_err(db)?;
         Ok(true)
@@ -336,7 +349,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(verification_from_row).collect()
+        rows.iter().map(|r| verification_from_row(r, &self.ring)).collect()
     }
 
     async fn claim_deliveries(
@@ -365,7 +378,7 @@ impl Store for SqliteStore {
         .await
         .map_err(db)?;
         tx.commit().await.map_err(db)?;
-        rows.iter().map(delivery_from_row).collect()
+        rows.iter().map(|r| delivery_from_row(r, &self.ring)).collect()
     }
 
     async fn record_attempt(&self, attempt: &DeliveryAttempt, next: NextStep) -> StoreResult<()> {
@@ -429,7 +442,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(delivery_from_row).collect()
+        rows.iter().map(|r| delivery_from_row(r, &self.ring)).collect()
     }
 
     async fn delivery(&self, id: &str) -> StoreResult<Option<Delivery>> {
@@ -438,7 +451,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db)?;
-        row.as_ref().map(delivery_from_row).transpose()
+        row.as_ref().map(|r| delivery_from_row(r, &self.ring)).transpose()
     }
 
     async fn attempts(&self, event_id: &str) -> StoreResult<Vec<DeliveryAttempt>> {
@@ -449,6 +462,155 @@ impl Store for SqliteStore {
                 .await
                 .map_err(db)?;
         rows.iter().map(attempt_from_row).collect()
+    }
+
+    fn key_ring(&self) -> Arc<KeyRing> {
+        self.ring.clone()
+    }
+
+    async fn rewrap_data_keys(&self, new_master: &MasterKey) -> StoreResult<usize> {
+        let mut tx = self.write_tx().await?;
+        let rows: Vec<(String, String, Vec<u8>, i64)> =
+            sqlx::query_as("SELECT id, master_key_id, wrapped, created_at FROM data_keys")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db)?;
+        for (id, master_key_id, wrapped, created_at_ms) in &rows {
+            let stored = WrappedDataKey {
+                id: id.clone(),
+                master_key_id: master_key_id.clone(),
+                wrapped: wrapped.clone(),
+                created_at_ms: *created_at_ms,
+            };
+            let key = DataKey::unwrap(&stored, &self.master)
+                .map_err(|e| StoreError::Corrupt(format!("data key {id}: {e}")))?;
+            let rewrapped = key.wrap(new_master, *created_at_ms);
+            sqlx::query("UPDATE data_keys SET master_key_id = ?, wrapped = ? WHERE id = ?")
+                .bind(&rewrapped.master_key_id)
+                .bind(&rewrapped.wrapped)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(rows.len())
+    }
+
+    async fn purge_verification(&self, purge: &VerificationPurge) -> StoreResult<bool> {
+        let request = codec::seal_request(&self.ring, &purge.scan_ref, &purge.redacted_request)?;
+        let mut tx = self.write_tx().await?;
+        let changed = sqlx::query(
+            "UPDATE verifications SET status = ?, request = ?, result = NULL, digit_string = NULL,
+                updated_at = ?
+             WHERE scan_ref = ? AND partner_id = ? AND status = ?",
+        )
+        .bind(purge.new_status.as_str())
+        .bind(request)
+        .bind(to_ms(purge.at))
+        .bind(purge.scan_ref.as_str())
+        .bind(purge.partner_id.0.to_string())
+        .bind(purge.expected_status.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        // Webhook bodies carry the same personal data: empty them, and stop pending deliveries.
+        sqlx::query(
+            "UPDATE webhook_events SET payload = X'',
+                last_error = CASE WHEN state = 'pending' THEN 'verification deleted' ELSE last_error END,
+                state = CASE WHEN state = 'pending' THEN 'failed' ELSE state END,
+                lease_owner = NULL, lease_until = NULL, updated_at = ?
+             WHERE partner_id = ? AND scan_ref = ?",
+        )
+        .bind(to_ms(purge.at))
+        .bind(purge.partner_id.0.to_string())
+        .bind(purge.scan_ref.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+
+    async fn retention_candidates(
+        &self,
+        environment: kycd_domain::Environment,
+        created_before: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>> {
+        let rows = sqlx::query(
+            "SELECT v.* FROM verifications v JOIN partners p ON p.id = v.partner_id
+             WHERE p.environment = ? AND v.created_at < ?
+               AND v.status NOT IN ('ACTIVE', 'DELETED', 'EXPIRED-DELETED')
+             ORDER BY v.created_at LIMIT ?",
+        )
+        .bind(environment.as_str())
+        .bind(to_ms(created_before))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(|r| verification_from_row(r, &self.ring)).collect()
+    }
+
+    async fn bump_counter(&self, key: &str, window_start: OffsetDateTime) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        let count: i64 = sqlx::query_scalar(
+            "INSERT INTO counters (counter_key, window_start, request_count) VALUES (?, ?, 1)
+             ON CONFLICT (counter_key, window_start)
+             DO UPDATE SET request_count = counters.request_count + 1
+             RETURNING request_count",
+        )
+        .bind(key)
+        .bind(to_ms(window_start))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        if count == 1 {
+            sqlx::query("DELETE FROM counters WHERE counter_key = ? AND window_start < ?")
+                .bind(key)
+                .bind(to_ms(window_start))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(count)
+    }
+
+    async fn append_audit(&self, record: &AuditRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, partner_id, actor, action, scan_ref, detail)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(to_ms(record.at))
+        .bind(record.partner_id.map(|p| p.0.to_string()))
+        .bind(&record.actor)
+        .bind(&record.action)
+        .bind(record.scan_ref.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(&record.detail)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn audit_records(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>> {
+        let rows = sqlx::query(
+            "SELECT * FROM audit_log WHERE (? IS NULL OR scan_ref = ?)
+             ORDER BY at DESC, rowid DESC LIMIT ?",
+        )
+        .bind(filter.scan_ref.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(filter.scan_ref.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(if filter.limit > 0 { filter.limit } else { 1000 })
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(codec::audit_from_row).collect()
     }
 
     async fn resend_delivery(&self, id: &str, now: OffsetDateTime) -> StoreResult<bool> {
@@ -469,8 +631,54 @@ impl Store for SqliteStore {
     }
 }
 
+async fn wrapped_keys(pool: &SqlitePool) -> StoreResult<Vec<WrappedDataKey>> {
+    let rows: Vec<(String, String, Vec<u8>, i64)> =
+        sqlx::query_as("SELECT id, master_key_id, wrapped, created_at FROM data_keys")
+            .fetch_all(pool)
+            .await
+            .map_err(db)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, master_key_id, wrapped, created_at_ms)| WrappedDataKey {
+            id,
+            master_key_id,
+            wrapped,
+            created_at_ms,
+        })
+        .collect())
+}
+
+/// Loads and unwraps the data keys; a new database gets its first one.
+async fn load_key_ring(pool: &SqlitePool, master: &MasterKey) -> StoreResult<KeyRing> {
+    if wrapped_keys(pool).await?.is_empty() {
+        let now = to_ms(OffsetDateTime::now_utc());
+        let wrapped = DataKey::generate().wrap(master, now);
+        // Another process may create one at the same moment; either is fine.
+        sqlx::query("INSERT INTO data_keys (id, master_key_id, wrapped, created_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM data_keys)")
+            .bind(&wrapped.id)
+            .bind(&wrapped.master_key_id)
+            .bind(&wrapped.wrapped)
+            .bind(wrapped.created_at_ms)
+            .execute(pool)
+            .await
+            .map_err(db)?;
+    }
+    let wrapped = wrapped_keys(pool).await?;
+    KeyRing::unwrap_all(&wrapped, master)
+        .map_err(|e| {
+            let stored: Vec<&str> = wrapped.iter().map(|k| k.master_key_id.as_str()).collect();
+            StoreError::Corrupt(format!(
+                "the master key {} does not open this database's data keys (wrapped under {}): {e}",
+                master.id(),
+                stored.join(", ")
+            ))
+        })?
+        .ok_or_else(|| StoreError::Corrupt("no data keys".into()))
+}
+
 async fn insert_event(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    ring: &KeyRing,
     event: &NewWebhookEvent,
 ) -> StoreResult<()> {
     let state =
@@ -484,7 +692,7 @@ async fn insert_event(
     .bind(event.partner_id.0.to_string())
     .bind(event.scan_ref.as_str())
     .bind(event.event_type.as_str())
-    .bind(event.payload.as_slice())
+    .bind(ring.seal(&event.payload, &codec::payload_context(&event.id)))
     .bind(&event.target_url)
     .bind(to_ms(event.created_at))
     .bind(state.as_str())

@@ -3,8 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic loudly
 
 use crate::{
-    DeliveryAttempt, DeliveryFilter, DeliveryState, NewWebhookEvent, NextStep, Partner,
-    PartnerUpdate, Store, StoreError, Verification, VerificationChange,
+    AuditFilter, AuditRecord, DeliveryAttempt, DeliveryFilter, DeliveryState, NewWebhookEvent,
+    NextStep, Partner, PartnerUpdate, Store, StoreError, Verification, VerificationChange,
+    VerificationPurge,
 };
 use kycd_domain::{
     AuthToken, ClientId, Environment, PartnerId, ScanRef,
@@ -40,6 +41,11 @@ pub async fn run_all(factory: StoreFactory) {
         claims_lease_each_delivery_to_one_worker_until_the_lease_ends,
         attempts_are_recorded_and_move_deliveries_on,
         resend_queues_the_same_event_again,
+        purge_removes_personal_data_and_stops_deliveries,
+        retention_candidates_are_old_finished_verifications_of_one_environment,
+        counters_count_per_key_and_window,
+        audit_records_are_appended_and_listed_newest_first,
+        sealed_columns_round_trip_through_the_key_ring,
     );
 }
 
@@ -446,4 +452,141 @@ async fn resend_queues_the_same_event_again(store: &dyn Store) {
         store.claim_deliveries(later, later + Duration::seconds(60), "w", 10).await.unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!((claimed[0].id.as_str(), claimed[0].attempts), ("msg_s", 1));
+}
+
+async fn purge_removes_personal_data_and_stops_deliveries(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Approved,
+        result: Some(serde_json::json!({"data": {"docFirstName": "JONAS"}})),
+        updated_at: T0,
+    };
+    let events = [event(&partner, &verification.scan_ref, "msg_p", Some("http://127.0.0.1:1/h"))];
+    store.change_verification(&change, &events).await.unwrap();
+    let purge = VerificationPurge {
+        partner_id: partner.id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: OverallStatus::Approved,
+        new_status: OverallStatus::Deleted,
+        redacted_request: verification.request.redacted(),
+        at: T0 + Duration::hours(1),
+    };
+    let wrong = VerificationPurge { expected_status: OverallStatus::Denied, ..purge.clone() };
+    assert!(!store.purge_verification(&wrong).await.unwrap());
+    assert!(store.purge_verification(&purge).await.unwrap());
+    let stored = store.verification(partner.id, &verification.scan_ref).await.unwrap().unwrap();
+    assert_eq!(stored.status, OverallStatus::Deleted);
+    assert_eq!(stored.result, None);
+    assert_eq!(stored.request.first_name, None);
+    assert_eq!(stored.request.date_of_birth, None);
+    assert_eq!(stored.request.client_id, verification.request.client_id);
+    let delivery = store.delivery("msg_p").await.unwrap().unwrap();
+    assert!(delivery.payload.is_empty());
+    assert_eq!(delivery.state, DeliveryState::Failed);
+    assert!(
+        store
+            .claim_deliveries(T0 + Duration::days(1), T0 + Duration::days(2), "w", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(!store.purge_verification(&purge).await.unwrap(), "already purged");
+}
+
+async fn retention_candidates_are_old_finished_verifications_of_one_environment(store: &dyn Store) {
+    let dev = sample_partner("dev", Environment::Dev, None);
+    let prod = sample_partner("prod", Environment::Prod, None);
+    store.create_partner(&dev).await.unwrap();
+    store.create_partner(&prod).await.unwrap();
+    let mut finished = Vec::new();
+    for partner in [&dev, &prod] {
+        let active = sample_verification(partner, "active");
+        store.create_verification(&active, &[]).await.unwrap();
+        let done = sample_verification(partner, "done");
+        store.create_verification(&done, &[]).await.unwrap();
+        let change = VerificationChange {
+            partner_id: partner.id,
+            scan_ref: done.scan_ref.clone(),
+            expected_status: OverallStatus::Active,
+            new_status: OverallStatus::Denied,
+            result: None,
+            updated_at: T0,
+        };
+        store.change_verification(&change, &[]).await.unwrap();
+        finished.push(done);
+    }
+    assert!(
+        store.retention_candidates(Environment::Dev, T0, 10).await.unwrap().is_empty(),
+        "created at T0, not before"
+    );
+    let due =
+        store.retention_candidates(Environment::Dev, T0 + Duration::seconds(1), 10).await.unwrap();
+    assert_eq!(
+        due.iter().map(|v| v.scan_ref.clone()).collect::<Vec<_>>(),
+        [finished[0].scan_ref.clone()]
+    );
+    let due =
+        store.retention_candidates(Environment::Prod, T0 + Duration::seconds(1), 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].partner_id, prod.id);
+}
+
+async fn counters_count_per_key_and_window(store: &dyn Store) {
+    assert_eq!(store.bump_counter("status:a", T0).await.unwrap(), 1);
+    assert_eq!(store.bump_counter("status:a", T0).await.unwrap(), 2);
+    assert_eq!(store.bump_counter("status:b", T0).await.unwrap(), 1);
+    assert_eq!(store.bump_counter("status:a", T0 + Duration::minutes(1)).await.unwrap(), 1);
+}
+
+async fn audit_records_are_appended_and_listed_newest_first(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    for (n, action) in ["data.read", "files.list", "file.download"].iter().enumerate() {
+        let record = AuditRecord {
+            at: T0 + Duration::seconds(n as i64),
+            partner_id: Some(partner.id),
+            actor: "partner:p".into(),
+            action: (*action).into(),
+            scan_ref: Some(verification.scan_ref.clone()),
+            detail: None,
+        };
+        store.append_audit(&record).await.unwrap();
+    }
+    let cli = AuditRecord {
+        at: T0,
+        partner_id: None,
+        actor: "cli".into(),
+        action: "cli.export".into(),
+        scan_ref: None,
+        detail: Some("all".into()),
+    };
+    store.append_audit(&cli).await.unwrap();
+    let filter = AuditFilter { scan_ref: Some(verification.scan_ref.clone()), limit: 10 };
+    let records = store.audit_records(&filter).await.unwrap();
+    assert_eq!(
+        records.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(),
+        ["file.download", "files.list", "data.read"]
+    );
+    assert_eq!(store.audit_records(&AuditFilter::default()).await.unwrap().len(), 4);
+}
+
+async fn sealed_columns_round_trip_through_the_key_ring(store: &dyn Store) {
+    let ring = store.key_ring();
+    let sealed = ring.seal(b"image bytes", "files:x/FRONT");
+    assert_eq!(ring.open(&sealed, "files:x/FRONT").unwrap(), b"image bytes");
+    let mut partner = sample_partner("sealed", Environment::Dev, None);
+    partner.signing_key = "s3cr3t-signing-key".into();
+    store.create_partner(&partner).await.unwrap();
+    assert_eq!(
+        store.partner_by_api_key("key-sealed").await.unwrap().unwrap().signing_key,
+        "s3cr3t-signing-key"
+    );
+    let update =
+        PartnerUpdate { signing_key: Some("rotated-signing-key".into()), ..Default::default() };
+    assert_eq!(
+        store.update_partner("sealed", &update).await.unwrap().signing_key,
+        "rotated-signing-key"
+    );
 }

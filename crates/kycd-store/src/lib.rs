@@ -4,6 +4,7 @@
 //! id, so no caller can reach another partner's data by accident. Times are always handed in by
 //! the caller (from a Clock), never taken from the database.
 
+pub mod crypto;
 mod models;
 pub use models::*;
 
@@ -124,4 +125,33 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Queues another attempt of the same event (same webhook-id) at `now`. False if unknown or
     /// it has no target.
     async fn resend_delivery(&self, id: &str, now: OffsetDateTime) -> StoreResult<bool>;
+
+    // ---- data protection ----
+
+    /// The data keys sealing personal data (the server also seals stored images with them).
+    fn key_ring(&self) -> std::sync::Arc<crypto::KeyRing>;
+
+    /// Re-wraps every data key under `new_master`; afterwards only `new_master` opens the store.
+    async fn rewrap_data_keys(&self, new_master: &crypto::MasterKey) -> StoreResult<usize>;
+
+    /// Removes a verification's personal data for good (see [`VerificationPurge`]). False, with
+    /// nothing changed, if the status is no longer `expected_status`.
+    async fn purge_verification(&self, purge: &VerificationPurge) -> StoreResult<bool>;
+
+    /// Verifications of partners in `environment` created before `created_before` that still hold
+    /// data (not ACTIVE, not deleted), oldest first.
+    async fn retention_candidates(
+        &self,
+        environment: kycd_domain::Environment,
+        created_before: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>>;
+
+    /// Counts one event under `key` in the window starting at `window_start`; returns the count
+    /// including this one. Atomic across processes.
+    async fn bump_counter(&self, key: &str, window_start: OffsetDateTime) -> StoreResult<i64>;
+
+    async fn append_audit(&self, record: &AuditRecord) -> StoreResult<()>;
+    /// Newest first.
+    async fn audit_records(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>>;
 }

@@ -195,3 +195,36 @@ pub struct DeliveryFilter {
     pub failed_only: bool,
     pub limit: i64,
 }
+
+/// Removing a verification's personal data for good (/api/v2/delete, retention): the request is
+/// replaced by its redacted form, the result removed, webhook bodies emptied and pending
+/// deliveries stopped; the status becomes `new_status`. Applied only if the status is still
+/// `expected_status`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerificationPurge {
+    pub partner_id: PartnerId,
+    pub scan_ref: ScanRef,
+    pub expected_status: OverallStatus,
+    pub new_status: OverallStatus,
+    pub redacted_request: TokenRequest,
+    pub at: OffsetDateTime,
+}
+
+/// One read of personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub at: OffsetDateTime,
+    pub partner_id: Option<PartnerId>,
+    /// "partner:<name>", "link" (signed file link) or "cli".
+    pub actor: String,
+    /// e.g. "data.read", "files.list", "file.download", "cli.export".
+    pub action: String,
+    pub scan_ref: Option<ScanRef>,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub scan_ref: Option<ScanRef>,
+    pub limit: i64,
+}

@@ -61,7 +61,8 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     let database_path = data_dir.path().join("kycd.db");
     let url = format!("sqlite://{}", database_path.display());
-    let store = kycd_server::store::open(&url).await.unwrap();
+    let master = kycd_store::crypto::MasterKey::generate();
+    let store = kycd_server::store::open(&url, &master).await.unwrap();
     let clock = FakeClock::starting_now();
     let sandbox = partners::ensure_sandbox(store.as_ref(), &clock)
         .await
