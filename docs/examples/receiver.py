@@ -24,7 +24,7 @@ TOLERANCE_SECONDS = 5 * 60  # refuse webhook-timestamp values further than this 
 MAX_BODY_BYTES = 1024 * 1024
 
 # webhook-ids already handled. Keep these in your database in production (with a unique index),
-# for at least as long as kycd may retry (about 24 hours with the default schedule).
+# for several days: the default retry schedule spans about a day, and operators can resend later.
 seen_ids = set()
 seen_lock = threading.Lock()
 

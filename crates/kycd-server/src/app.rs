@@ -32,6 +32,35 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Woken after a commit that queued webhooks, so delivery starts at once.
     pub webhook_wake: Arc<Notify>,
+    pub files: crate::files::FileStore,
+    pub links: crate::files::LinkSigner,
+    pub policy: Arc<DataPolicy>,
+}
+
+/// Rules for reading and keeping personal data.
+#[derive(Debug, Clone)]
+pub struct DataPolicy {
+    /// /api/v2/status calls allowed per verification and window (0 = no limit).
+    pub status_poll_limit: i64,
+    pub status_poll_window: time::Duration,
+    /// How long each environment keeps verification data (None = forever).
+    pub retention: Vec<(kycd_domain::Environment, Option<time::Duration>)>,
+}
+
+impl Default for DataPolicy {
+    fn default() -> Self {
+        use kycd_domain::Environment as E;
+        Self {
+            status_poll_limit: 10,
+            status_poll_window: time::Duration::minutes(1),
+            retention: vec![
+                (E::Dev, Some(time::Duration::days(7))),
+                (E::Test, Some(time::Duration::days(14))),
+                (E::Demo, Some(time::Duration::days(14))),
+                (E::Prod, None),
+            ],
+        }
+    }
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -16,7 +16,17 @@ impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let (api_key, api_secret) = basic_credentials(parts).ok_or(ApiError::Unauthorized)?;
+        authenticate(&parts.headers, state).await.map(Self)
+    }
+}
+
+/// Checks Basic credentials, the enabled flag and the rate budget; yields the partner.
+pub async fn authenticate(
+    headers: &axum::http::HeaderMap,
+    state: &AppState,
+) -> Result<Partner, ApiError> {
+    {
+        let (api_key, api_secret) = basic_credentials(headers).ok_or(ApiError::Unauthorized)?;
         let partner = state
             .store
             .partner_by_api_key(&api_key)
@@ -28,12 +38,12 @@ impl FromRequestParts<AppState> for Authenticated {
         }
         tracing::Span::current().record("partner", partner.name.as_str());
         enforce_rate_limit(state, &partner).await?;
-        Ok(Self(partner))
+        Ok(partner)
     }
 }
 
-fn basic_credentials(parts: &Parts) -> Option<(String, String)> {
-    let header = parts.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+fn basic_credentials(headers: &axum::http::HeaderMap) -> Option<(String, String)> {
+    let header = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = header.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;

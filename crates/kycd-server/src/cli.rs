@@ -61,6 +61,36 @@ pub enum Command {
     /// Manage the keys that protect personal data at rest.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Who read personal data, and when.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Read verifications from the command line (audited as cli.export).
+    #[command(subcommand)]
+    Verifications(VerificationsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// List audit records, newest first.
+    List {
+        #[arg(long)]
+        scan_ref: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VerificationsCommand {
+    /// Print one verification's status, result and document data as JSON.
+    Export {
+        scan_ref: String,
+        /// The partner that owns it
+        #[arg(long)]
+        partner: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -239,19 +269,87 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open_store(&config).await?;
             webhooks_command(store.as_ref(), command).await
         }
+        Command::Audit(AuditCommand::List { scan_ref, limit, json }) => {
+            let store = open_store(&config).await?;
+            let filter = kycd_store::AuditFilter {
+                scan_ref: scan_ref.map(kycd_domain::ScanRef::from_trusted),
+                limit,
+            };
+            let records = store.audit_records(&filter).await?;
+            if json {
+                let rows: Vec<_> = records
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "at": r.at.unix_timestamp(),
+                            "actor": r.actor,
+                            "action": r.action,
+                            "scanRef": r.scan_ref,
+                            "detail": r.detail,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string(&rows)?);
+            } else {
+                for r in &records {
+                    println!(
+                        "{}  {:<24} {:<14} {}  {}",
+                        r.at,
+                        r.actor,
+                        r.action,
+                        r.scan_ref.as_ref().map_or("-", |s| s.as_str()),
+                        r.detail.as_deref().unwrap_or("")
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Verifications(VerificationsCommand::Export { scan_ref, partner }) => {
+            let store = open_store(&config).await?;
+            let owner = store
+                .partner_by_name(&partner)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no partner named '{partner}'"))?;
+            let scan = kycd_domain::ScanRef::from_trusted(scan_ref.clone());
+            let verification = store.verification(owner.id, &scan).await?.ok_or_else(|| {
+                anyhow::anyhow!("partner '{partner}' has no verification {scan_ref}")
+            })?;
+            store
+                .append_audit(&kycd_store::AuditRecord {
+                    at: SystemClock.now(),
+                    partner_id: Some(owner.id),
+                    actor: "cli".into(),
+                    action: "cli.export".into(),
+                    scan_ref: Some(scan),
+                    detail: None,
+                })
+                .await?;
+            let out = serde_json::json!({
+                "scanRef": verification.scan_ref,
+                "clientId": verification.client_id,
+                "status": verification.status.as_str(),
+                "createdAt": verification.created_at.unix_timestamp(),
+                "request": verification.request,
+                "result": verification.result,
+            });
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            Ok(())
+        }
     }
 }
 
 async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
-    crate::keys::open_store(config).await
+    Ok(crate::keys::open_store(config).await?.0)
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     telemetry::init(config.log_format, &config.log_filter);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let store = open_store(&config).await?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
+    let (store, master) = crate::keys::open_store(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;
@@ -260,12 +358,23 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(credentials) = partners::ensure_sandbox(store.as_ref(), clock.as_ref()).await? {
         print_sandbox_banner(&credentials, &public_url);
     }
+    let files = crate::files::FileStore::open(
+        config.object_store_url.as_deref(),
+        &config.data_dir.join("files"),
+        store.key_ring(),
+    )?;
     let state = AppState {
         store: store.clone(),
         clock,
         public_url: public_url.clone().into(),
         max_body_bytes: config.max_body_bytes,
         webhook_wake: Default::default(),
+        files,
+        links: crate::files::LinkSigner::new(
+            master.derive("kycd-file-links"),
+            time::Duration::seconds(config.file_link_ttl_secs as i64),
+        ),
+        policy: Arc::new(config.data_policy()),
     };
     let background = crate::app::start_background(&state, config.background(true)?)?;
     let server = start_server(listener, state)?;

@@ -41,7 +41,9 @@ pub struct Config {
     /// How long a worker reserves a claimed delivery; a crashed worker's deliveries are taken up
     /// again after this. Must exceed the timeout.
     pub webhook_lease_secs: u64,
-    /// Non-public networks that non-DEV webhooks may reach anyway (CIDR), e.g. ["10.0.0.0/8"].
+    /// Non-public networks that non-DEV webhooks may reach anyway (CIDR), e.g. ["10.0.0.0/8"];
+    /// from the environment also a comma-separated string.
+    #[serde(deserialize_with = "list_or_comma_separated")]
     pub webhook_allow_networks: Vec<String>,
     /// How often the expiry sweeper looks for tokens that ran out, in milliseconds.
     pub sweep_interval_ms: u64,
@@ -50,6 +52,35 @@ pub struct Config {
     pub master_key: Option<SecretText>,
     /// Key file used when `master_key` is unset; default `<data_dir>/master.key` (created 0600).
     pub master_key_file: Option<PathBuf>,
+    /// Where images are stored: default `<data_dir>/files`; `s3://bucket/prefix` for S3.
+    pub object_store_url: Option<String>,
+    /// How long file links stay valid, in seconds.
+    pub file_link_ttl_secs: u64,
+    /// /api/v2/status calls allowed per verification per window (0 = unlimited).
+    pub status_poll_limit: i64,
+    pub status_poll_window_secs: u64,
+    /// Days each environment keeps verification data; unset = forever.
+    pub retention_days_dev: Option<u32>,
+    pub retention_days_test: Option<u32>,
+    pub retention_days_demo: Option<u32>,
+    pub retention_days_prod: Option<u32>,
+}
+
+fn list_or_comma_separated<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::List(items) => items,
+        Either::Text(text) => {
+            text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+        }
+    })
 }
 
 /// A configuration secret: never printed by Debug.
@@ -86,6 +117,14 @@ impl Default for Config {
             sweep_interval_ms: 1000,
             master_key: None,
             master_key_file: None,
+            object_store_url: None,
+            file_link_ttl_secs: 3600,
+            status_poll_limit: 10,
+            status_poll_window_secs: 60,
+            retention_days_dev: Some(7),
+            retention_days_test: Some(14),
+            retention_days_demo: Some(14),
+            retention_days_prod: None,
         }
     }
 }
@@ -101,6 +140,14 @@ const ENV_KEYS: &[&str] = &[
     "sweep_interval_ms",
     "master_key",
     "master_key_file",
+    "object_store_url",
+    "file_link_ttl_secs",
+    "status_poll_limit",
+    "status_poll_window_secs",
+    "retention_days_dev",
+    "retention_days_test",
+    "retention_days_demo",
+    "retention_days_prod",
 ];
 
 /// Values given on the command line or in KYCD_* variables; `None` = not given.
@@ -160,6 +207,21 @@ impl Config {
             network_policy: kycd_webhooks::network::NetworkPolicy { allowed_networks },
             sweep_interval: std::time::Duration::from_millis(self.sweep_interval_ms),
         })
+    }
+
+    pub fn data_policy(&self) -> crate::app::DataPolicy {
+        use kycd_domain::Environment as E;
+        let days = |d: Option<u32>| d.map(|d| time::Duration::days(i64::from(d)));
+        crate::app::DataPolicy {
+            status_poll_limit: self.status_poll_limit,
+            status_poll_window: time::Duration::seconds(self.status_poll_window_secs.max(1) as i64),
+            retention: vec![
+                (E::Dev, days(self.retention_days_dev)),
+                (E::Test, days(self.retention_days_test)),
+                (E::Demo, days(self.retention_days_demo)),
+                (E::Prod, days(self.retention_days_prod)),
+            ],
+        }
     }
 
     pub fn database_url(&self) -> String {
@@ -228,6 +290,26 @@ sweep_interval_ms = 1000
 # `kycd keys rotate` re-wraps the data keys under a new master key.
 # master_key = "..."            (KYCD_MASTER_KEY)
 # master_key_file = "/etc/kycd/master.key"   (KYCD_MASTER_KEY_FILE)
+
+# Images are stored encrypted in an object store: a directory (default <data_dir>/files) or an
+# S3-compatible bucket, "s3://bucket/prefix" (credentials, region and endpoint from the usual
+# AWS_* variables).  (KYCD_OBJECT_STORE_URL)
+# object_store_url = "s3://kyc-images/prod"
+
+# File links (/api/v2/files, webhooks) are signed and expire after this many seconds.
+file_link_ttl_secs = 3600
+
+# Polling guard: /api/v2/status calls allowed per verification per window; more answer 429
+# with Retry-After. Use webhooks instead of polling. 0 disables the guard.
+status_poll_limit = 10
+status_poll_window_secs = 60
+
+# Retention: days each environment keeps verification data before it is deleted as
+# /api/v2/delete would. Leave a key out to keep data forever (the PROD default).
+retention_days_dev = 7
+retention_days_test = 14
+retention_days_demo = 14
+# retention_days_prod = 365
 "#;
 
 #[cfg(test)]

@@ -28,6 +28,11 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64, limit: i64 },
     #[error("unknown or foreign scanRef")]
     ScanRefNotFound,
+    /// 429 with Retry-After and a rule-specific message (e.g. the polling guard).
+    #[error("{rejection}")]
+    Throttled { retry_after_secs: u64, rejection: Rejection },
+    #[error("file link refused")]
+    LinkRefused,
     #[error("no such route: {method} {path}")]
     RouteNotFound { method: String, path: String },
     #[error("method {method} not allowed on {path}")]
@@ -57,7 +62,8 @@ impl ApiError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::PartnerInactive => StatusCode::FORBIDDEN,
             Self::NoCredits => StatusCode::PAYMENT_REQUIRED,
-            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } | Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::LinkRefused => StatusCode::FORBIDDEN,
             Self::ScanRefNotFound | Self::RouteNotFound { .. } => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -71,7 +77,8 @@ impl ApiError {
             Self::Rejected(r) => r.identifier,
             Self::Unauthorized => Identifier::Unauthorized,
             Self::PartnerInactive | Self::NoCredits => Identifier::PermissionsError,
-            Self::RateLimited { .. } => Identifier::TooManyRequests,
+            Self::RateLimited { .. } | Self::Throttled { .. } => Identifier::TooManyRequests,
+            Self::LinkRefused => Identifier::PermissionsError,
             Self::ScanRefNotFound | Self::PayloadTooLarge { .. } => Identifier::BadValue,
             Self::RouteNotFound { .. } => Identifier::NotFound,
             Self::MethodNotAllowed { .. } => Identifier::MethodNotAllowed,
@@ -89,6 +96,8 @@ impl ApiError {
             Self::RateLimited { limit, retry_after_secs } => format!(
                 "Rate limit of {limit} requests per hour reached; retry after {retry_after_secs} seconds."
             ),
+            Self::Throttled { rejection, .. } => rejection.message.clone(),
+            Self::LinkRefused => "File link is invalid, expired or not for this file; request fresh links with POST /api/v2/files.".to_owned(),
             Self::ScanRefNotFound => {
                 "Field 'scanRef' does not name a verification of this partner.".to_owned()
             }
@@ -148,7 +157,8 @@ impl IntoResponse for ApiError {
         };
         let headers = response.headers_mut();
         match &self {
-            Self::RateLimited { retry_after_secs, .. } => {
+            Self::RateLimited { retry_after_secs, .. }
+            | Self::Throttled { retry_after_secs, .. } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
             Self::Unauthorized => {

@@ -72,10 +72,10 @@ pub fn write_key_file(path: &Path, key: &MasterKey) -> anyhow::Result<()> {
 
 /// Opens the store with the configured key; if a rotation was interrupted after re-wrapping,
 /// finishes it with the pending key.
-pub async fn open_store(config: &Config) -> anyhow::Result<std::sync::Arc<dyn Store>> {
+pub async fn open_store(config: &Config) -> anyhow::Result<(std::sync::Arc<dyn Store>, MasterKey)> {
     let (key, source, pending) = load(config)?;
     match crate::store::open(&config.database_url(), &key).await {
-        Ok(store) => Ok(store),
+        Ok(store) => Ok((store, key)),
         Err(first) => {
             let (Some(pending), KeySource::File(path)) = (pending, source) else {
                 return Err(first);
@@ -84,7 +84,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<std::sync::Arc<dyn St
                 crate::store::open(&config.database_url(), &pending).await.map_err(|_| first)?;
             std::fs::rename(pending_file(&path), &path)?;
             tracing::warn!(key_id = %pending.id(), "finished an interrupted master key rotation");
-            Ok(store)
+            Ok((store, pending))
         }
     }
 }
@@ -95,7 +95,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<std::sync::Arc<dyn St
 /// to put into the configuration of every node.
 pub async fn rotate(config: &Config) -> anyhow::Result<(MasterKey, usize, KeySource)> {
     let (_, source, _) = load(config)?;
-    let store = open_store(config).await?;
+    let (store, _) = open_store(config).await?;
     let new_key = MasterKey::generate();
     if let KeySource::File(path) = &source {
         let pending = pending_file(path);

@@ -8,6 +8,7 @@ pub mod body;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod files;
 pub mod keys;
 pub mod lifecycle;
 pub mod openapi;

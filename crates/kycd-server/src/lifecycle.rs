@@ -25,14 +25,25 @@ pub fn new_webhook_id() -> String {
     format!("msg_{}", uuid::Uuid::now_v7().simple())
 }
 
-/// Links to the verification's images. Dummy verifications point at kycd's sample images.
-pub fn file_urls(state: &AppState, result: Option<&VerificationResult>) -> Map<String, Value> {
+/// Signed, expiring links to the verification's stored images.
+pub fn file_urls(
+    state: &AppState,
+    verification: &Verification,
+    result: Option<&VerificationResult>,
+    now: OffsetDateTime,
+) -> Map<String, Value> {
     result
         .map(|r| {
             r.files
                 .iter()
                 .map(|kind| {
-                    let url = format!("{}/sandbox/samples/{kind}.png", state.public_url);
+                    let url = state.links.link(
+                        &state.public_url,
+                        verification.partner_id,
+                        &verification.scan_ref,
+                        kind,
+                        now,
+                    );
                     (kind.clone(), Value::String(url))
                 })
                 .collect()
@@ -61,7 +72,7 @@ pub fn webhook_event(
         result,
         start_time: verification.created_at.unix_timestamp(),
         finish_time: now.unix_timestamp(),
-        file_urls: file_urls(state, result),
+        file_urls: file_urls(state, verification, result, now),
     });
     NewWebhookEvent {
         id: new_webhook_id(),
@@ -116,6 +127,12 @@ pub async fn create(
     let events = match plan {
         DummyPlan::StayActive => vec![],
         DummyPlan::Finish { result, event } => {
+            // The dummy's images are stored like real ones (sealed), before the commit that
+            // announces them.
+            for kind in &result.files {
+                let bytes = crate::sample_images::sample(kind).unwrap_or_default();
+                state.files.put(&verification.scan_ref, kind, bytes).await?;
+            }
             let LifecycleEvent::AutoFinished { outcome, manual_review_follows } = event else {
                 return Err(ApiError::Internal(anyhow::anyhow!("dummy plan gave {event:?}")));
             };
@@ -150,7 +167,12 @@ pub async fn create(
             )]
         }
     };
-    state.store.create_verification(&verification, &events).await?;
+    if let Err(error) = state.store.create_verification(&verification, &events).await {
+        if !events.is_empty() {
+            let _ = state.files.delete_all(&verification.scan_ref).await;
+        }
+        return Err(error.into());
+    }
     if !events.is_empty() {
         state.webhook_wake.notify_one();
     }
@@ -214,6 +236,7 @@ pub async fn run_expiry_sweeper(
         if *stop.borrow() {
             return;
         }
+        sweep_retention(&state).await;
         match state.store.due_expirations(state.clock.now(), 500).await {
             Ok(due) => {
                 for verification in due {
@@ -230,4 +253,47 @@ pub async fn run_expiry_sweeper(
             _ = stop.changed() => {}
         }
     }
+}
+
+/// Deletes the data of verifications past their environment's retention, as /api/v2/delete would.
+async fn sweep_retention(state: &AppState) {
+    let now = state.clock.now();
+    for (environment, keep) in state.policy.retention.clone() {
+        let Some(keep) = keep else { continue };
+        let due = match state.store.retention_candidates(environment, now - keep, 200).await {
+            Ok(due) => due,
+            Err(error) => {
+                tracing::warn!(%error, %environment, "looking for verifications past retention failed");
+                continue;
+            }
+        };
+        for verification in due {
+            let span = tracing::info_span!("retention", scan_ref = %verification.scan_ref);
+            match delete_data(state, &verification).instrument(span).await {
+                Ok(_) => {
+                    tracing::info!(scan_ref = %verification.scan_ref, %environment, "retention deleted verification data")
+                }
+                Err(error) => tracing::warn!(%error, "retention delete failed"),
+            }
+        }
+    }
+}
+
+/// Removes a verification's images and personal data for good: DELETED, or EXPIRED-DELETED for
+/// an expired one. False if it changed meanwhile (or cannot be deleted).
+pub async fn delete_data(state: &AppState, verification: &Verification) -> Result<bool, ApiError> {
+    let Ok(new_status) = lifecycle::transition(verification.status, LifecycleEvent::Delete) else {
+        return Ok(false);
+    };
+    // Images first: if the database step fails, a retry finds the verification still there.
+    state.files.delete_all(&verification.scan_ref).await.map_err(ApiError::Internal)?;
+    let purge = kycd_store::VerificationPurge {
+        partner_id: verification.partner_id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: verification.status,
+        new_status,
+        redacted_request: verification.request.redacted(),
+        at: state.clock.now(),
+    };
+    Ok(state.store.purge_verification(&purge).await?)
 }

@@ -15,6 +15,10 @@ Every error is JSON with `identifier` and `message`. Authenticate with HTTP Basi
     ),
     paths(
         crate::routes::api_v2::token::create_token,
+        crate::routes::api_v2::status::status,
+        crate::routes::api_v2::data::data,
+        crate::routes::api_v2::files::files,
+        crate::routes::api_v2::delete::delete,
         crate::routes::api_v2::add_dummy_status::add_dummy_status,
         crate::routes::health::health,
     ),

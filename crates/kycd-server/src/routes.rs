@@ -2,6 +2,7 @@
 
 pub mod api_v2;
 pub mod docs;
+pub mod files;
 pub mod health;
 pub mod sandbox;
 
@@ -14,5 +15,6 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(docs::openapi_json))
         .route("/docs", get(docs::reference_page))
         .route("/sandbox/samples/{file}", get(sandbox::sample_image))
+        .route("/files/{scan_ref}/{kind}", get(files::download))
         .nest("/api/v2", api_v2::router())
 }

@@ -409,7 +409,7 @@ impl Store for SqliteStore {
             "UPDATE webhook_events SET state = ?, next_attempt_at = ?, lease_owner = NULL,
                 lease_until = NULL, attempts = MAX(attempts, ?), last_status = ?, last_error = ?,
                 updated_at = ?
-             WHERE id = ?",
+             WHERE id = ? AND length(payload) > 0",
         )
         .bind(state.as_str())
         .bind(next_at)
@@ -431,7 +431,7 @@ impl Store for SqliteStore {
                AND (? = 0 OR state IN ('failed', 'gone')
                     OR (state = 'pending' AND last_status IS NOT NULL AND last_status NOT BETWEEN 200 AND 299)
                     OR (state = 'pending' AND last_error IS NOT NULL))
-             ORDER BY created_at, id LIMIT ?",
+             ORDER BY created_at DESC, id DESC LIMIT ?",
         )
         .bind(filter.partner_id.map(|p| p.0.to_string()))
         .bind(filter.partner_id.map(|p| p.0.to_string()))
@@ -617,7 +617,7 @@ impl Store for SqliteStore {
         let mut tx = self.write_tx().await?;
         let changed = sqlx::query(
             "UPDATE webhook_events SET state = 'pending', next_attempt_at = ?, updated_at = ?
-             WHERE id = ? AND target_url IS NOT NULL",
+             WHERE id = ? AND target_url IS NOT NULL AND length(payload) > 0",
         )
         .bind(to_ms(now))
         .bind(to_ms(now))

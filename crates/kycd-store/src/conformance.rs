@@ -494,6 +494,24 @@ async fn purge_removes_personal_data_and_stops_deliveries(store: &dyn Store) {
             .is_empty()
     );
     assert!(!store.purge_verification(&purge).await.unwrap(), "already purged");
+    assert!(
+        !store.resend_delivery("msg_p", T0 + Duration::days(1)).await.unwrap(),
+        "nothing left to resend"
+    );
+    // An attempt that was in flight during the purge does not revive the delivery.
+    let late = DeliveryAttempt {
+        event_id: "msg_p".into(),
+        attempt: 1,
+        attempted_at: T0 + Duration::hours(1),
+        target_url: "http://127.0.0.1:1/h".into(),
+        request_headers: "{}".into(),
+        status_code: Some(500),
+        latency_ms: 1,
+        error: None,
+        response_excerpt: None,
+    };
+    store.record_attempt(&late, NextStep::RetryAt(T0 + Duration::hours(2))).await.unwrap();
+    assert_eq!(store.delivery("msg_p").await.unwrap().unwrap().state, DeliveryState::Failed);
 }
 
 async fn retention_candidates_are_old_finished_verifications_of_one_environment(store: &dyn Store) {

@@ -74,6 +74,18 @@ impl MasterKey {
     fn cipher(&self) -> Aes256Gcm {
         Aes256Gcm::new(&self.bytes.into())
     }
+
+    /// A 32-byte key for another purpose (e.g. signing file links), derived from the master key
+    /// with HMAC-SHA256 so every node sharing the master key derives the same one.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(&self.bytes) {
+            Ok(mac) => mac,
+            Err(_) => unreachable!("HMAC takes keys of any length"),
+        };
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
 }
 
 /// A data key wrapped under a master key, as stored.

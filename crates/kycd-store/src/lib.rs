@@ -116,14 +116,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     ) -> StoreResult<Vec<Delivery>>;
 
     /// Records an attempt and moves the delivery on (done, or retry at a time); releases the lease.
+    /// An event whose verification was deleted meanwhile keeps its deleted state.
     async fn record_attempt(&self, attempt: &DeliveryAttempt, next: NextStep) -> StoreResult<()>;
 
+    /// Newest first.
     async fn deliveries(&self, filter: &DeliveryFilter) -> StoreResult<Vec<Delivery>>;
     async fn delivery(&self, id: &str) -> StoreResult<Option<Delivery>>;
     async fn attempts(&self, event_id: &str) -> StoreResult<Vec<DeliveryAttempt>>;
 
-    /// Queues another attempt of the same event (same webhook-id) at `now`. False if unknown or
-    /// it has no target.
+    /// Queues another attempt of the same event (same webhook-id) at `now`. False if unknown, it
+    /// has no target, or its verification was deleted (its body is gone).
     async fn resend_delivery(&self, id: &str, now: OffsetDateTime) -> StoreResult<bool>;
 
     // ---- data protection ----

@@ -40,6 +40,8 @@ pub struct TestOptions {
     pub retry_schedule: RetrySchedule,
     pub webhook_timeout: Duration,
     pub allowed_networks: Vec<String>,
+    pub data_policy: kycd_server::app::DataPolicy,
+    pub file_link_ttl: time::Duration,
 }
 
 impl Default for TestOptions {
@@ -49,6 +51,8 @@ impl Default for TestOptions {
             retry_schedule: RetrySchedule::default(),
             webhook_timeout: Duration::from_secs(10),
             allowed_networks: Vec::new(),
+            data_policy: kycd_server::app::DataPolicy::default(),
+            file_link_ttl: time::Duration::hours(1),
         }
     }
 }
@@ -77,6 +81,17 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         public_url: base_url.clone().into(),
         max_body_bytes: options.max_body_bytes,
         webhook_wake: Default::default(),
+        files: kycd_server::files::FileStore::open(
+            None,
+            &data_dir.path().join("files"),
+            store.key_ring(),
+        )
+        .unwrap(),
+        links: kycd_server::files::LinkSigner::new(
+            master.derive("kycd-file-links"),
+            options.file_link_ttl,
+        ),
+        policy: Arc::new(options.data_policy.clone()),
     };
     // Background jobs poll fast so tests that advance the fake clock see the effect quickly.
     let settings = kycd_server::app::BackgroundSettings {

@@ -127,6 +127,7 @@ impl DeliveryWorker {
             Ok(None) => {
                 let attempt = self.attempt(
                     &delivery,
+                    attempted_at,
                     attempt_number,
                     &target,
                     "{}".into(),
@@ -184,6 +185,7 @@ impl DeliveryWorker {
         tracing::info!(status = ?outcome.status, latency_ms = outcome.latency.as_millis() as u64, error = ?outcome.error, ?next, "webhook attempt");
         let attempt = self.attempt(
             &delivery,
+            attempted_at,
             attempt_number,
             &target,
             headers_json,
@@ -199,6 +201,7 @@ impl DeliveryWorker {
     fn attempt(
         &self,
         delivery: &Delivery,
+        attempted_at: time::OffsetDateTime,
         attempt: i64,
         target: &str,
         request_headers: String,
@@ -210,7 +213,7 @@ impl DeliveryWorker {
         DeliveryAttempt {
             event_id: delivery.id.clone(),
             attempt,
-            attempted_at: self.clock.now(),
+            attempted_at,
             target_url: target.to_owned(),
             request_headers,
             status_code: status.map(i64::from),

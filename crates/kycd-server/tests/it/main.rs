@@ -6,6 +6,7 @@ mod cli;
 mod dummy;
 mod durability;
 mod openapi;
+mod retrieval;
 mod token;
 mod token_bad_input;
 mod token_limits;

@@ -1,0 +1,55 @@
+//! POST /api/v2/delete: removes a verification's images and personal data for good, once its
+//! token can no longer be used.
+
+use crate::{
+    AppState,
+    auth::Authenticated,
+    body::JsonObject,
+    error::{ApiError, ApiResult},
+    lifecycle,
+    routes::api_v2::owned_verification,
+};
+use axum::{
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use kycd_domain::{lifecycle::is_deleted, vocabulary::OverallStatus};
+
+/// Delete verification data.
+///
+/// Refused while the token is still usable (PARTNER_ERROR "Token has not expired yet."). Otherwise
+/// images and parsed personal data are removed from the object store and the database and the
+/// status becomes DELETED (or EXPIRED-DELETED). 200 with an empty body; repeating it is harmless.
+#[utoipa::path(post, path = "/api/v2/delete", tag = "Verification",
+    request_body(content = Object, description = "{\"scanRef\": \"...\"}"),
+    security(("basicAuth" = [])),
+    responses(
+        (status = 200, description = "Deleted (empty body)"),
+        (status = 400, description = "PARTNER_ERROR \"Token has not expired yet.\" (extended error shape), or MISSING_VALUE", body = kycd_api::ExtendedErrorBody),
+        (status = 404, description = "BAD_VALUE: unknown scanRef or another partner's", body = kycd_api::ErrorBody),
+    ))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Authenticated(partner): Authenticated,
+    JsonObject(body): JsonObject,
+) -> ApiResult<Response> {
+    for _ in 0..3 {
+        let verification = owned_verification(&state, &partner, &body).await?;
+        if is_deleted(verification.status) {
+            return Ok(StatusCode::OK.into_response());
+        }
+        if verification.status == OverallStatus::Active {
+            if state.clock.now() < verification.token_expires_at {
+                return Err(ApiError::PartnerError("Token has not expired yet.".to_owned()));
+            }
+            // Expired but not yet swept: expire it now (sends IDENTIFICATION_EXPIRED), then delete.
+            lifecycle::expire(&state, &verification).await?;
+            continue;
+        }
+        if lifecycle::delete_data(&state, &verification).await? {
+            return Ok(StatusCode::OK.into_response());
+        }
+    }
+    Err(ApiError::Internal(anyhow::anyhow!("verification kept changing during delete")))
+}
