@@ -55,6 +55,8 @@ pub enum Command {
     Config(ConfigCommand),
     /// Run database migrations and exit.
     Migrate,
+    /// Run only the background jobs (webhook delivery, expiry and retention sweeps).
+    Worker(WorkerArgs),
     /// Inspect and resend webhook deliveries.
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
@@ -122,10 +124,21 @@ pub enum WebhooksCommand {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    /// Serve the API only: no webhook delivery, no expiry/retention sweeps (run `kycd worker`
+    /// elsewhere)
+    #[arg(long, env = "KYCD_NO_WORKER")]
+    pub no_worker: bool,
     /// Address to listen on [default: 127.0.0.1:8080]
     #[arg(long, env = "KYCD_LISTEN")]
     pub listen: Option<SocketAddr>,
     /// Externally visible base URL [default: http://<listen>]
+    #[arg(long, env = "KYCD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Externally visible base URL of the API nodes (used in file links of webhooks)
     #[arg(long, env = "KYCD_PUBLIC_URL")]
     pub public_url: Option<String>,
 }
@@ -222,6 +235,7 @@ pub fn main() -> ExitCode {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let serve_overrides = match &cli.command {
         Command::Serve(args) => (args.listen, args.public_url.clone()),
+        Command::Worker(args) => (None, args.public_url.clone()),
         _ => (None, None),
     };
     let overrides = Overrides {
@@ -237,7 +251,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", config::EXAMPLE);
             Ok(())
         }
-        Command::Serve(_) => serve(config).await,
+        Command::Serve(args) => serve(config, !args.no_worker).await,
+        Command::Worker(_) => worker(config).await,
         Command::Migrate => {
             telemetry::init(config.log_format, &config.log_filter);
             let store = open_store(&config).await?;
@@ -344,29 +359,23 @@ async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     Ok(crate::keys::open_store(config).await?.0)
 }
 
-async fn serve(config: Config) -> anyhow::Result<()> {
-    telemetry::init(config.log_format, &config.log_filter);
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+/// Everything a node needs, from configuration.
+async fn build_state(
+    config: &Config,
+    public_url: &str,
+) -> anyhow::Result<(AppState, kycd_store::crypto::MasterKey)> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
-    let (store, master) = crate::keys::open_store(&config).await?;
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("binding {}", config.listen))?;
-    let bound = listener.local_addr()?;
-    let public_url = config.public_url_for(bound);
-    if let Some(credentials) = partners::ensure_sandbox(store.as_ref(), clock.as_ref()).await? {
-        print_sandbox_banner(&credentials, &public_url);
-    }
+    let (store, master) = crate::keys::open_store(config).await?;
     let files = crate::files::FileStore::open(
         config.object_store_url.as_deref(),
         &config.data_dir.join("files"),
         store.key_ring(),
     )?;
     let state = AppState {
-        store: store.clone(),
-        clock,
-        public_url: public_url.clone().into(),
+        store,
+        clock: Arc::new(SystemClock),
+        public_url: public_url.into(),
         max_body_bytes: config.max_body_bytes,
         webhook_wake: Default::default(),
         files,
@@ -376,9 +385,30 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         ),
         policy: Arc::new(config.data_policy()),
     };
-    let background = crate::app::start_background(&state, config.background(true)?)?;
+    Ok((state, master))
+}
+
+async fn serve(config: Config, background_jobs: bool) -> anyhow::Result<()> {
+    telemetry::init(config.log_format, &config.log_filter);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
+    let bound = listener.local_addr()?;
+    let public_url = config.public_url_for(bound);
+    let (state, _) = build_state(&config, &public_url).await?;
+    if let Some(credentials) =
+        partners::ensure_sandbox(state.store.as_ref(), state.clock.as_ref()).await?
+    {
+        print_sandbox_banner(&credentials, &public_url);
+    }
+    let background = if background_jobs {
+        Some(crate::app::start_background(&state, config.background(true)?)?)
+    } else {
+        None
+    };
+    let backend = state.store.backend_name();
     let server = start_server(listener, state)?;
-    tracing::info!(%bound, %public_url, backend = store.backend_name(), "kycd is listening");
+    tracing::info!(%bound, %public_url, backend, background_jobs, "kycd is listening");
     let stop = server.stop_handle();
     tokio::spawn(async move {
         shutdown_signal().await;
@@ -386,8 +416,23 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         let _ = stop.send(true);
     });
     server.wait().await?;
-    background.stop().await;
+    if let Some(background) = background {
+        background.stop().await;
+    }
     tracing::info!("kycd stopped");
+    Ok(())
+}
+
+/// A worker-only node: webhook delivery and the sweepers, no HTTP API.
+async fn worker(config: Config) -> anyhow::Result<()> {
+    telemetry::init(config.log_format, &config.log_filter);
+    let public_url = config.public_url_for(config.listen);
+    let (state, _) = build_state(&config, &public_url).await?;
+    let background = crate::app::start_background(&state, config.background(true)?)?;
+    tracing::info!(backend = state.store.backend_name(), "kycd worker running");
+    shutdown_signal().await;
+    tracing::info!("shutdown requested; finishing in-flight deliveries");
+    background.stop().await;
     Ok(())
 }
 

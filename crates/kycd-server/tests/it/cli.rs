@@ -185,3 +185,71 @@ fn config_example_is_printed_and_unknown_keys_are_refused() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn key_rotation_export_and_audit_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = run_ok(kycd(dir.path()).args([
+        "partner", "create", "--name", "ops", "--environment", "dev", "--json",
+    ]));
+    let created: Value = serde_json::from_str(created.trim()).unwrap();
+    let key_file = dir.path().join("master.key");
+    let before = std::fs::read_to_string(&key_file).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the master key file is private");
+    }
+
+    let port = free_port();
+    let mut server = kycd(dir.path())
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let scan_ref = runtime.block_on(async {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while reqwest::get(format!("{base}/health")).await.map(|r| r.status().as_u16()).unwrap_or(0) != 200 {
+            assert!(Instant::now() < deadline);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let client = kycd_testkit::Client::new(&base)
+            .with_basic(created["apiKey"].as_str().unwrap(), created["apiSecret"].as_str().unwrap());
+        let token = client
+            .post_json("/api/v2/token", &serde_json::json!({"clientId": "c", "firstName": "Ona", "dummyStatus": "APPROVED"}))
+            .await
+            .expect(201)
+            .json();
+        token["scanRef"].as_str().unwrap().to_owned()
+    });
+
+    let exported = run_ok(kycd(dir.path()).args(["verifications", "export", &scan_ref, "--partner", "ops"]));
+    let exported: Value = serde_json::from_str(&exported).unwrap();
+    assert_eq!(exported["request"]["firstName"], "ONA");
+    assert_eq!(exported["status"], "APPROVED");
+    let audit = run_ok(kycd(dir.path()).args(["audit", "list", "--scan-ref", &scan_ref, "--json"]));
+    let audit: Value = serde_json::from_str(&audit).unwrap();
+    assert_eq!(audit[0]["action"], "cli.export");
+    assert_eq!(audit[0]["actor"], "cli");
+
+    // Rotation re-wraps the data keys: the key file changes, the data stays readable.
+    let rotated = run_ok(kycd(dir.path()).args(["keys", "rotate"]));
+    assert!(rotated.contains("re-wrapped 1 data key"), "{rotated}");
+    let after = std::fs::read_to_string(&key_file).unwrap();
+    assert_ne!(before, after);
+    let again = run_ok(kycd(dir.path()).args(["verifications", "export", &scan_ref, "--partner", "ops"]));
+    assert!(again.contains("\"ONA\""));
+    // The old key no longer opens the database.
+    let old_file = dir.path().join("old.key");
+    std::fs::write(&old_file, &before).unwrap();
+    let refused = kycd(dir.path()).env("KYCD_MASTER_KEY_FILE", &old_file).args(["partner", "list"]).output().unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("does not open"));
+
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
