@@ -80,7 +80,7 @@ impl TokenResponse {
         let mut allowed_documents = Map::new();
         allowed_documents.insert("ALL".to_owned(), Value::from(documents.clone()));
         Self {
-            message: if request.dummy_status.is_some() {
+            message: if request.is_dummy() {
                 DUMMY_TOKEN_CREATED
             } else {
                 TOKEN_CREATED

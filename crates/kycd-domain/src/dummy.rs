@@ -3,7 +3,8 @@
 
 use crate::{
     lifecycle::{LifecycleEvent, Outcome},
-    result::{DocumentData, VerificationResult},
+    result::{DocumentData, PendingReview, VerificationResult},
+    sandbox::DummyResult,
     token_request::{TokenRequest, format_date},
     vocabulary::{DocumentStatus, DummyStatus, FaceStatus, FraudTag, Sex},
 };
@@ -69,6 +70,55 @@ pub const MANUAL_DOCUMENT_VALUES: &[DocumentStatus] = &[
 /// The image kinds every dummy verification has (kycd serves generated sample images for them).
 pub const SAMPLE_FILES: [&str; 3] = ["FRONT", "BACK", "FACE"];
 
+/// The plan for a token's dummy request (dummyStatus or dummyResult), if any.
+pub fn plan_for(request: &TokenRequest, now_unix: i64) -> DummyPlan {
+    match (&request.dummy_result, request.dummy_status) {
+        (Some(wanted), _) => plan_result(request, wanted, now_unix),
+        (None, Some(status)) => plan(request, status, now_unix),
+        (None, None) => DummyPlan::StayActive,
+    }
+}
+
+/// `dummyResult`: the given values over the sample data; a manual verdict is scheduled
+/// `manualReviewAfter` seconds later (the auto webhook then has final=false).
+pub fn plan_result(request: &TokenRequest, wanted: &DummyResult, now_unix: i64) -> DummyPlan {
+    if wanted.abandon {
+        return DummyPlan::StayActive;
+    }
+    let mut result = VerificationResult {
+        auto_face: wanted.auto_face,
+        auto_document: wanted.auto_document,
+        fraud_tags: wanted.fraud_tags.clone(),
+        mismatch_tags: wanted.mismatch_tags.clone(),
+        ..analysed(request, now_unix)
+    };
+    if !wanted.data.is_empty() {
+        let mut data = serde_json::to_value(&result.data).unwrap_or_default();
+        if let Some(map) = data.as_object_mut() {
+            map.extend(wanted.data.clone());
+        }
+        result.data = serde_json::from_value(data).unwrap_or_default();
+    }
+    let outcome = result.outcome();
+    let scheduled = wanted.has_manual_review();
+    if scheduled {
+        result.pending_review = Some(PendingReview {
+            face: wanted.manual_face,
+            document: wanted.manual_document,
+            due_at: now_unix + wanted.manual_review_after,
+        });
+    }
+    let manual_review_follows = scheduled
+        || match outcome {
+            Outcome::Approved => request.wants_manual_review_after_success(),
+            Outcome::Denied | Outcome::Suspected => request.wants_manual_review_after_failure(),
+        };
+    DummyPlan::Finish {
+        result: Box::new(result),
+        event: LifecycleEvent::AutoFinished { outcome, manual_review_follows },
+    }
+}
+
 pub fn plan(request: &TokenRequest, status: DummyStatus, now_unix: i64) -> DummyPlan {
     let (face, document, fraud_tags) = match status {
         DummyStatus::Approved => (FaceStatus::FaceMatch, DocumentStatus::DocValidated, vec![]),
@@ -111,6 +161,7 @@ pub fn manual(
         manual_document: Some(document),
         fraud_tags: vec![],
         mismatch_tags: vec![],
+        pending_review: None,
         ..base
     }
 }

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod rejection;
 pub mod result;
+pub mod sandbox;
 pub mod token_request;
 pub mod vocabulary;
 

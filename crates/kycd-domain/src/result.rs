@@ -70,6 +70,19 @@ pub struct VerificationResult {
     pub finish_time: i64,
     /// Image kinds stored for this verification (FRONT, BACK, FACE …).
     pub files: Vec<String>,
+    /// A manual review that is scheduled (sandbox scenarios): applied when `due_at` passes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_review: Option<PendingReview>,
+}
+
+/// A manual verdict waiting for its time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingReview {
+    pub face: Option<FaceStatus>,
+    pub document: Option<DocumentStatus>,
+    /// Unix seconds.
+    pub due_at: i64,
 }
 
 impl VerificationResult {

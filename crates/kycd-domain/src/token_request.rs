@@ -25,6 +25,9 @@ pub struct TokenDefaults {
     pub session_length: i64,
     pub locale: String,
     pub documents: Vec<DocumentKind>,
+    /// DEV sandbox: adversarial delivery applied to every webhook of the partner.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub webhook_chaos: Vec<crate::sandbox::Chaos>,
 }
 
 impl Default for TokenDefaults {
@@ -34,6 +37,7 @@ impl Default for TokenDefaults {
             session_length: 1_800,
             locale: "en".to_owned(),
             documents: DocumentKind::DEFAULT.to_vec(),
+            webhook_chaos: Vec::new(),
         }
     }
 }
@@ -74,6 +78,9 @@ pub struct TokenRequest {
     pub additional_steps: Option<Map<String, Value>>,
     pub additional_data: Option<Map<String, Value>>,
     pub dummy_status: Option<DummyStatus>,
+    /// DEV sandbox: any outcome or a named scenario (sandbox.rs).
+    #[serde(default)]
+    pub dummy_result: Option<crate::sandbox::DummyResult>,
     /// The custom-settings keys given in the request, validated (custom_settings.rs).
     pub custom_settings: Map<String, Value>,
 }
@@ -96,6 +103,11 @@ impl TokenRequest {
             additional_data: None,
             ..self.clone()
         }
+    }
+
+    /// True when the token asks for a dummy outcome (dummyStatus or dummyResult).
+    pub fn is_dummy(&self) -> bool {
+        self.dummy_status.is_some() || self.dummy_result.is_some()
     }
 
     pub fn wants_manual_review_after_success(&self) -> bool {
@@ -238,6 +250,21 @@ pub fn parse(
     }
 
     let dummy_status = parse_dummy_status(&f, environment)?;
+    let dummy_result = match f.opt_object("dummyResult")? {
+        None => None,
+        Some(object) => {
+            let parsed = crate::sandbox::parse_dummy_result(object)?;
+            if let Some(message) = environment.dev_only_refusal() {
+                return Err(Rejection::new(Identifier::PermissionsError, message));
+            }
+            if dummy_status.is_some() {
+                return Err(Rejection::bad_value(
+                    "Fields 'dummyStatus' and 'dummyResult' cannot be used together.",
+                ));
+            }
+            Some(parsed)
+        }
+    };
     let custom_settings = custom_settings::parse(body)?;
 
     Ok(TokenRequest {
@@ -270,6 +297,7 @@ pub fn parse(
         additional_steps,
         additional_data,
         dummy_status,
+        dummy_result,
         custom_settings,
     })
 }

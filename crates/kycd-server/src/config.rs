@@ -211,7 +211,8 @@ impl Config {
 
     pub fn data_policy(&self) -> crate::app::DataPolicy {
         use kycd_domain::Environment as E;
-        let days = |d: Option<u32>| d.map(|d| time::Duration::days(i64::from(d)));
+        // 0 or unset: keep forever.
+        let days = |d: Option<u32>| d.filter(|d| *d > 0).map(|d| time::Duration::days(i64::from(d)));
         crate::app::DataPolicy {
             status_poll_limit: self.status_poll_limit,
             status_poll_window: time::Duration::seconds(self.status_poll_window_secs.max(1) as i64),
@@ -305,7 +306,7 @@ status_poll_limit = 10
 status_poll_window_secs = 60
 
 # Retention: days each environment keeps verification data before it is deleted as
-# /api/v2/delete would. Leave a key out to keep data forever (the PROD default).
+# /api/v2/delete would. 0 (or, for PROD, leaving the key out) keeps data forever.
 retention_days_dev = 7
 retention_days_test = 14
 retention_days_demo = 14

@@ -33,6 +33,9 @@ pub enum ApiError {
     Throttled { retry_after_secs: u64, rejection: Rejection },
     #[error("file link refused")]
     LinkRefused,
+    /// 404 BAD_VALUE naming what was not found (ids are never confirmed to exist elsewhere).
+    #[error("{0}")]
+    NotFound(String),
     #[error("no such route: {method} {path}")]
     RouteNotFound { method: String, path: String },
     #[error("method {method} not allowed on {path}")]
@@ -64,7 +67,9 @@ impl ApiError {
             Self::NoCredits => StatusCode::PAYMENT_REQUIRED,
             Self::RateLimited { .. } | Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::LinkRefused => StatusCode::FORBIDDEN,
-            Self::ScanRefNotFound | Self::RouteNotFound { .. } => StatusCode::NOT_FOUND,
+            Self::ScanRefNotFound | Self::RouteNotFound { .. } | Self::NotFound(_) => {
+                StatusCode::NOT_FOUND
+            }
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::PartnerError(_) => StatusCode::BAD_REQUEST,
@@ -79,7 +84,9 @@ impl ApiError {
             Self::PartnerInactive | Self::NoCredits => Identifier::PermissionsError,
             Self::RateLimited { .. } | Self::Throttled { .. } => Identifier::TooManyRequests,
             Self::LinkRefused => Identifier::PermissionsError,
-            Self::ScanRefNotFound | Self::PayloadTooLarge { .. } => Identifier::BadValue,
+            Self::ScanRefNotFound | Self::PayloadTooLarge { .. } | Self::NotFound(_) => {
+                Identifier::BadValue
+            }
             Self::RouteNotFound { .. } => Identifier::NotFound,
             Self::MethodNotAllowed { .. } => Identifier::MethodNotAllowed,
             Self::PartnerError(_) => Identifier::PartnerError,
@@ -110,7 +117,7 @@ impl ApiError {
             Self::PayloadTooLarge { limit } => {
                 format!("Request body is larger than the limit of {limit} bytes.")
             }
-            Self::PartnerError(message) => message.clone(),
+            Self::PartnerError(message) | Self::NotFound(message) => message.clone(),
             Self::Internal(_) => {
                 "An internal error occurred; it has been logged. Please retry later.".to_owned()
             }

@@ -7,6 +7,8 @@ use anyhow::Context;
 use kycd_domain::{
     AuthToken, DigitString, ScanRef,
     dummy::{self, DummyPlan},
+    result::PendingReview,
+    sandbox::Chaos,
     lifecycle::{self, LifecycleEvent},
     result::VerificationResult,
     token_request::TokenRequest,
@@ -86,7 +88,28 @@ pub fn webhook_event(
             .clone()
             .or_else(|| partner.webhook_url.clone()),
         created_at: now,
+        chaos: chaos_labels(partner, verification),
     }
+}
+
+/// Sandbox chaos for this verification's webhooks (DEV partners only): the token's
+/// `dummyResult.webhookChaos` plus the partner's standing setting.
+fn chaos_labels(partner: &Partner, verification: &Verification) -> Option<String> {
+    if !partner.environment.is_sandbox() {
+        return None;
+    }
+    let mut labels: Vec<&str> =
+        partner.token_defaults.webhook_chaos.iter().map(|c| c.as_str()).collect();
+    if let Some(wanted) = &verification.request.dummy_result {
+        labels.extend(wanted.webhook_chaos.iter().map(|c| c.as_str()));
+    }
+    labels.sort_unstable();
+    labels.dedup();
+    (!labels.is_empty()).then(|| labels.join(","))
+}
+
+fn has_chaos(partner: &Partner, verification: &Verification, chaos: Chaos) -> bool {
+    chaos_labels(partner, verification).is_some_and(|labels| labels.split(',').any(|l| l == chaos.as_str()))
 }
 
 pub fn parse_result(verification: &Verification) -> Result<Option<VerificationResult>, ApiError> {
@@ -121,9 +144,7 @@ pub async fn create(
         updated_at: now,
     };
     tracing::Span::current().record("scan_ref", verification.scan_ref.as_str());
-    let plan = verification.request.dummy_status.map_or(DummyPlan::StayActive, |status| {
-        dummy::plan(&verification.request, status, now.unix_timestamp())
-    });
+    let plan = dummy::plan_for(&verification.request, now.unix_timestamp());
     let events = match plan {
         DummyPlan::StayActive => vec![],
         DummyPlan::Finish { result, event } => {
@@ -138,7 +159,7 @@ pub async fn create(
             };
             verification.status = lifecycle::transition(OverallStatus::Active, event)
                 .map_err(|e| ApiError::Internal(e.into()))?;
-            let webhook = webhook_event(
+            let auto = webhook_event(
                 state,
                 partner,
                 &verification,
@@ -148,8 +169,28 @@ pub async fn create(
                 Some(&result),
                 now,
             );
-            verification.result = Some(serde_json::to_value(&result).context("result to JSON")?);
-            vec![webhook]
+            match &result.pending_review {
+                // OUT_OF_ORDER chaos: the review happens at once and its webhook goes first;
+                // the automatic one follows a second later.
+                Some(review) if has_chaos(partner, &verification, Chaos::OutOfOrder) => {
+                    let reviewed = reviewed_result(&verification, Some((*result).clone()), review, now);
+                    let verdict = reviewed.outcome();
+                    verification.status = lifecycle::transition(
+                        verification.status,
+                        LifecycleEvent::ManualFinished { outcome: verdict },
+                    )
+                    .map_err(|e| ApiError::Internal(e.into()))?;
+                    let manual = webhook_event(state, partner, &verification, EventType::ManualFinished, verdict.status(), true, Some(&reviewed), now);
+                    verification.result = Some(serde_json::to_value(&reviewed).context("result to JSON")?);
+                    let late_auto = NewWebhookEvent { created_at: now + time::Duration::seconds(1), ..auto };
+                    vec![manual, late_auto]
+                }
+                _ => {
+                    verification.result =
+                        Some(serde_json::to_value(&*result).context("result to JSON")?);
+                    vec![auto]
+                }
+            }
         }
         DummyPlan::Expire => {
             verification.status =
@@ -237,6 +278,7 @@ pub async fn run_expiry_sweeper(
             return;
         }
         sweep_retention(&state).await;
+        sweep_reviews(&state).await;
         match state.store.due_expirations(state.clock.now(), 500).await {
             Ok(due) => {
                 for verification in due {
@@ -296,4 +338,115 @@ pub async fn delete_data(state: &AppState, verification: &Verification) -> Resul
         at: state.clock.now(),
     };
     Ok(state.store.purge_verification(&purge).await?)
+}
+
+/// The result once a scheduled review has been applied.
+fn reviewed_result(
+    verification: &Verification,
+    previous: Option<VerificationResult>,
+    review: &PendingReview,
+    now: OffsetDateTime,
+) -> VerificationResult {
+    let base = previous.clone().unwrap_or_default();
+    dummy::manual(
+        &verification.request,
+        previous,
+        review.face.or(base.auto_face).unwrap_or(kycd_domain::vocabulary::FaceStatus::FaceNotChecked),
+        review.document.or(base.auto_document).unwrap_or(kycd_domain::vocabulary::DocumentStatus::DocNotAnalysed),
+        now.unix_timestamp(),
+    )
+}
+
+/// Applies scheduled manual reviews whose time has come (sandbox scenarios), sending
+/// IDENTIFICATION_MANUAL_FINISHED. Compare-and-set, so safe on several nodes.
+async fn sweep_reviews(state: &AppState) {
+    let reviewing = match state.store.verifications_with_status(OverallStatus::Reviewing, 500).await {
+        Ok(found) => found,
+        Err(error) => {
+            tracing::warn!(%error, "looking for scheduled reviews failed");
+            return;
+        }
+    };
+    let now = state.clock.now();
+    for verification in reviewing {
+        let Ok(Some(result)) = parse_result(&verification) else { continue };
+        let Some(review) = result.pending_review.clone() else { continue };
+        if now.unix_timestamp() < review.due_at {
+            continue;
+        }
+        let span = tracing::info_span!("review", scan_ref = %verification.scan_ref);
+        if let Err(error) = apply_review(state, &verification, result, &review, now).instrument(span).await {
+            tracing::warn!(%error, "applying a scheduled review failed");
+        }
+    }
+}
+
+async fn apply_review(
+    state: &AppState,
+    verification: &Verification,
+    result: VerificationResult,
+    review: &PendingReview,
+    now: OffsetDateTime,
+) -> Result<bool, ApiError> {
+    let Some(partner) = state.store.partner_by_id(verification.partner_id).await? else {
+        return Ok(false);
+    };
+    let reviewed = reviewed_result(verification, Some(result), review, now);
+    let outcome = reviewed.outcome();
+    let Ok(new_status) =
+        lifecycle::transition(verification.status, LifecycleEvent::ManualFinished { outcome })
+    else {
+        return Ok(false);
+    };
+    let webhook = webhook_event(state, &partner, verification, EventType::ManualFinished, outcome.status(), true, Some(&reviewed), now);
+    apply(state, verification, new_status, Some(&reviewed), webhook).await
+}
+
+/// Moves one verification's clock forward by `by` (sandbox time control): its deadlines and
+/// scheduled review come `by` earlier, then whatever is now due happens at once.
+pub async fn advance(
+    state: &AppState,
+    verification: &Verification,
+    by: time::Duration,
+) -> Result<bool, ApiError> {
+    let mut result = parse_result(verification)?;
+    if let Some(review) = result.as_mut().and_then(|r| r.pending_review.as_mut()) {
+        review.due_at -= by.whole_seconds();
+    }
+    let result_json = result.as_ref().map(serde_json::to_value).transpose().context("result to JSON")?;
+    let shifted = state
+        .store
+        .shift_verification_times(verification.partner_id, &verification.scan_ref, by, result_json)
+        .await?;
+    if shifted {
+        catch_up(state, verification).await?;
+    }
+    Ok(shifted)
+}
+
+/// Applies what is due for one verification now (expiry, scheduled review).
+pub async fn catch_up(state: &AppState, verification: &Verification) -> Result<(), ApiError> {
+    let Some(current) = state.store.verification(verification.partner_id, &verification.scan_ref).await? else {
+        return Ok(());
+    };
+    let now = state.clock.now();
+    if current.status == OverallStatus::Active && current.token_expires_at <= now {
+        expire(state, &current).await?;
+    } else if current.status == OverallStatus::Reviewing {
+        if let Some(result) = parse_result(&current)? {
+            if let Some(review) = result.pending_review.clone().filter(|r| r.due_at <= now.unix_timestamp()) {
+                apply_review(state, &current, result, &review, now).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Deletes every verification of a DEV partner with its images and webhook events.
+pub async fn reset_partner(state: &AppState, partner: &Partner) -> Result<usize, ApiError> {
+    let removed = state.store.delete_partner_verifications(partner.id).await?;
+    for scan_ref in &removed {
+        state.files.delete_all(scan_ref).await.map_err(ApiError::Internal)?;
+    }
+    Ok(removed.len())
 }

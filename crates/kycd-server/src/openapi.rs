@@ -20,13 +20,19 @@ Every error is JSON with `identifier` and `message`. Authenticate with HTTP Basi
         crate::routes::api_v2::files::files,
         crate::routes::api_v2::delete::delete,
         crate::routes::api_v2::add_dummy_status::add_dummy_status,
+        crate::routes::api_v2::sandbox::scenarios::scenarios,
+        crate::routes::api_v2::sandbox::advance::advance,
+        crate::routes::api_v2::sandbox::webhooks::log,
+        crate::routes::api_v2::sandbox::webhooks::resend,
+        crate::routes::api_v2::sandbox::events::events,
+        crate::routes::api_v2::sandbox::reset::reset,
         crate::routes::health::health,
     ),
     components(schemas(kycd_api::ErrorBody, kycd_api::ExtendedErrorBody)),
     modifiers(&BasicAuth),
     tags(
         (name = "Verification", description = "Creating and reading verification sessions"),
-        (name = "Sandbox", description = "DEV-only tools: dummy results"),
+        (name = "Sandbox", description = "DEV-only tools: dummy results, scenarios, time control, delivery log and replay, event stream, reset"),
         (name = "Operations", description = "Health and service documents"),
     )
 )]

@@ -31,14 +31,15 @@ pub async fn open(database_url: &str, master: &MasterKey) -> anyhow::Result<Arc<
 /// The URL without its password, for messages and logs.
 fn redact(database_url: &str) -> String {
     match url::Url::parse(database_url) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some("redacted"));
+        Ok(mut url) if url.has_host() => {
+            if url.password().is_some() {
+                let _ = url.set_password(Some("redacted"));
+            }
             url.into()
         }
-        Ok(_) => database_url.to_owned(),
-        // Not a URL; it may still hold credentials before an '@'.
-        Err(_) if database_url.contains('@') => "(not a valid URL)".to_owned(),
-        Err(_) => database_url.to_owned(),
+        // Not a URL with a host; it may still hold credentials before an '@'.
+        _ if database_url.contains('@') => "(not a valid URL)".to_owned(),
+        _ => database_url.to_owned(),
     }
 }
 

@@ -60,6 +60,7 @@ CREATE TABLE webhook_events (
     lease_until     BIGINT,
     last_status     BIGINT,
     last_error      TEXT,
+    chaos           TEXT,
     updated_at      BIGINT NOT NULL
 );
 CREATE INDEX webhook_events_by_scan_ref ON webhook_events (partner_id, scan_ref, created_at);

@@ -192,6 +192,7 @@ pub fn delivery_from_row(row: &PgRow, ring: &KeyRing) -> StoreResult<Delivery> {
         next_attempt_at: next_attempt_at.map(from_ms).transpose()?,
         last_status: get(row, "last_status")?,
         last_error: get(row, "last_error")?,
+        chaos: get(row, "chaos")?,
     })
 }
 

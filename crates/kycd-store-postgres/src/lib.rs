@@ -35,7 +35,7 @@ const POOL_SIZE: u32 = 16;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Advisory lock taken while the first data key is created, so concurrently starting nodes agree
 /// on one key ("kycd-dk" in ASCII).
-const DATA_KEY_LOCK: i64 = 0x6b79_6364_2d64_6b;
+const DATA_KEY_LOCK: i64 = 0x006b_7963_642d_646b;
 
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
@@ -95,11 +95,7 @@ impl PostgresStore {
     /// The partner `sql` (a `SELECT * FROM partners WHERE ... = $1`) finds by `value`.
     async fn partner_where(&self, sql: &'static str, value: &str) -> StoreResult<Option<Partner>> {
         let Some(value) = lookup(value) else { return Ok(None) };
-        let row = sqlx::query(sql)
-            .bind(value)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let row = sqlx::query(sql).bind(value).fetch_optional(&self.pool).await.map_err(db)?;
         row.as_ref().map(|r| partner_from_row(r, &self.ring)).transpose()
     }
 }
@@ -432,7 +428,7 @@ impl Store for PostgresStore {
             "UPDATE webhook_events SET state = $1, next_attempt_at = $2, lease_owner = NULL,
                 lease_until = NULL, attempts = GREATEST(attempts, $3), last_status = $4,
                 last_error = $5, updated_at = $6
-             WHERE id = $7",
+             WHERE id = $7 AND octet_length(payload) > 0",
         )
         .bind(state.as_str())
         .bind(next_at)
@@ -461,7 +457,7 @@ impl Store for PostgresStore {
                AND (NOT $3 OR state IN ('failed', 'gone')
                     OR (state = 'pending' AND last_status IS NOT NULL AND last_status NOT BETWEEN 200 AND 299)
                     OR (state = 'pending' AND last_error IS NOT NULL))
-             ORDER BY created_at, id LIMIT $4",
+             ORDER BY created_at DESC, id DESC LIMIT $4",
         )
         .bind(filter.partner_id.map(|p| p.0.to_string()))
         .bind(scan_ref)
@@ -654,11 +650,93 @@ impl Store for PostgresStore {
         rows.iter().map(codec::audit_from_row).collect()
     }
 
+    async fn verifications_with_status(
+        &self,
+        status: kycd_domain::vocabulary::OverallStatus,
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>> {
+        let rows = sqlx::query(
+            "SELECT * FROM verifications WHERE status = $1 ORDER BY updated_at LIMIT $2",
+        )
+        .bind(status.as_str())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(|r| verification_from_row(r, &self.ring)).collect()
+    }
+
+    async fn shift_verification_times(
+        &self,
+        partner: PartnerId,
+        scan_ref: &ScanRef,
+        by: time::Duration,
+        result: Option<serde_json::Value>,
+    ) -> StoreResult<bool> {
+        let Some(scan) = lookup(scan_ref.as_str()) else { return Ok(false) };
+        let ms = i64::try_from(by.whole_milliseconds()).unwrap_or(i64::MAX);
+        let result = result.as_ref().map(|r| codec::seal_result(&self.ring, scan_ref, r));
+        let changed = sqlx::query(
+            "UPDATE verifications SET created_at = created_at - $1,
+                token_expires_at = token_expires_at - $1, updated_at = updated_at - $1,
+                result = COALESCE($2, result)
+             WHERE scan_ref = $3 AND partner_id = $4",
+        )
+        .bind(ms)
+        .bind(result)
+        .bind(scan)
+        .bind(partner.0.to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        Ok(changed > 0)
+    }
+
+    async fn partner_events_since(
+        &self,
+        partner: PartnerId,
+        since: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<Delivery>> {
+        let rows = sqlx::query(
+            "SELECT * FROM webhook_events WHERE partner_id = $1 AND created_at >= $2
+             ORDER BY created_at, id LIMIT $3",
+        )
+        .bind(partner.0.to_string())
+        .bind(to_ms(since))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(|r| delivery_from_row(r, &self.ring)).collect()
+    }
+
+    async fn delete_partner_verifications(&self, partner: PartnerId) -> StoreResult<Vec<ScanRef>> {
+        let id = partner.0.to_string();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let scan_refs: Vec<String> =
+            sqlx::query_scalar("SELECT scan_ref FROM verifications WHERE partner_id = $1")
+                .bind(&id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db)?;
+        for statement in [
+            "DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM webhook_events WHERE partner_id = $1)",
+            "DELETE FROM webhook_events WHERE partner_id = $1",
+            "DELETE FROM verifications WHERE partner_id = $1",
+        ] {
+            sqlx::query(statement).bind(&id).execute(&mut *tx).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(scan_refs.into_iter().map(ScanRef::from_trusted).collect())
+    }
+
     async fn resend_delivery(&self, id: &str, now: OffsetDateTime) -> StoreResult<bool> {
         let Some(id) = lookup(id) else { return Ok(false) };
         let changed = sqlx::query(
             "UPDATE webhook_events SET state = 'pending', next_attempt_at = $1, updated_at = $1
-             WHERE id = $2 AND target_url IS NOT NULL",
+             WHERE id = $2 AND target_url IS NOT NULL AND octet_length(payload) > 0",
         )
         .bind(to_ms(now))
         .bind(id)
@@ -670,9 +748,7 @@ impl Store for PostgresStore {
     }
 }
 
-async fn wrapped_keys<'e>(
-    executor: impl sqlx::PgExecutor<'e>,
-) -> StoreResult<Vec<WrappedDataKey>> {
+async fn wrapped_keys<'e>(executor: impl sqlx::PgExecutor<'e>) -> StoreResult<Vec<WrappedDataKey>> {
     let rows: Vec<(String, String, Vec<u8>, i64)> =
         sqlx::query_as("SELECT id, master_key_id, wrapped, created_at FROM data_keys")
             .fetch_all(executor)
@@ -740,8 +816,8 @@ async fn insert_event(
         if event.target_url.is_some() { DeliveryState::Pending } else { DeliveryState::NoTarget };
     sqlx::query(
         "INSERT INTO webhook_events (id, partner_id, scan_ref, event_type, payload, target_url,
-            created_at, state, attempts, next_attempt_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10)",
+            created_at, state, attempts, next_attempt_at, updated_at, chaos)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11)",
     )
     .bind(&event.id)
     .bind(event.partner_id.0.to_string())
@@ -753,6 +829,7 @@ async fn insert_event(
     .bind(state.as_str())
     .bind(event.target_url.as_ref().map(|_| to_ms(event.created_at)))
     .bind(to_ms(event.created_at))
+    .bind(&event.chaos)
     .execute(&mut **tx)
     .await
     .map_err(db)?;

@@ -64,9 +64,8 @@ async fn drop_stale_databases(admin: &PgPool) {
             .and_then(|rest| rest.split('_').next())
             .and_then(|secs| secs.parse::<u64>().ok());
         if created.is_some_and(|secs| secs < cutoff) {
-            let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS \"{name}\""))
-                .execute(admin)
-                .await;
+            let _ =
+                sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS \"{name}\"")).execute(admin).await;
         }
     }
 }

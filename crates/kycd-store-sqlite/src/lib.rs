@@ -613,6 +613,88 @@ impl Store for SqliteStore {
         rows.iter().map(codec::audit_from_row).collect()
     }
 
+    async fn verifications_with_status(
+        &self,
+        status: kycd_domain::vocabulary::OverallStatus,
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>> {
+        let rows = sqlx::query("SELECT * FROM verifications WHERE status = ? ORDER BY updated_at LIMIT ?")
+            .bind(status.as_str())
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(|r| verification_from_row(r, &self.ring)).collect()
+    }
+
+    async fn shift_verification_times(
+        &self,
+        partner: PartnerId,
+        scan_ref: &ScanRef,
+        by: time::Duration,
+        result: Option<serde_json::Value>,
+    ) -> StoreResult<bool> {
+        let ms = by.whole_milliseconds() as i64;
+        let result = result.as_ref().map(|r| codec::seal_result(&self.ring, scan_ref, r));
+        let mut tx = self.write_tx().await?;
+        let changed = sqlx::query(
+            "UPDATE verifications SET created_at = created_at - ?, token_expires_at = token_expires_at - ?,
+                updated_at = updated_at - ?, result = COALESCE(?, result)
+             WHERE scan_ref = ? AND partner_id = ?",
+        )
+        .bind(ms)
+        .bind(ms)
+        .bind(ms)
+        .bind(result)
+        .bind(scan_ref.as_str())
+        .bind(partner.0.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        tx.commit().await.map_err(db)?;
+        Ok(changed > 0)
+    }
+
+    async fn partner_events_since(
+        &self,
+        partner: PartnerId,
+        since: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<Delivery>> {
+        let rows = sqlx::query(
+            "SELECT * FROM webhook_events WHERE partner_id = ? AND created_at >= ?
+             ORDER BY created_at, id LIMIT ?",
+        )
+        .bind(partner.0.to_string())
+        .bind(to_ms(since))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(|r| delivery_from_row(r, &self.ring)).collect()
+    }
+
+    async fn delete_partner_verifications(&self, partner: PartnerId) -> StoreResult<Vec<ScanRef>> {
+        let id = partner.0.to_string();
+        let mut tx = self.write_tx().await?;
+        let scan_refs: Vec<String> =
+            sqlx::query_scalar("SELECT scan_ref FROM verifications WHERE partner_id = ?")
+                .bind(&id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db)?;
+        for statement in [
+            "DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM webhook_events WHERE partner_id = ?)",
+            "DELETE FROM webhook_events WHERE partner_id = ?",
+            "DELETE FROM verifications WHERE partner_id = ?",
+        ] {
+            sqlx::query(statement).bind(&id).execute(&mut *tx).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(scan_refs.into_iter().map(ScanRef::from_trusted).collect())
+    }
+
     async fn resend_delivery(&self, id: &str, now: OffsetDateTime) -> StoreResult<bool> {
         let mut tx = self.write_tx().await?;
         let changed = sqlx::query(
@@ -685,8 +767,8 @@ async fn insert_event(
         if event.target_url.is_some() { DeliveryState::Pending } else { DeliveryState::NoTarget };
     sqlx::query(
         "INSERT INTO webhook_events (id, partner_id, scan_ref, event_type, payload, target_url,
-            created_at, state, attempts, next_attempt_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+            created_at, state, attempts, next_attempt_at, updated_at, chaos)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
     )
     .bind(&event.id)
     .bind(event.partner_id.0.to_string())
@@ -698,6 +780,7 @@ async fn insert_event(
     .bind(state.as_str())
     .bind(event.target_url.as_ref().map(|_| to_ms(event.created_at)))
     .bind(to_ms(event.created_at))
+    .bind(&event.chaos)
     .execute(&mut **tx)
     .await
     .map_err(db)?;

@@ -46,6 +46,7 @@ pub async fn run_all(factory: StoreFactory) {
         counters_count_per_key_and_window,
         audit_records_are_appended_and_listed_newest_first,
         sealed_columns_round_trip_through_the_key_ring,
+        sandbox_queries_shift_list_stream_and_reset,
     );
 }
 
@@ -179,6 +180,7 @@ async fn verification_round_trip_and_isolation(store: &dyn Store) {
         payload: br#"{"final":true}"#.to_vec(),
         target_url: None,
         created_at: T0,
+        chaos: None,
     };
     store.create_verification(&verification, &[event]).await.unwrap();
     let read = store.verification(owner.id, &verification.scan_ref).await.unwrap();
@@ -226,6 +228,7 @@ fn event(partner: &Partner, scan_ref: &ScanRef, id: &str, target: Option<&str>) 
         payload: format!("{{\"id\":\"{id}\"}}").into_bytes(),
         target_url: target.map(str::to_owned),
         created_at: T0,
+        chaos: (id == "msg_a").then(|| "DUPLICATE".to_owned()),
     }
 }
 
@@ -260,6 +263,7 @@ async fn status_changes_are_compare_and_set_with_their_events(store: &dyn Store)
     assert!(store.delivery("msg_b").await.unwrap().is_none());
     let delivery = store.delivery("msg_a").await.unwrap().unwrap();
     assert_eq!(delivery.state, DeliveryState::Pending);
+    assert_eq!(delivery.chaos.as_deref(), Some("DUPLICATE"));
     assert_eq!(delivery.next_attempt_at, Some(T0));
     // Another partner cannot change it.
     let other = sample_partner("other", Environment::Dev, None);
@@ -607,4 +611,45 @@ async fn sealed_columns_round_trip_through_the_key_ring(store: &dyn Store) {
         store.update_partner("sealed", &update).await.unwrap().signing_key,
         "rotated-signing-key"
     );
+}
+
+async fn sandbox_queries_shift_list_stream_and_reset(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    let other = sample_partner("other", Environment::Dev, None);
+    store.create_partner(&other).await.unwrap();
+    let theirs = sample_verification(&other, "theirs");
+    store.create_verification(&theirs, &[]).await.unwrap();
+
+    let by = Duration::hours(2);
+    assert!(store.shift_verification_times(partner.id, &verification.scan_ref, by, Some(serde_json::json!({"x": 1}))).await.unwrap());
+    assert!(!store.shift_verification_times(other.id, &verification.scan_ref, by, None).await.unwrap(), "not theirs");
+    let shifted = store.verification(partner.id, &verification.scan_ref).await.unwrap().unwrap();
+    assert_eq!(shifted.created_at, verification.created_at - by);
+    assert_eq!(shifted.token_expires_at, verification.token_expires_at - by);
+    assert_eq!(shifted.result, Some(serde_json::json!({"x": 1})));
+
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Reviewing,
+        result: None,
+        updated_at: T0,
+    };
+    let mut late = event(&partner, &verification.scan_ref, "msg_late", None);
+    late.created_at = T0 + Duration::seconds(5);
+    let early = event(&partner, &verification.scan_ref, "msg_early", None);
+    store.change_verification(&change, &[late, early]).await.unwrap();
+    let reviewing = store.verifications_with_status(OverallStatus::Reviewing, 10).await.unwrap();
+    assert_eq!(reviewing.iter().map(|v| v.scan_ref.clone()).collect::<Vec<_>>(), [verification.scan_ref.clone()]);
+    let events = store.partner_events_since(partner.id, T0, 10).await.unwrap();
+    assert_eq!(events.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["msg_early", "msg_late"]);
+    assert_eq!(store.partner_events_since(partner.id, T0 + Duration::seconds(1), 10).await.unwrap().len(), 1);
+    assert!(store.partner_events_since(other.id, T0, 10).await.unwrap().is_empty());
+
+    let removed = store.delete_partner_verifications(partner.id).await.unwrap();
+    assert_eq!(removed, [verification.scan_ref.clone()]);
+    assert_eq!(store.count_verifications(partner.id).await.unwrap(), 0);
+    assert!(store.delivery("msg_early").await.unwrap().is_none());
+    assert_eq!(store.count_verifications(other.id).await.unwrap(), 1, "other partners untouched");
 }

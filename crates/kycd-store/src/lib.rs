@@ -156,4 +156,35 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn append_audit(&self, record: &AuditRecord) -> StoreResult<()>;
     /// Newest first.
     async fn audit_records(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>>;
+
+    // ---- sandbox ----
+
+    /// Verifications of any partner in `status` (e.g. REVIEWING for scheduled reviews).
+    async fn verifications_with_status(
+        &self,
+        status: kycd_domain::vocabulary::OverallStatus,
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>>;
+
+    /// Moves the verification's times (created, token expiry, updated) `by` earlier and stores
+    /// `result` if given: sandbox time control. False if unknown or another partner's.
+    async fn shift_verification_times(
+        &self,
+        partner: PartnerId,
+        scan_ref: &ScanRef,
+        by: time::Duration,
+        result: Option<serde_json::Value>,
+    ) -> StoreResult<bool>;
+
+    /// The partner's webhook events created at or after `since`, oldest first.
+    async fn partner_events_since(
+        &self,
+        partner: PartnerId,
+        since: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<Delivery>>;
+
+    /// Deletes all the partner's verifications with their webhook events and attempts; returns
+    /// their scanRefs (so the caller can remove their images).
+    async fn delete_partner_verifications(&self, partner: PartnerId) -> StoreResult<Vec<ScanRef>>;
 }

@@ -93,7 +93,10 @@ pub struct NewWebhookEvent {
     pub payload: Vec<u8>,
     /// None = no target configured; the event is recorded but not delivered.
     pub target_url: Option<String>,
+    /// Also when it first becomes due for delivery.
     pub created_at: OffsetDateTime,
+    /// Sandbox chaos labels to apply when delivering, comma-separated (e.g. "DUPLICATE").
+    pub chaos: Option<String>,
 }
 
 /// Where an outbox row stands.
@@ -148,6 +151,7 @@ pub struct Delivery {
     pub next_attempt_at: Option<OffsetDateTime>,
     pub last_status: Option<i64>,
     pub last_error: Option<String>,
+    pub chaos: Option<String>,
 }
 
 /// One attempt to deliver a webhook, as recorded.

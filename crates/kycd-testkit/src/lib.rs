@@ -1,5 +1,6 @@
-//! Dev-only helpers for kycd's integration tests: a real kycd on 127.0.0.1:0 with its own SQLite
-//! file and a fake clock, an HTTP client that states the expected status on every call, and a
+//! Dev-only helpers for kycd's integration tests: a real kycd on 127.0.0.1:0 with its own database
+//! (a SQLite file, or a fresh PostgreSQL database with `KYCD_TEST_BACKEND=postgres`) and a fake
+//! clock, an HTTP client that states the expected status on every call, and a
 //! real webhook receiver. Nothing here mocks kycd's own code.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -25,7 +26,11 @@ pub struct TestApp {
     pub base_url: String,
     pub store: Arc<dyn Store>,
     pub clock: FakeClock,
+    /// The SQLite file. Only meaningful when [`TestApp::database_url`] is a `sqlite://` URL: under
+    /// `KYCD_TEST_BACKEND=postgres` nothing is written there.
     pub database_path: std::path::PathBuf,
+    /// The database the app uses: `sqlite://<database_path>`, or a fresh PostgreSQL database.
+    pub database_url: String,
     /// The DEV `sandbox` partner, as first start creates it.
     pub sandbox: IssuedCredentials,
     server: Option<RunningServer>,
@@ -64,9 +69,9 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     let database_path = data_dir.path().join("kycd.db");
-    let url = format!("sqlite://{}", database_path.display());
+    let database_url = test_database_url(&database_path).await;
     let master = kycd_store::crypto::MasterKey::generate();
-    let store = kycd_server::store::open(&url, &master).await.unwrap();
+    let store = kycd_server::store::open(&database_url, &master).await.unwrap();
     let clock = FakeClock::starting_now();
     let sandbox = partners::ensure_sandbox(store.as_ref(), &clock)
         .await
@@ -115,10 +120,33 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         store,
         clock,
         database_path,
+        database_url,
         sandbox,
         server: Some(server),
         background: Some(background),
         data_dir,
+    }
+}
+
+/// Which backend the HTTP tests run on: `KYCD_TEST_BACKEND=postgres` gives every app a fresh,
+/// uniquely named database on the server `KYCD_TEST_POSTGRES_URL` names; unset (or `sqlite`), a
+/// SQLite file at `sqlite_path`.
+async fn test_database_url(sqlite_path: &std::path::Path) -> String {
+    let backend = std::env::var("KYCD_TEST_BACKEND").unwrap_or_default();
+    match backend.as_str() {
+        "" | "sqlite" => format!("sqlite://{}", sqlite_path.display()),
+        "postgres" => {
+            let server = kycd_store_postgres::testing::server_url().unwrap_or_else(|| {
+                panic!(
+                    "KYCD_TEST_BACKEND=postgres needs {} (e.g. postgres://postgres@127.0.0.1:5432/test)",
+                    kycd_store_postgres::testing::URL_VAR
+                )
+            });
+            kycd_store_postgres::testing::fresh_database(&server)
+                .await
+                .unwrap_or_else(|e| panic!("creating a test database on {server}: {e}"))
+        }
+        other => panic!("KYCD_TEST_BACKEND={other}: expected sqlite or postgres"),
     }
 }
 

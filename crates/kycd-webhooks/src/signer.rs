@@ -100,3 +100,52 @@ mod tests {
         }
     }
 }
+
+/// One attempt as it goes on the wire: headers and body, possibly spoilt on purpose (sandbox
+/// chaos), with the labels of what was spoilt for the delivery log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+    /// Sent twice in a row (DUPLICATE).
+    pub send_twice: bool,
+    pub labels: Vec<&'static str>,
+}
+
+/// Signs `payload` for one attempt at `now_unix`, applying the chaos labels given
+/// ("DUPLICATE", "STALE_TIMESTAMP", "WRONG_SIGNATURE", "TRUNCATED_BODY"; others are ignored here).
+pub fn prepare(
+    key: &[u8],
+    event_type: &str,
+    webhook_id: &str,
+    now_unix: i64,
+    payload: &[u8],
+    chaos: &[&str],
+) -> Prepared {
+    let mut labels = Vec::new();
+    let mut timestamp = now_unix;
+    if chaos.contains(&"STALE_TIMESTAMP") {
+        timestamp -= 600;
+        labels.push("STALE_TIMESTAMP");
+    }
+    let wrong_key;
+    let signing_key = if chaos.contains(&"WRONG_SIGNATURE") {
+        labels.push("WRONG_SIGNATURE");
+        wrong_key = [b"not-the-key:".as_slice(), key].concat();
+        wrong_key.as_slice()
+    } else {
+        key
+    };
+    let headers = headers(signing_key, event_type, webhook_id, timestamp, payload);
+    let body = if chaos.contains(&"TRUNCATED_BODY") {
+        labels.push("TRUNCATED_BODY");
+        payload[..payload.len() / 2].to_vec()
+    } else {
+        payload.to_vec()
+    };
+    let send_twice = chaos.contains(&"DUPLICATE");
+    if send_twice {
+        labels.push("DUPLICATE");
+    }
+    Prepared { headers, body, send_twice, labels }
+}

@@ -144,29 +144,26 @@ impl DeliveryWorker {
                 return;
             }
         };
-        let headers = signer::headers(
+        let chaos: Vec<&str> = delivery.chaos.as_deref().map_or(Vec::new(), |c| c.split(',').collect());
+        let prepared = signer::prepare(
             partner.signing_key.as_bytes(),
             delivery.event_type.as_str(),
             &delivery.id,
             attempted_at.unix_timestamp(),
             &delivery.payload,
+            &chaos,
         );
-        let headers_json = serde_json::Value::Object(
-            headers
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone())))
-                .collect(),
-        )
-        .to_string();
-        let outcome = self
-            .sender
-            .send(SendRequest {
-                url: &target,
-                headers: &headers,
-                body: &delivery.payload,
-                guarded: !partner.environment.is_sandbox(),
-            })
-            .await;
+        let headers_json = attempt_record_json(&prepared);
+        let request = SendRequest {
+            url: &target,
+            headers: &prepared.headers,
+            body: &prepared.body,
+            guarded: !partner.environment.is_sandbox(),
+        };
+        let mut outcome = self.sender.send(request.clone()).await;
+        if prepared.send_twice {
+            outcome = self.sender.send(request).await;
+        }
         let next = match outcome.status {
             Some(status) if (200..300).contains(&status) => {
                 NextStep::Done(DeliveryState::Delivered)
@@ -228,4 +225,20 @@ impl DeliveryWorker {
             tracing::error!(%error, "recording a webhook attempt failed; the lease will expire and it will be retried");
         }
     }
+}
+
+/// What the delivery log keeps of an attempt's request: the exact headers sent, the body size,
+/// and any sandbox chaos applied (labels are not sent to the receiver).
+pub fn attempt_record_json(prepared: &signer::Prepared) -> String {
+    let headers: serde_json::Map<String, serde_json::Value> = prepared
+        .headers
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone())))
+        .collect();
+    serde_json::json!({
+        "headers": headers,
+        "bodyBytes": prepared.body.len(),
+        "chaos": prepared.labels,
+    })
+    .to_string()
 }

@@ -4,11 +4,15 @@ pub mod add_dummy_status;
 pub mod data;
 pub mod delete;
 pub mod files;
+pub mod sandbox;
 pub mod status;
 pub mod token;
 
 use crate::{AppState, error::ApiError};
-use axum::{Router, routing::post};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 use kycd_domain::{ScanRef, fields::Fields};
 use kycd_store::{AuditRecord, Partner, Verification};
 use serde_json::{Map, Value};
@@ -21,6 +25,12 @@ pub fn router() -> Router<AppState> {
         .route("/data", post(data::data))
         .route("/files", post(files::files))
         .route("/delete", post(delete::delete))
+        .route("/sandbox/scenarios", get(sandbox::scenarios::scenarios))
+        .route("/sandbox/advance", post(sandbox::advance::advance))
+        .route("/sandbox/reset", post(sandbox::reset::reset))
+        .route("/sandbox/webhooks", get(sandbox::webhooks::log))
+        .route("/sandbox/webhooks/{id}/resend", post(sandbox::webhooks::resend))
+        .route("/sandbox/events", get(sandbox::events::events))
 }
 
 /// The calling partner's verification named by the body's `scanRef`: MISSING_VALUE without one,

@@ -10,15 +10,16 @@ use axum::{
 use kycd_domain::{PartnerId, ScanRef};
 use kycd_store::AuditRecord;
 
+/// Read as text so a malformed value is a refused link, not a framework error.
 #[derive(Debug, serde::Deserialize)]
 pub struct LinkQuery {
     p: Option<String>,
-    expires: Option<i64>,
+    expires: Option<String>,
     signature: Option<String>,
 }
 
 fn not_found(scan_ref: &str, kind: &str) -> ApiError {
-    ApiError::RouteNotFound { method: "GET".into(), path: format!("/files/{scan_ref}/{kind}") }
+    ApiError::NotFound(format!("Verification '{scan_ref}' has no {kind} file."))
 }
 
 pub async fn download(
@@ -31,12 +32,18 @@ pub async fn download(
         return Err(not_found(&scan_ref, &kind));
     }
     let scan = ScanRef::from_trusted(scan_ref.clone());
-    let (partner_id, actor) = match (&query.p, query.expires, &query.signature) {
+    let (partner_id, actor) = match (&query.p, &query.expires, &query.signature) {
         (Some(p), Some(expires), Some(signature)) => {
             let partner =
                 uuid::Uuid::parse_str(p).map(PartnerId).map_err(|_| ApiError::LinkRefused)?;
+            let expires: i64 = expires.parse().map_err(|_| ApiError::LinkRefused)?;
             if !state.links.verify(partner, &scan, &kind, expires, signature, state.clock.now()) {
                 return Err(ApiError::LinkRefused);
+            }
+            // A disabled partner's links stop working with its API keys.
+            let owner = state.store.partner_by_id(partner).await?;
+            if !owner.is_some_and(|o| o.enabled) {
+                return Err(ApiError::PartnerInactive);
             }
             (partner, "link".to_owned())
         }

@@ -21,10 +21,7 @@ const T0: OffsetDateTime = datetime!(2026-03-01 12:00 UTC);
 fn server_url() -> Option<String> {
     let url = testing::server_url();
     if url.is_none() {
-        eprintln!(
-            "SKIPPED: {} is not set; PostgreSQL conformance not run",
-            testing::URL_VAR
-        );
+        eprintln!("SKIPPED: {} is not set; PostgreSQL conformance not run", testing::URL_VAR);
     }
     url
 }
@@ -77,9 +74,8 @@ async fn personal_data_is_sealed_in_the_database_and_master_keys_rotate() {
         }
     }
     let ring = store.key_ring();
-    let opened = ring
-        .open(&request, &format!("verifications.request:{}", verification.scan_ref))
-        .unwrap();
+    let opened =
+        ring.open(&request, &format!("verifications.request:{}", verification.scan_ref)).unwrap();
     assert!(String::from_utf8(opened).unwrap().contains("JONAS"));
     let opened = ring.open(&signing_key, &format!("partners.signing_key:{}", partner.id)).unwrap();
     assert_eq!(opened, b"signing-p");
@@ -177,6 +173,7 @@ async fn concurrent_claimers_never_get_the_same_delivery() {
             payload: b"{}".to_vec(),
             target_url: Some("http://127.0.0.1:1/h".into()),
             created_at: T0,
+            chaos: None,
         })
         .collect();
     let change = VerificationChange {
@@ -235,6 +232,7 @@ async fn text_postgres_cannot_store_does_not_fail_writes_or_lookups() {
         payload: b"{\"a\":\"\0\"}".to_vec(),
         target_url: Some("http://127.0.0.1:1/h\0".into()),
         created_at: T0,
+        chaos: None,
     };
     store.create_verification(&verification, &[event]).await.unwrap();
     // A receiver may answer with any bytes; the attempt is still recorded.

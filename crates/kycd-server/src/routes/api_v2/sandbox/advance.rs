@@ -1,0 +1,42 @@
+//! POST /api/v2/sandbox/advance: moves one verification's clock forward, so token expiry and
+//! scheduled reviews fire as if the time had passed — without touching any other verification.
+
+use crate::{
+    AppState,
+    auth::Authenticated,
+    body::JsonObject,
+    error::{ApiError, ApiResult},
+    lifecycle,
+    routes::api_v2::{owned_verification, sandbox::require_dev},
+};
+use axum::{Json, extract::State};
+use kycd_domain::{Rejection, fields::Fields};
+use serde_json::{Value, json};
+
+/// Advance one verification's time (DEV).
+#[utoipa::path(post, path = "/api/v2/sandbox/advance", tag = "Sandbox",
+    request_body(content = Object, description = "{\"scanRef\": \"...\", \"seconds\": 86400}"),
+    security(("basicAuth" = [])),
+    responses((status = 200, description = "{scanRef, status, advancedSeconds}: the status after anything that came due", body = Object),
+              (status = 400, description = "MISSING_VALUE / BAD_VALUE for scanRef or seconds", body = kycd_api::ErrorBody),
+              (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner", body = kycd_api::ErrorBody),
+              (status = 404, description = "BAD_VALUE: unknown scanRef or another partner's", body = kycd_api::ErrorBody)))]
+pub async fn advance(
+    State(state): State<AppState>,
+    Authenticated(partner): Authenticated,
+    JsonObject(body): JsonObject,
+) -> ApiResult<Json<Value>> {
+    require_dev(&partner)?;
+    let seconds = Fields::new(&body).opt_int("seconds")?.ok_or_else(|| Rejection::missing("seconds"))?;
+    if !(1..=31_536_000).contains(&seconds) {
+        return Err(Rejection::bad_value("Field 'seconds' must be from 1 to 31536000 (one year).").into());
+    }
+    let verification = owned_verification(&state, &partner, &body).await?;
+    let shifted = lifecycle::advance(&state, &verification, time::Duration::seconds(seconds)).await?;
+    let after = state.store.verification(partner.id, &verification.scan_ref).await?.ok_or(ApiError::ScanRefNotFound)?;
+    Ok(Json(json!({
+        "scanRef": after.scan_ref,
+        "status": after.status.as_str(),
+        "advancedSeconds": if shifted { seconds } else { 0 },
+    })))
+}

@@ -1,0 +1,112 @@
+//! GET /api/v2/sandbox/webhooks and POST /api/v2/sandbox/webhooks/{id}/resend: the delivery log
+//! of the calling DEV partner (exact headers and body sent, every response) and replay.
+
+use crate::{
+    AppState,
+    auth::Authenticated,
+    error::{ApiError, ApiResult},
+    routes::api_v2::sandbox::require_dev,
+};
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+};
+use kycd_domain::{Rejection, ScanRef};
+use kycd_store::{Delivery, DeliveryFilter};
+use serde_json::{Value, json};
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogQuery {
+    scan_ref: Option<String>,
+    /// Text, parsed here, so a bad value gets the API's error shape.
+    limit: Option<String>,
+}
+
+async fn describe(state: &AppState, delivery: &Delivery) -> Result<Value, ApiError> {
+    let attempts = state.store.attempts(&delivery.id).await?;
+    Ok(json!({
+        "id": delivery.id,
+        "eventType": delivery.event_type.as_str(),
+        "scanRef": delivery.scan_ref,
+        "state": delivery.state.as_str(),
+        "targetUrl": delivery.target_url,
+        "createdAt": delivery.created_at.unix_timestamp(),
+        "chaos": delivery.chaos.as_deref().map(|c| c.split(',').collect::<Vec<_>>()).unwrap_or_default(),
+        "body": String::from_utf8_lossy(&delivery.payload),
+        "attempts": attempts.iter().map(|a| {
+            let sent: Value = serde_json::from_str(&a.request_headers).unwrap_or(Value::Null);
+            json!({
+                "attempt": a.attempt,
+                "attemptedAt": a.attempted_at.unix_timestamp(),
+                "targetUrl": a.target_url,
+                "requestHeaders": sent.get("headers").cloned().unwrap_or(sent.clone()),
+                "bodyBytes": sent.get("bodyBytes").cloned().unwrap_or(Value::Null),
+                "chaos": sent.get("chaos").cloned().unwrap_or(json!([])),
+                "statusCode": a.status_code,
+                "latencyMs": a.latency_ms,
+                "error": a.error,
+                "responseExcerpt": a.response_excerpt,
+            })
+        }).collect::<Vec<_>>(),
+    }))
+}
+
+/// Delivery log of this partner's webhooks (DEV).
+#[utoipa::path(get, path = "/api/v2/sandbox/webhooks", tag = "Sandbox",
+    params(("scanRef" = Option<String>, Query, description = "only this verification's events"),
+           ("limit" = Option<i64>, Query, description = "at most this many events (default 100)")),
+    security(("basicAuth" = [])),
+    responses((status = 200, description = "{webhooks: [{id, eventType, scanRef, state, targetUrl, createdAt, chaos, body, attempts: [{attempt, attemptedAt, requestHeaders, bodyBytes, chaos, statusCode, latencyMs, error, responseExcerpt}]}]} newest first", body = Object),
+              (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner", body = kycd_api::ErrorBody)))]
+pub async fn log(
+    State(state): State<AppState>,
+    Authenticated(partner): Authenticated,
+    Query(query): Query<LogQuery>,
+) -> ApiResult<Json<Value>> {
+    require_dev(&partner)?;
+    let filter = DeliveryFilter {
+        partner_id: Some(partner.id),
+        scan_ref: query.scan_ref.map(ScanRef::from_trusted),
+        failed_only: false,
+        limit: match query.limit.as_deref() {
+            None => 100,
+            Some(text) => text.parse::<i64>().map(|n| n.clamp(1, 1000)).map_err(|_| {
+                Rejection::bad_value("Query parameter 'limit' must be an integer from 1 to 1000.")
+            })?,
+        },
+    };
+    let mut out = Vec::new();
+    for delivery in state.store.deliveries(&filter).await? {
+        out.push(describe(&state, &delivery).await?);
+    }
+    Ok(Json(json!({ "webhooks": out })))
+}
+
+/// Send one of this partner's webhooks again: same webhook-id, fresh timestamp and signatures (DEV).
+#[utoipa::path(post, path = "/api/v2/sandbox/webhooks/{id}/resend", tag = "Sandbox",
+    params(("id" = String, Path, description = "the webhook-id")),
+    security(("basicAuth" = [])),
+    responses((status = 200, description = "{id, queued: true}", body = Object),
+              (status = 400, description = "BAD_VALUE: no target URL, or the verification was deleted", body = kycd_api::ErrorBody),
+              (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner", body = kycd_api::ErrorBody),
+              (status = 404, description = "BAD_VALUE: unknown webhook id or another partner's", body = kycd_api::ErrorBody)))]
+pub async fn resend(
+    State(state): State<AppState>,
+    Authenticated(partner): Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    require_dev(&partner)?;
+    let delivery = state.store.delivery(&id).await?.filter(|d| d.partner_id == partner.id);
+    if delivery.is_none() {
+        return Err(ApiError::NotFound(format!("No webhook '{id}' of this partner.")));
+    }
+    if !state.store.resend_delivery(&id, state.clock.now()).await? {
+        return Err(Rejection::bad_value(format!(
+            "Webhook '{id}' cannot be resent: it has no target URL, or its verification was deleted."
+        ))
+        .into());
+    }
+    state.webhook_wake.notify_one();
+    Ok(Json(json!({ "id": id, "queued": true })))
+}
