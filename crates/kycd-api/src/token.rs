@@ -80,11 +80,7 @@ impl TokenResponse {
         let mut allowed_documents = Map::new();
         allowed_documents.insert("ALL".to_owned(), Value::from(documents.clone()));
         Self {
-            message: if request.is_dummy() {
-                DUMMY_TOKEN_CREATED
-            } else {
-                TOKEN_CREATED
-            },
+            message: if request.is_dummy() { DUMMY_TOKEN_CREATED } else { TOKEN_CREATED },
             auth_token: auth_token.as_str().to_owned(),
             scan_ref: scan_ref.as_str().to_owned(),
             client_id: request.client_id.as_str().to_owned(),

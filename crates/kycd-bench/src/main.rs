@@ -26,7 +26,7 @@ enum Command {
         #[command(flatten)]
         common: Common,
         /// At most this many tokens per round.
-        #[arg(long, default_value_t = 200_000)]
+        #[arg(long, default_value_t = 300_000)]
         max_requests: u64,
     },
     /// The token scenario at 1, 16, 64 and 256 connections: the baseline's ceiling, kycd beside it.

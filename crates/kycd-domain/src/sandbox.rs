@@ -29,8 +29,13 @@ pub enum Chaos {
 }
 
 impl Chaos {
-    pub const ALL: [Chaos; 5] =
-        [Self::Duplicate, Self::OutOfOrder, Self::StaleTimestamp, Self::WrongSignature, Self::TruncatedBody];
+    pub const ALL: [Chaos; 5] = [
+        Self::Duplicate,
+        Self::OutOfOrder,
+        Self::StaleTimestamp,
+        Self::WrongSignature,
+        Self::TruncatedBody,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -186,7 +191,9 @@ pub fn scenario(name: &str) -> Option<&'static Scenario> {
 
 /// The scenarios as a Markdown table (docs/sandbox.md embeds exactly this; a test keeps it so).
 pub fn scenarios_markdown() -> String {
-    let mut out = String::from("| scenario | what happens | webhooks (event, overall, final) |\n|---|---|---|\n");
+    let mut out = String::from(
+        "| scenario | what happens | webhooks (event, overall, final) |\n|---|---|---|\n",
+    );
     for s in SCENARIOS {
         let hooks: Vec<String> = s
             .expected
@@ -217,7 +224,10 @@ pub fn parse_dummy_result(value: &Map<String, Value>) -> Result<DummyResult, Rej
         f.opt_str(key)?
             .map(|raw| {
                 FaceStatus::parse(raw).ok_or_else(|| {
-                    Rejection::bad_value(format!("Field 'dummyResult.{key}' must be one of {}.", FaceStatus::allowed()))
+                    Rejection::bad_value(format!(
+                        "Field 'dummyResult.{key}' must be one of {}.",
+                        FaceStatus::allowed()
+                    ))
                 })
             })
             .transpose()
@@ -226,7 +236,10 @@ pub fn parse_dummy_result(value: &Map<String, Value>) -> Result<DummyResult, Rej
         f.opt_str(key)?
             .map(|raw| {
                 DocumentStatus::parse(raw).ok_or_else(|| {
-                    Rejection::bad_value(format!("Field 'dummyResult.{key}' must be one of {}.", DocumentStatus::allowed()))
+                    Rejection::bad_value(format!(
+                        "Field 'dummyResult.{key}' must be one of {}.",
+                        DocumentStatus::allowed()
+                    ))
                 })
             })
             .transpose()
@@ -247,18 +260,34 @@ pub fn parse_dummy_result(value: &Map<String, Value>) -> Result<DummyResult, Rej
     if let Some(tags) = f.opt_string_list("fraudTags")? {
         result.fraud_tags = tags
             .into_iter()
-            .map(|t| FraudTag::parse(t).ok_or_else(|| Rejection::bad_value(format!("Field 'dummyResult.fraudTags' contains '{t}'; allowed values are {}.", FraudTag::allowed()))))
+            .map(|t| {
+                FraudTag::parse(t).ok_or_else(|| {
+                    Rejection::bad_value(format!(
+                        "Field 'dummyResult.fraudTags' contains '{t}'; allowed values are {}.",
+                        FraudTag::allowed()
+                    ))
+                })
+            })
             .collect::<Result<_, _>>()?;
     }
     if let Some(tags) = f.opt_string_list("mismatchTags")? {
         result.mismatch_tags = tags
             .into_iter()
-            .map(|t| MismatchTag::parse(t).ok_or_else(|| Rejection::bad_value(format!("Field 'dummyResult.mismatchTags' contains '{t}'; allowed values are {}.", MismatchTag::allowed()))))
+            .map(|t| {
+                MismatchTag::parse(t).ok_or_else(|| {
+                    Rejection::bad_value(format!(
+                        "Field 'dummyResult.mismatchTags' contains '{t}'; allowed values are {}.",
+                        MismatchTag::allowed()
+                    ))
+                })
+            })
             .collect::<Result<_, _>>()?;
     }
     if let Some(seconds) = f.opt_int("manualReviewAfter")? {
         if !(0..=2_592_000).contains(&seconds) {
-            return Err(Rejection::bad_value("Field 'dummyResult.manualReviewAfter' must be from 0 to 2592000 seconds."));
+            return Err(Rejection::bad_value(
+                "Field 'dummyResult.manualReviewAfter' must be from 0 to 2592000 seconds.",
+            ));
         }
         result.manual_review_after = seconds;
     } else if result.has_manual_review() && result.scenario.is_none() {
@@ -273,7 +302,10 @@ pub fn parse_dummy_result(value: &Map<String, Value>) -> Result<DummyResult, Rej
             .map(|c| {
                 Chaos::parse(c).ok_or_else(|| {
                     let names: Vec<&str> = Chaos::ALL.iter().map(|c| c.as_str()).collect();
-                    Rejection::bad_value(format!("Field 'dummyResult.webhookChaos' contains '{c}'; allowed values are {}.", names.join(", ")))
+                    Rejection::bad_value(format!(
+                        "Field 'dummyResult.webhookChaos' contains '{c}'; allowed values are {}.",
+                        names.join(", ")
+                    ))
                 })
             })
             .collect::<Result<_, _>>()?;
@@ -282,14 +314,20 @@ pub fn parse_dummy_result(value: &Map<String, Value>) -> Result<DummyResult, Rej
         let known = serde_json::to_value(DocumentData::default()).unwrap_or(Value::Null);
         for (key, value) in data {
             let Some(template) = known.get(key) else {
-                return Err(Rejection::bad_value(format!("Field 'dummyResult.data.{key}' is not a field of the webhook's data object.")));
+                return Err(Rejection::bad_value(format!(
+                    "Field 'dummyResult.data.{key}' is not a field of the webhook's data object."
+                )));
             };
             let ok = match (template, value) {
                 (_, Value::Null) => true,
                 (Value::Bool(_), Value::Bool(_)) => true,
                 (Value::Object(_), Value::Object(_)) => true,
-                (Value::Null, Value::Array(items)) if key.starts_with("duplicate") => items.iter().all(Value::is_string),
-                (Value::Null, Value::String(text)) => !DATE_FIELDS.contains(&key.as_str()) || parse_date(text).is_some(),
+                (Value::Null, Value::Array(items)) if key.starts_with("duplicate") => {
+                    items.iter().all(Value::is_string)
+                }
+                (Value::Null, Value::String(text)) => {
+                    !DATE_FIELDS.contains(&key.as_str()) || parse_date(text).is_some()
+                }
                 _ => false,
             };
             if !ok {
@@ -301,10 +339,18 @@ pub fn parse_dummy_result(value: &Map<String, Value>) -> Result<DummyResult, Rej
         }
     }
     if result.abandon && (result.auto_face.is_some() || result.auto_document.is_some()) {
-        return Err(Rejection::bad_value("Field 'dummyResult.abandon' cannot be combined with automatic results."));
+        return Err(Rejection::bad_value(
+            "Field 'dummyResult.abandon' cannot be combined with automatic results.",
+        ));
     }
-    if !result.abandon && result.auto_face.is_none() && result.auto_document.is_none() && !result.has_manual_review() {
-        return Err(Rejection::bad_value("Field 'dummyResult' must name a scenario or set at least autoFace/autoDocument (or abandon)."));
+    if !result.abandon
+        && result.auto_face.is_none()
+        && result.auto_document.is_none()
+        && !result.has_manual_review()
+    {
+        return Err(Rejection::bad_value(
+            "Field 'dummyResult' must name a scenario or set at least autoFace/autoDocument (or abandon).",
+        ));
     }
     Ok(result)
 }
@@ -328,7 +374,13 @@ mod tests {
             assert_eq!(s.expected[0].1, auto.status(), "{}", s.name);
             assert_eq!(s.expected[0].2, !r.has_manual_review(), "{}", s.name);
             if r.has_manual_review() {
-                let manual = VerificationResult { manual_face: r.manual_face, manual_document: r.manual_document, auto_face: r.auto_face, auto_document: r.auto_document, ..Default::default() };
+                let manual = VerificationResult {
+                    manual_face: r.manual_face,
+                    manual_document: r.manual_document,
+                    auto_face: r.auto_face,
+                    auto_document: r.auto_document,
+                    ..Default::default()
+                };
                 assert_eq!(s.expected[1].1, manual.outcome().status(), "{}", s.name);
             }
         }
@@ -339,12 +391,30 @@ mod tests {
     fn dummy_result_is_validated_against_the_vocabulary() {
         let parse = |v: Value| parse_dummy_result(v.as_object().unwrap());
         assert!(parse(serde_json::json!({"scenario": "under-age"})).is_ok());
-        assert!(parse(serde_json::json!({"scenario": "nope"})).unwrap_err().message.contains("approved"));
-        assert!(parse(serde_json::json!({"autoFace": "SMILE"})).unwrap_err().message.contains("dummyResult.autoFace"));
+        assert!(
+            parse(serde_json::json!({"scenario": "nope"}))
+                .unwrap_err()
+                .message
+                .contains("approved")
+        );
+        assert!(
+            parse(serde_json::json!({"autoFace": "SMILE"}))
+                .unwrap_err()
+                .message
+                .contains("dummyResult.autoFace")
+        );
         assert!(parse(serde_json::json!({"autoFace": "FACE_MATCH", "fraudTags": ["X"]})).is_err());
-        assert!(parse(serde_json::json!({"autoFace": "FACE_MATCH", "data": {"docDob": "1990-02-31"}})).is_err());
-        assert!(parse(serde_json::json!({"autoFace": "FACE_MATCH", "data": {"shoeSize": "44"}})).is_err());
-        assert!(parse(serde_json::json!({"autoFace": "FACE_MATCH", "webhookChaos": ["LOUD"]})).is_err());
+        assert!(
+            parse(serde_json::json!({"autoFace": "FACE_MATCH", "data": {"docDob": "1990-02-31"}}))
+                .is_err()
+        );
+        assert!(
+            parse(serde_json::json!({"autoFace": "FACE_MATCH", "data": {"shoeSize": "44"}}))
+                .is_err()
+        );
+        assert!(
+            parse(serde_json::json!({"autoFace": "FACE_MATCH", "webhookChaos": ["LOUD"]})).is_err()
+        );
         assert!(parse(serde_json::json!({})).is_err());
         let r = parse(serde_json::json!({"autoFace": "FACE_MATCH", "autoDocument": "DOC_VALIDATED", "manualDocument": "DOC_FAKE"})).unwrap();
         assert_eq!(r.manual_review_after, DEFAULT_MANUAL_REVIEW_AFTER);

@@ -69,6 +69,52 @@ pub enum Command {
     /// Read verifications from the command line (audited as cli.export).
     #[command(subcommand)]
     Verifications(VerificationsCommand),
+    /// Sandbox: create a token with a named scenario and print its scanRef.
+    Trigger(TriggerArgs),
+    /// Sandbox: forward the sandbox partner's webhooks to a local URL (no inbound port needed).
+    Listen(ListenArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RemoteArgs {
+    /// The kycd server
+    #[arg(long, env = "KYCD_URL", default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    /// API key of a DEV partner (remote servers); without it the local `sandbox` partner is used
+    #[arg(long, env = "KYCD_API_KEY", requires = "api_secret")]
+    pub api_key: Option<String>,
+    #[arg(long, env = "KYCD_API_SECRET", requires = "api_key")]
+    pub api_secret: Option<String>,
+}
+
+impl RemoteArgs {
+    fn remote(&self) -> Option<crate::sandbox_cli::Remote> {
+        Some(crate::sandbox_cli::Remote {
+            url: self.url.clone(),
+            api_key: self.api_key.clone()?,
+            api_secret: self.api_secret.clone()?,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TriggerArgs {
+    /// approved, denied-expired-doc, suspected-duplicate-face, under-age,
+    /// manual-review-then-approved, manual-review-then-denied, abandoned-expired
+    pub scenario: String,
+    #[arg(long, default_value = "kycd-trigger")]
+    pub client_id: String,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Where to POST each webhook (byte-exact, with its headers)
+    #[arg(long)]
+    pub forward_to: String,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -182,6 +228,8 @@ pub enum PartnerCommand {
     Disable { name: String },
     /// Allow a disabled partner again.
     Enable { name: String },
+    /// Delete all verifications of a DEV partner (images, data, webhook events).
+    Reset { name: String },
     /// Issue a new API secret; the old one stops working at once.
     RotateSecret {
         name: String,
@@ -207,6 +255,10 @@ pub enum PartnerCommand {
         rate_limit: Option<i64>,
         #[arg(long)]
         signing_key: Option<String>,
+        /// DEV only: deliver every webhook badly on purpose, comma-separated: DUPLICATE,
+        /// OUT_OF_ORDER, STALE_TIMESTAMP, WRONG_SIGNATURE, TRUNCATED_BODY ("" = off)
+        #[arg(long)]
+        webhook_chaos: Option<String>,
     },
 }
 
@@ -261,7 +313,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Partner(command) => {
             let store = open_store(&config).await?;
-            partner_command(store.as_ref(), command).await
+            partner_command(
+                store.as_ref(),
+                command,
+                config.data_dir.join("files"),
+                config.object_store_url.clone(),
+            )
+            .await
         }
         Command::Keys(KeysCommand::Rotate) => {
             std::fs::create_dir_all(&config.data_dir)?;
@@ -319,6 +377,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Trigger(args) => {
+            let scan_ref = crate::sandbox_cli::trigger(
+                &config,
+                &args.remote.url,
+                args.remote.remote().as_ref(),
+                &args.scenario,
+                &args.client_id,
+            )
+            .await?;
+            println!("{scan_ref}");
+            Ok(())
+        }
+        Command::Listen(args) => {
+            crate::sandbox_cli::listen(
+                &config,
+                &args.remote.url,
+                args.remote.remote().as_ref(),
+                &args.forward_to,
+            )
+            .await
+        }
         Command::Verifications(VerificationsCommand::Export { scan_ref, partner }) => {
             let store = open_store(&config).await?;
             let owner = store
@@ -360,7 +439,7 @@ async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
 }
 
 /// Everything a node needs, from configuration.
-async fn build_state(
+pub(crate) async fn build_state(
     config: &Config,
     public_url: &str,
 ) -> anyhow::Result<(AppState, kycd_store::crypto::MasterKey)> {
@@ -473,7 +552,12 @@ fn print_sandbox_banner(credentials: &IssuedCredentials, public_url: &str) {
     );
 }
 
-async fn partner_command(store: &dyn Store, command: PartnerCommand) -> anyhow::Result<()> {
+async fn partner_command(
+    store: &dyn Store,
+    command: PartnerCommand,
+    files_dir: std::path::PathBuf,
+    object_store_url: Option<String>,
+) -> anyhow::Result<()> {
     let clock = SystemClock;
     match command {
         PartnerCommand::Create {
@@ -554,6 +638,27 @@ async fn partner_command(store: &dyn Store, command: PartnerCommand) -> anyhow::
                 println!("new API secret for '{name}' (shown only now): {secret}");
             }
         }
+        PartnerCommand::Reset { name } => {
+            let partner = store
+                .partner_by_name(&name)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no partner named '{name}'"))?;
+            anyhow::ensure!(
+                partner.environment.is_sandbox(),
+                "only DEV partners can be reset ('{name}' is {})",
+                partner.environment
+            );
+            let removed = store.delete_partner_verifications(partner.id).await?;
+            let files = crate::files::FileStore::open(
+                object_store_url.as_deref(),
+                &files_dir,
+                store.key_ring(),
+            )?;
+            for scan_ref in &removed {
+                files.delete_all(scan_ref).await?;
+            }
+            println!("deleted {} verification(s) of '{name}'", removed.len());
+        }
         PartnerCommand::Set {
             name,
             credits,
@@ -562,6 +667,7 @@ async fn partner_command(store: &dyn Store, command: PartnerCommand) -> anyhow::
             clear_webhook_url,
             rate_limit,
             signing_key,
+            webhook_chaos,
         } => {
             if let Some(url) = &webhook_url {
                 let partner = store
@@ -579,11 +685,38 @@ async fn partner_command(store: &dyn Store, command: PartnerCommand) -> anyhow::
                 signing_key.as_ref().is_none_or(|k| k.len() >= 8),
                 "signing key must be at least 8 characters long"
             );
+            let token_defaults = match webhook_chaos {
+                None => None,
+                Some(list) => {
+                    let partner = store
+                        .partner_by_name(&name)
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("no partner named '{name}'"))?;
+                    anyhow::ensure!(
+                        partner.environment.is_sandbox(),
+                        "webhook chaos is for DEV partners only"
+                    );
+                    let chaos = list
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                        .map(|c| {
+                            kycd_domain::sandbox::Chaos::parse(&c.to_ascii_uppercase())
+                                .ok_or_else(|| anyhow::anyhow!("unknown chaos kind '{c}'"))
+                        })
+                        .collect::<anyhow::Result<Vec<_>>>()?;
+                    Some(kycd_domain::token_request::TokenDefaults {
+                        webhook_chaos: chaos,
+                        ..partner.token_defaults
+                    })
+                }
+            };
             let update = PartnerUpdate {
                 credits: if unlimited_credits { Some(None) } else { credits.map(Some) },
                 webhook_url: if clear_webhook_url { Some(None) } else { webhook_url.map(Some) },
                 rate_limit_per_hour: rate_limit,
                 signing_key,
+                token_defaults,
                 ..Default::default()
             };
             anyhow::ensure!(

@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod partners;
 pub mod routes;
 pub mod sample_images;
+pub mod sandbox_cli;
 pub mod secrets;
 pub mod store;
 pub mod telemetry;

@@ -7,10 +7,10 @@ use anyhow::Context;
 use kycd_domain::{
     AuthToken, DigitString, ScanRef,
     dummy::{self, DummyPlan},
-    result::PendingReview,
-    sandbox::Chaos,
     lifecycle::{self, LifecycleEvent},
+    result::PendingReview,
     result::VerificationResult,
+    sandbox::Chaos,
     token_request::TokenRequest,
     vocabulary::{EventType, OverallStatus},
 };
@@ -109,7 +109,8 @@ fn chaos_labels(partner: &Partner, verification: &Verification) -> Option<String
 }
 
 fn has_chaos(partner: &Partner, verification: &Verification, chaos: Chaos) -> bool {
-    chaos_labels(partner, verification).is_some_and(|labels| labels.split(',').any(|l| l == chaos.as_str()))
+    chaos_labels(partner, verification)
+        .is_some_and(|labels| labels.split(',').any(|l| l == chaos.as_str()))
 }
 
 pub fn parse_result(verification: &Verification) -> Result<Option<VerificationResult>, ApiError> {
@@ -173,16 +174,28 @@ pub async fn create(
                 // OUT_OF_ORDER chaos: the review happens at once and its webhook goes first;
                 // the automatic one follows a second later.
                 Some(review) if has_chaos(partner, &verification, Chaos::OutOfOrder) => {
-                    let reviewed = reviewed_result(&verification, Some((*result).clone()), review, now);
+                    let reviewed =
+                        reviewed_result(&verification, Some((*result).clone()), review, now);
                     let verdict = reviewed.outcome();
                     verification.status = lifecycle::transition(
                         verification.status,
                         LifecycleEvent::ManualFinished { outcome: verdict },
                     )
                     .map_err(|e| ApiError::Internal(e.into()))?;
-                    let manual = webhook_event(state, partner, &verification, EventType::ManualFinished, verdict.status(), true, Some(&reviewed), now);
-                    verification.result = Some(serde_json::to_value(&reviewed).context("result to JSON")?);
-                    let late_auto = NewWebhookEvent { created_at: now + time::Duration::seconds(1), ..auto };
+                    let manual = webhook_event(
+                        state,
+                        partner,
+                        &verification,
+                        EventType::ManualFinished,
+                        verdict.status(),
+                        true,
+                        Some(&reviewed),
+                        now,
+                    );
+                    verification.result =
+                        Some(serde_json::to_value(&reviewed).context("result to JSON")?);
+                    let late_auto =
+                        NewWebhookEvent { created_at: now + time::Duration::seconds(1), ..auto };
                     vec![manual, late_auto]
                 }
                 _ => {
@@ -351,8 +364,14 @@ fn reviewed_result(
     dummy::manual(
         &verification.request,
         previous,
-        review.face.or(base.auto_face).unwrap_or(kycd_domain::vocabulary::FaceStatus::FaceNotChecked),
-        review.document.or(base.auto_document).unwrap_or(kycd_domain::vocabulary::DocumentStatus::DocNotAnalysed),
+        review
+            .face
+            .or(base.auto_face)
+            .unwrap_or(kycd_domain::vocabulary::FaceStatus::FaceNotChecked),
+        review
+            .document
+            .or(base.auto_document)
+            .unwrap_or(kycd_domain::vocabulary::DocumentStatus::DocNotAnalysed),
         now.unix_timestamp(),
     )
 }
@@ -360,7 +379,8 @@ fn reviewed_result(
 /// Applies scheduled manual reviews whose time has come (sandbox scenarios), sending
 /// IDENTIFICATION_MANUAL_FINISHED. Compare-and-set, so safe on several nodes.
 async fn sweep_reviews(state: &AppState) {
-    let reviewing = match state.store.verifications_with_status(OverallStatus::Reviewing, 500).await {
+    let reviewing = match state.store.verifications_with_status(OverallStatus::Reviewing, 500).await
+    {
         Ok(found) => found,
         Err(error) => {
             tracing::warn!(%error, "looking for scheduled reviews failed");
@@ -375,7 +395,9 @@ async fn sweep_reviews(state: &AppState) {
             continue;
         }
         let span = tracing::info_span!("review", scan_ref = %verification.scan_ref);
-        if let Err(error) = apply_review(state, &verification, result, &review, now).instrument(span).await {
+        if let Err(error) =
+            apply_review(state, &verification, result, &review, now).instrument(span).await
+        {
             tracing::warn!(%error, "applying a scheduled review failed");
         }
     }
@@ -398,7 +420,16 @@ async fn apply_review(
     else {
         return Ok(false);
     };
-    let webhook = webhook_event(state, &partner, verification, EventType::ManualFinished, outcome.status(), true, Some(&reviewed), now);
+    let webhook = webhook_event(
+        state,
+        &partner,
+        verification,
+        EventType::ManualFinished,
+        outcome.status(),
+        true,
+        Some(&reviewed),
+        now,
+    );
     apply(state, verification, new_status, Some(&reviewed), webhook).await
 }
 
@@ -413,7 +444,8 @@ pub async fn advance(
     if let Some(review) = result.as_mut().and_then(|r| r.pending_review.as_mut()) {
         review.due_at -= by.whole_seconds();
     }
-    let result_json = result.as_ref().map(serde_json::to_value).transpose().context("result to JSON")?;
+    let result_json =
+        result.as_ref().map(serde_json::to_value).transpose().context("result to JSON")?;
     let shifted = state
         .store
         .shift_verification_times(verification.partner_id, &verification.scan_ref, by, result_json)
@@ -426,18 +458,25 @@ pub async fn advance(
 
 /// Applies what is due for one verification now (expiry, scheduled review).
 pub async fn catch_up(state: &AppState, verification: &Verification) -> Result<(), ApiError> {
-    let Some(current) = state.store.verification(verification.partner_id, &verification.scan_ref).await? else {
+    let Some(current) =
+        state.store.verification(verification.partner_id, &verification.scan_ref).await?
+    else {
         return Ok(());
     };
     let now = state.clock.now();
     if current.status == OverallStatus::Active && current.token_expires_at <= now {
         expire(state, &current).await?;
-    } else if current.status == OverallStatus::Reviewing {
-        if let Some(result) = parse_result(&current)? {
-            if let Some(review) = result.pending_review.clone().filter(|r| r.due_at <= now.unix_timestamp()) {
-                apply_review(state, &current, result, &review, now).await?;
-            }
-        }
+        return Ok(());
+    }
+    let due_review = match current.status {
+        OverallStatus::Reviewing => parse_result(&current)?.and_then(|result| {
+            let review = result.pending_review.clone()?;
+            (review.due_at <= now.unix_timestamp()).then_some((result, review))
+        }),
+        _ => None,
+    };
+    if let Some((result, review)) = due_review {
+        apply_review(state, &current, result, &review, now).await?;
     }
     Ok(())
 }

@@ -618,12 +618,13 @@ impl Store for SqliteStore {
         status: kycd_domain::vocabulary::OverallStatus,
         limit: i64,
     ) -> StoreResult<Vec<Verification>> {
-        let rows = sqlx::query("SELECT * FROM verifications WHERE status = ? ORDER BY updated_at LIMIT ?")
-            .bind(status.as_str())
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows =
+            sqlx::query("SELECT * FROM verifications WHERE status = ? ORDER BY updated_at LIMIT ?")
+                .bind(status.as_str())
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
         rows.iter().map(|r| verification_from_row(r, &self.ring)).collect()
     }
 

@@ -621,8 +621,21 @@ async fn sandbox_queries_shift_list_stream_and_reset(store: &dyn Store) {
     store.create_verification(&theirs, &[]).await.unwrap();
 
     let by = Duration::hours(2);
-    assert!(store.shift_verification_times(partner.id, &verification.scan_ref, by, Some(serde_json::json!({"x": 1}))).await.unwrap());
-    assert!(!store.shift_verification_times(other.id, &verification.scan_ref, by, None).await.unwrap(), "not theirs");
+    assert!(
+        store
+            .shift_verification_times(
+                partner.id,
+                &verification.scan_ref,
+                by,
+                Some(serde_json::json!({"x": 1}))
+            )
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store.shift_verification_times(other.id, &verification.scan_ref, by, None).await.unwrap(),
+        "not theirs"
+    );
     let shifted = store.verification(partner.id, &verification.scan_ref).await.unwrap().unwrap();
     assert_eq!(shifted.created_at, verification.created_at - by);
     assert_eq!(shifted.token_expires_at, verification.token_expires_at - by);
@@ -641,14 +654,17 @@ async fn sandbox_queries_shift_list_stream_and_reset(store: &dyn Store) {
     let early = event(&partner, &verification.scan_ref, "msg_early", None);
     store.change_verification(&change, &[late, early]).await.unwrap();
     let reviewing = store.verifications_with_status(OverallStatus::Reviewing, 10).await.unwrap();
-    assert_eq!(reviewing.iter().map(|v| v.scan_ref.clone()).collect::<Vec<_>>(), [verification.scan_ref.clone()]);
+    assert_eq!(reviewing.iter().map(|v| &v.scan_ref).collect::<Vec<_>>(), [&verification.scan_ref]);
     let events = store.partner_events_since(partner.id, T0, 10).await.unwrap();
     assert_eq!(events.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["msg_early", "msg_late"]);
-    assert_eq!(store.partner_events_since(partner.id, T0 + Duration::seconds(1), 10).await.unwrap().len(), 1);
+    assert_eq!(
+        store.partner_events_since(partner.id, T0 + Duration::seconds(1), 10).await.unwrap().len(),
+        1
+    );
     assert!(store.partner_events_since(other.id, T0, 10).await.unwrap().is_empty());
 
     let removed = store.delete_partner_verifications(partner.id).await.unwrap();
-    assert_eq!(removed, [verification.scan_ref.clone()]);
+    assert_eq!(removed.iter().collect::<Vec<_>>(), [&verification.scan_ref]);
     assert_eq!(store.count_verifications(partner.id).await.unwrap(), 0);
     assert!(store.delivery("msg_early").await.unwrap().is_none());
     assert_eq!(store.count_verifications(other.id).await.unwrap(), 1, "other partners untouched");

@@ -144,7 +144,8 @@ impl DeliveryWorker {
                 return;
             }
         };
-        let chaos: Vec<&str> = delivery.chaos.as_deref().map_or(Vec::new(), |c| c.split(',').collect());
+        let chaos: Vec<&str> =
+            delivery.chaos.as_deref().map_or(Vec::new(), |c| c.split(',').collect());
         let prepared = signer::prepare(
             partner.signing_key.as_bytes(),
             delivery.event_type.as_str(),

@@ -190,7 +190,13 @@ fn config_example_is_printed_and_unknown_keys_are_refused() {
 fn key_rotation_export_and_audit_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let created = run_ok(kycd(dir.path()).args([
-        "partner", "create", "--name", "ops", "--environment", "dev", "--json",
+        "partner",
+        "create",
+        "--name",
+        "ops",
+        "--environment",
+        "dev",
+        "--json",
     ]));
     let created: Value = serde_json::from_str(created.trim()).unwrap();
     let key_file = dir.path().join("master.key");
@@ -227,7 +233,8 @@ fn key_rotation_export_and_audit_from_the_command_line() {
         token["scanRef"].as_str().unwrap().to_owned()
     });
 
-    let exported = run_ok(kycd(dir.path()).args(["verifications", "export", &scan_ref, "--partner", "ops"]));
+    let exported =
+        run_ok(kycd(dir.path()).args(["verifications", "export", &scan_ref, "--partner", "ops"]));
     let exported: Value = serde_json::from_str(&exported).unwrap();
     assert_eq!(exported["request"]["firstName"], "ONA");
     assert_eq!(exported["status"], "APPROVED");
@@ -241,15 +248,120 @@ fn key_rotation_export_and_audit_from_the_command_line() {
     assert!(rotated.contains("re-wrapped 1 data key"), "{rotated}");
     let after = std::fs::read_to_string(&key_file).unwrap();
     assert_ne!(before, after);
-    let again = run_ok(kycd(dir.path()).args(["verifications", "export", &scan_ref, "--partner", "ops"]));
+    let again =
+        run_ok(kycd(dir.path()).args(["verifications", "export", &scan_ref, "--partner", "ops"]));
     assert!(again.contains("\"ONA\""));
     // The old key no longer opens the database.
     let old_file = dir.path().join("old.key");
     std::fs::write(&old_file, &before).unwrap();
-    let refused = kycd(dir.path()).env("KYCD_MASTER_KEY_FILE", &old_file).args(["partner", "list"]).output().unwrap();
+    let refused = kycd(dir.path())
+        .env("KYCD_MASTER_KEY_FILE", &old_file)
+        .args(["partner", "list"])
+        .output()
+        .unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("does not open"));
 
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+#[test]
+fn listen_forwards_what_trigger_causes_and_it_verifies_with_the_signing_key() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut server = kycd(dir.path())
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut banner = String::new();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        banner.push_str(&line);
+        banner.push('\n');
+        if line.contains("/api/v2/token") {
+            break;
+        }
+    }
+    let value_of = |label: &str| -> String {
+        banner.lines().find(|l| l.trim_start().starts_with(label)).unwrap().trim_start()
+            [label.len()..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let (key, secret, signing_key) =
+        (value_of("API key"), value_of("API secret"), value_of("Signing key"));
+    let base = format!("http://127.0.0.1:{port}");
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let receiver = runtime.block_on(kycd_testkit::WebhookReceiver::start());
+    runtime.block_on(async {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while reqwest::get(format!("{base}/health")).await.map(|r| r.status().as_u16()).unwrap_or(0)
+            != 200
+        {
+            assert!(Instant::now() < deadline);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    let mut listen = kycd(dir.path())
+        .args([
+            "listen",
+            "--forward-to",
+            &receiver.url("/app/hook"),
+            "--url",
+            &base,
+            "--api-key",
+            &key,
+            "--api-secret",
+            &secret,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (lines_tx, lines_rx) = std::sync::mpsc::channel::<String>();
+    let listen_out = listen.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(listen_out).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let ready = lines_rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    assert!(ready.starts_with("Ready:"), "{ready}");
+    let key_line = lines_rx.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(key_line.ends_with(&signing_key), "listen prints the signing key: {key_line}");
+
+    // trigger needs nothing but the data dir on the server's machine.
+    let scan_ref =
+        run_ok(kycd(dir.path()).args(["trigger", "approved", "--url", &base])).trim().to_owned();
+    assert!(uuid::Uuid::parse_str(&scan_ref).is_ok(), "{scan_ref}");
+    let received = runtime.block_on(receiver.wait_for(1, Duration::from_secs(20)));
+    let hook = &received[0];
+    assert_eq!(hook.path, "/app/hook");
+    assert_eq!(hook.json()["scanRef"], scan_ref.as_str());
+    crate::webhooks_support::assert_signed(hook, &signing_key);
+    let printed = lines_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(
+        printed.contains("IDENTIFICATION_AUTO_FINISHED")
+            && printed.contains(&scan_ref)
+            && printed.ends_with("-> 200"),
+        "{printed}"
+    );
+
+    let unknown = kycd(dir.path()).args(["trigger", "maybe"]).output().unwrap();
+    assert!(!unknown.status.success());
+    let reset = run_ok(kycd(dir.path()).args(["partner", "reset", "sandbox"]));
+    assert!(reset.contains("deleted 1 verification"), "{reset}");
+
+    listen.kill().unwrap();
+    listen.wait().unwrap();
     server.kill().unwrap();
     server.wait().unwrap();
 }

@@ -7,6 +7,7 @@ mod dummy;
 mod durability;
 mod openapi;
 mod retrieval;
+mod sandbox;
 mod token;
 mod token_bad_input;
 mod token_limits;

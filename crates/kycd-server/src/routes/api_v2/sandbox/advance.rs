@@ -27,13 +27,21 @@ pub async fn advance(
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<Value>> {
     require_dev(&partner)?;
-    let seconds = Fields::new(&body).opt_int("seconds")?.ok_or_else(|| Rejection::missing("seconds"))?;
+    let seconds =
+        Fields::new(&body).opt_int("seconds")?.ok_or_else(|| Rejection::missing("seconds"))?;
     if !(1..=31_536_000).contains(&seconds) {
-        return Err(Rejection::bad_value("Field 'seconds' must be from 1 to 31536000 (one year).").into());
+        return Err(
+            Rejection::bad_value("Field 'seconds' must be from 1 to 31536000 (one year).").into()
+        );
     }
     let verification = owned_verification(&state, &partner, &body).await?;
-    let shifted = lifecycle::advance(&state, &verification, time::Duration::seconds(seconds)).await?;
-    let after = state.store.verification(partner.id, &verification.scan_ref).await?.ok_or(ApiError::ScanRefNotFound)?;
+    let shifted =
+        lifecycle::advance(&state, &verification, time::Duration::seconds(seconds)).await?;
+    let after = state
+        .store
+        .verification(partner.id, &verification.scan_ref)
+        .await?
+        .ok_or(ApiError::ScanRefNotFound)?;
     Ok(Json(json!({
         "scanRef": after.scan_ref,
         "status": after.status.as_str(),

@@ -3,7 +3,9 @@
 //! forward them to a local app without an inbound port or tunnel. Works on any node: events are
 //! read from the shared outbox.
 
-use crate::{AppState, auth::Authenticated, error::ApiResult, routes::api_v2::sandbox::require_dev};
+use crate::{
+    AppState, auth::Authenticated, error::ApiResult, routes::api_v2::sandbox::require_dev,
+};
 use axum::{
     extract::State,
     response::sse::{Event, KeepAlive, Sse},
@@ -36,7 +38,8 @@ pub async fn events(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     require_dev(&partner)?;
     let since = state.clock.now();
-    let cursor = Cursor { state, partner, since, seen: HashSet::new(), backlog: Vec::new(), greeted: false };
+    let cursor =
+        Cursor { state, partner, since, seen: HashSet::new(), backlog: Vec::new(), greeted: false };
     let stream = futures::stream::unfold(cursor, |mut cursor| async move {
         loop {
             if !cursor.greeted {
@@ -48,7 +51,12 @@ pub async fn events(
                 return Some((Ok(event), cursor));
             }
             tokio::time::sleep(POLL).await;
-            let found = match cursor.state.store.partner_events_since(cursor.partner.id, cursor.since, 100).await {
+            let found = match cursor
+                .state
+                .store
+                .partner_events_since(cursor.partner.id, cursor.since, 100)
+                .await
+            {
                 Ok(found) => found,
                 Err(error) => {
                     tracing::warn!(%error, "reading sandbox events failed");
@@ -60,7 +68,8 @@ pub async fn events(
                 if delivery.payload.is_empty() || !cursor.seen.insert(delivery.id.clone()) {
                     continue;
                 }
-                let chaos: Vec<&str> = delivery.chaos.as_deref().map_or(Vec::new(), |c| c.split(',').collect());
+                let chaos: Vec<&str> =
+                    delivery.chaos.as_deref().map_or(Vec::new(), |c| c.split(',').collect());
                 let prepared = kycd_webhooks::signer::prepare(
                     cursor.partner.signing_key.as_bytes(),
                     delivery.event_type.as_str(),
@@ -78,7 +87,12 @@ pub async fn events(
                     "headers": headers,
                     "body": base64::engine::general_purpose::STANDARD.encode(&prepared.body),
                 });
-                fresh.push(Event::default().event("webhook").id(delivery.id.clone()).data(data.to_string()));
+                fresh.push(
+                    Event::default()
+                        .event("webhook")
+                        .id(delivery.id.clone())
+                        .data(data.to_string()),
+                );
             }
             fresh.reverse();
             cursor.backlog = fresh;

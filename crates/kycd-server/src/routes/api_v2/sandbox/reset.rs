@@ -1,7 +1,9 @@
 //! POST /api/v2/sandbox/reset: deletes every verification of the calling DEV partner (images,
 //! data, webhook events), so a test suite can start clean.
 
-use crate::{AppState, auth::Authenticated, error::ApiResult, routes::api_v2::sandbox::require_dev};
+use crate::{
+    AppState, auth::Authenticated, error::ApiResult, routes::api_v2::sandbox::require_dev,
+};
 use axum::{Json, extract::State};
 use serde_json::{Value, json};
 

@@ -1,0 +1,240 @@
+//! `kycd trigger` and `kycd listen`: Stripe-style sandbox commands. On the server's own machine
+//! they need nothing but the data dir (they act for the `sandbox` partner through the shared
+//! store); against a remote server they use the partner's API key pair over HTTP.
+
+use crate::{AppState, config::Config, lifecycle};
+use anyhow::{Context, bail};
+use base64::Engine;
+use futures::StreamExt;
+use kycd_domain::token_request;
+use kycd_store::Partner;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+pub const SANDBOX: &str = crate::partners::SANDBOX_PARTNER;
+
+/// Credentials for remote mode.
+#[derive(Debug, Clone)]
+pub struct Remote {
+    pub url: String,
+    pub api_key: String,
+    pub api_secret: String,
+}
+
+fn token_body(scenario: &str, client_id: &str) -> Value {
+    json!({"clientId": client_id, "dummyResult": {"scenario": scenario}})
+}
+
+/// Creates a token with the scenario and returns its scanRef.
+pub async fn trigger(
+    config: &Config,
+    url: &str,
+    remote: Option<&Remote>,
+    scenario: &str,
+    client_id: &str,
+) -> anyhow::Result<String> {
+    if kycd_domain::sandbox::scenario(scenario).is_none() {
+        let names: Vec<&str> = kycd_domain::sandbox::SCENARIOS.iter().map(|s| s.name).collect();
+        bail!("unknown scenario '{scenario}'; choose one of {}", names.join(", "));
+    }
+    let body = token_body(scenario, client_id);
+    if let Some(remote) = remote {
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/v2/token", remote.url.trim_end_matches('/')))
+            .basic_auth(&remote.api_key, Some(&remote.api_secret))
+            .json(&body)
+            .send()
+            .await
+            .with_context(|| format!("calling {}", remote.url))?;
+        let status = response.status();
+        let reply: Value = response.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            bail!("the server answered {status}: {reply}");
+        }
+        return reply["scanRef"].as_str().map(str::to_owned).context("no scanRef in the reply");
+    }
+    let (state, partner) = local(config, url).await?;
+    let Value::Object(map) = body else { bail!("token body is not an object") };
+    let request = token_request::parse(&map, &partner.token_defaults, partner.environment)
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.identifier, e.message))?;
+    let verification =
+        lifecycle::create(&state, &partner, request).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(verification.scan_ref.to_string())
+}
+
+async fn local(config: &Config, url: &str) -> anyhow::Result<(AppState, Partner)> {
+    let (state, _) = crate::cli::build_state(config, url.trim_end_matches('/')).await?;
+    let partner = state
+        .store
+        .partner_by_name(SANDBOX)
+        .await?
+        .context("no 'sandbox' partner in this database: start `kycd serve` once, or pass --api-key/--api-secret")?;
+    Ok((state, partner))
+}
+
+/// One webhook as the server would POST it.
+#[derive(Debug, Clone)]
+struct Forwardable {
+    id: String,
+    event_type: String,
+    scan_ref: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+fn parse_event(data: &str) -> anyhow::Result<Forwardable> {
+    let value: Value = serde_json::from_str(data)?;
+    let headers = value["headers"]
+        .as_object()
+        .context("event without headers")?
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+        .collect();
+    Ok(Forwardable {
+        id: value["id"].as_str().unwrap_or_default().to_owned(),
+        event_type: value["eventType"].as_str().unwrap_or_default().to_owned(),
+        scan_ref: value["scanRef"].as_str().unwrap_or_default().to_owned(),
+        headers,
+        body: base64::engine::general_purpose::STANDARD
+            .decode(value["body"].as_str().unwrap_or_default())?,
+    })
+}
+
+async fn forward(client: &reqwest::Client, target: &str, event: &Forwardable) {
+    let mut request = client.post(target).body(event.body.clone());
+    for (name, value) in &event.headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    let outcome = match request.send().await {
+        Ok(response) => response.status().as_u16().to_string(),
+        Err(error) => format!("error: {error}"),
+    };
+    println!(
+        "{}  {:<32} {}  {}  -> {outcome}",
+        time::OffsetDateTime::now_utc().time(),
+        event.event_type,
+        event.scan_ref,
+        event.id
+    );
+}
+
+/// Forwards the partner's webhooks, byte-exact with their headers, to `target`, until Ctrl-C.
+/// Remote: through the server's event stream (SSE). Local: straight from the shared outbox.
+pub async fn listen(
+    config: &Config,
+    url: &str,
+    remote: Option<&Remote>,
+    target: &str,
+) -> anyhow::Result<()> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()?;
+    match remote {
+        Some(remote) => listen_remote(&client, remote, target).await,
+        None => listen_local(config, url, &client, target).await,
+    }
+}
+
+async fn listen_remote(
+    client: &reqwest::Client,
+    remote: &Remote,
+    target: &str,
+) -> anyhow::Result<()> {
+    let stream_client = reqwest::Client::new();
+    let response = stream_client
+        .get(format!("{}/api/v2/sandbox/events", remote.url.trim_end_matches('/')))
+        .basic_auth(&remote.api_key, Some(&remote.api_secret))
+        .send()
+        .await
+        .with_context(|| format!("connecting to {}", remote.url))?;
+    if !response.status().is_success() {
+        let status = response.status();
+        bail!(
+            "the server refused the event stream ({status}): {}",
+            response.text().await.unwrap_or_default()
+        );
+    }
+    let mut bytes = response.bytes_stream();
+    let mut buffer = String::new();
+    while let Some(chunk) = bytes.next().await {
+        buffer.push_str(&String::from_utf8_lossy(&chunk?));
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            let mut name = "message";
+            let mut data = String::new();
+            for line in block.lines() {
+                if let Some(value) = line.strip_prefix("event:") {
+                    name = if value.trim() == "ready" {
+                        "ready"
+                    } else if value.trim() == "webhook" {
+                        "webhook"
+                    } else {
+                        "other"
+                    };
+                } else if let Some(value) = line.strip_prefix("data:") {
+                    data.push_str(value.trim_start());
+                }
+            }
+            match name {
+                "ready" => {
+                    let ready: Value = serde_json::from_str(&data).unwrap_or(Value::Null);
+                    println!(
+                        "Ready: forwarding webhooks of partner '{}' to {target}\nVerify Idenfy-Signature and webhook-signature with signing key: {}",
+                        ready["partner"].as_str().unwrap_or("?"),
+                        ready["signingKey"].as_str().unwrap_or("?")
+                    );
+                }
+                "webhook" => forward(client, target, &parse_event(&data)?).await,
+                _ => {}
+            }
+        }
+    }
+    bail!("the server closed the event stream")
+}
+
+async fn listen_local(
+    config: &Config,
+    url: &str,
+    client: &reqwest::Client,
+    target: &str,
+) -> anyhow::Result<()> {
+    let (state, partner) = local(config, url).await?;
+    println!(
+        "Ready: forwarding webhooks of partner '{}' to {target}\nVerify Idenfy-Signature and webhook-signature with signing key: {}",
+        partner.name, partner.signing_key
+    );
+    let mut since = state.clock.now();
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        for delivery in state.store.partner_events_since(partner.id, since, 100).await? {
+            if delivery.payload.is_empty() || !seen.insert(delivery.id.clone()) {
+                continue;
+            }
+            since = since.max(delivery.created_at);
+            let chaos: Vec<&str> =
+                delivery.chaos.as_deref().map_or(Vec::new(), |c| c.split(',').collect());
+            let prepared = kycd_webhooks::signer::prepare(
+                partner.signing_key.as_bytes(),
+                delivery.event_type.as_str(),
+                &delivery.id,
+                state.clock.now().unix_timestamp(),
+                &delivery.payload,
+                &chaos,
+            );
+            let event = Forwardable {
+                id: delivery.id.clone(),
+                event_type: delivery.event_type.as_str().to_owned(),
+                scan_ref: delivery.scan_ref.to_string(),
+                headers: prepared
+                    .headers
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                    .collect(),
+                body: prepared.body,
+            };
+            forward(client, target, &event).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
