@@ -56,7 +56,14 @@ impl Server {
         rss_kib(self.pid)
     }
 
+    /// SIGTERM (so a profiler wrapping the server writes its output), then SIGKILL after 10 s.
     pub async fn stop(mut self) {
+        if self.pid != 0 {
+            let _ = Command::new("kill").arg(self.pid.to_string()).status().await;
+            if tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await.is_ok() {
+                return;
+            }
+        }
         let _ = self.child.start_kill();
         let _ = tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await;
     }
@@ -145,7 +152,18 @@ pub async fn start_kycd(
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let (out, err) = log_file(&programs.log_dir, log_name)?;
     let started = Instant::now();
-    let child = clean_command(&programs.kycd)
+    // KYCD_BENCH_WRAP="strace -f -c -o FILE" (or valgrind …) runs `kycd serve` under a profiler.
+    let wrap = std::env::var("KYCD_BENCH_WRAP").unwrap_or_default();
+    let mut words = wrap.split_whitespace();
+    let mut command = match words.next() {
+        Some(wrapper) => {
+            let mut command = clean_command(Path::new(wrapper));
+            command.args(words).arg(&programs.kycd);
+            command
+        }
+        None => clean_command(&programs.kycd),
+    };
+    let child = command
         .envs(kycd_env())
         .envs(extra_env.iter().cloned())
         .arg("--data-dir")

@@ -656,10 +656,10 @@ impl Store for PostgresStore {
         limit: i64,
     ) -> StoreResult<Vec<Verification>> {
         let rows = sqlx::query(
-            "SELECT * FROM verifications WHERE status = $1 ORDER BY updated_at LIMIT $2",
+            "SELECT * FROM verifications WHERE status = $1 ORDER BY updated_at, scan_ref LIMIT $2",
         )
         .bind(status.as_str())
-        .bind(limit)
+        .bind(sql_limit(limit))
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
@@ -705,7 +705,7 @@ impl Store for PostgresStore {
         )
         .bind(partner.0.to_string())
         .bind(to_ms(since))
-        .bind(limit)
+        .bind(sql_limit(limit))
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
@@ -714,7 +714,16 @@ impl Store for PostgresStore {
 
     async fn delete_partner_verifications(&self, partner: PartnerId) -> StoreResult<Vec<ScanRef>> {
         let id = partner.0.to_string();
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.tx().await?;
+        // Locking the partner row holds off new verifications (their credit update) and new
+        // events (their foreign-key check) until this commits, so the list below is complete;
+        // locking the events holds off attempts being recorded for them meanwhile.
+        for lock in [
+            "SELECT 1 FROM partners WHERE id = $1 FOR UPDATE",
+            "SELECT 1 FROM webhook_events WHERE partner_id = $1 FOR UPDATE",
+        ] {
+            sqlx::query(lock).bind(&id).execute(&mut *tx).await.map_err(db)?;
+        }
         let scan_refs: Vec<String> =
             sqlx::query_scalar("SELECT scan_ref FROM verifications WHERE partner_id = $1")
                 .bind(&id)

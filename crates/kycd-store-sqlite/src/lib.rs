@@ -635,7 +635,7 @@ impl Store for SqliteStore {
         by: time::Duration,
         result: Option<serde_json::Value>,
     ) -> StoreResult<bool> {
-        let ms = by.whole_milliseconds() as i64;
+        let ms = i64::try_from(by.whole_milliseconds()).unwrap_or(i64::MAX);
         let result = result.as_ref().map(|r| codec::seal_result(&self.ring, scan_ref, r));
         let mut tx = self.write_tx().await?;
         let changed = sqlx::query(
