@@ -37,8 +37,10 @@ fn location(scan_ref: &ScanRef, kind: &str) -> ObjectPath {
 }
 
 impl FileStore {
-    /// `url` None: a directory; `s3://bucket[/prefix]`: S3 (credentials and endpoint from the
-    /// usual AWS_* variables); `file:///path` or a plain path: that directory.
+    /// `url` None: a directory; `s3://bucket[/prefix][?key=value&...]`: S3 — settings from the
+    /// usual AWS_* variables, overridable in the query with object_store's S3 keys (e.g.
+    /// `endpoint=http://minio:9000&aws_allow_http=true&region=eu-west-1`); `file:///path` or a
+    /// plain path: that directory.
     pub fn open(
         url: Option<&str>,
         default_dir: &std::path::Path,
@@ -46,16 +48,26 @@ impl FileStore {
     ) -> anyhow::Result<Self> {
         let objects: Arc<dyn ObjectStore> = match url {
             Some(url) if url.starts_with("s3://") => {
-                let rest = &url["s3://".len()..];
-                let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-                let s3 = object_store::aws::AmazonS3Builder::from_env()
-                    .with_bucket_name(bucket)
+                let parsed =
+                    url::Url::parse(url).with_context(|| format!("object store URL {url}"))?;
+                let bucket = parsed.host_str().context("s3:// URL without a bucket")?;
+                let prefix = parsed.path().trim_matches('/').to_owned();
+                let mut builder =
+                    object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
+                for (key, value) in parsed.query_pairs() {
+                    let key: object_store::aws::AmazonS3ConfigKey =
+                        key.parse().with_context(|| {
+                            format!("unknown S3 setting '{key}' in the object store URL")
+                        })?;
+                    builder = builder.with_config(key, value);
+                }
+                let s3 = builder
                     .build()
-                    .with_context(|| format!("configuring object store {url}"))?;
+                    .with_context(|| format!("configuring object store s3://{bucket}/{prefix}"))?;
                 if prefix.is_empty() {
                     Arc::new(s3)
                 } else {
-                    Arc::new(object_store::prefix::PrefixStore::new(s3, prefix))
+                    Arc::new(object_store::prefix::PrefixStore::new(s3, prefix.as_str()))
                 }
             }
             other => {

@@ -47,6 +47,8 @@ pub struct TestOptions {
     pub allowed_networks: Vec<String>,
     pub data_policy: kycd_server::app::DataPolicy,
     pub file_link_ttl: time::Duration,
+    /// None: a directory in the data dir; else an object store URL (e.g. `s3://…`).
+    pub object_store_url: Option<String>,
 }
 
 impl Default for TestOptions {
@@ -58,6 +60,7 @@ impl Default for TestOptions {
             allowed_networks: Vec::new(),
             data_policy: kycd_server::app::DataPolicy::default(),
             file_link_ttl: time::Duration::hours(1),
+            object_store_url: None,
         }
     }
 }
@@ -87,7 +90,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         max_body_bytes: options.max_body_bytes,
         webhook_wake: Default::default(),
         files: kycd_server::files::FileStore::open(
-            None,
+            options.object_store_url.as_deref(),
             &data_dir.path().join("files"),
             store.key_ring(),
         )

@@ -364,3 +364,68 @@ async fn polling_status_too_often_is_429_pointing_to_webhooks() {
     app.clock.advance(time::Duration::seconds(retry_after));
     client.post_json("/api/v2/status", &json!({"scanRef": scan_ref})).await.expect(200);
 }
+
+/// The S3 path end to end, against an S3-compatible server on loopback (scripts/test starts
+/// moto's server and sets KYCD_TEST_S3_ENDPOINT).
+#[tokio::test]
+async fn images_live_sealed_in_an_s3_compatible_bucket() {
+    let Some(endpoint) = std::env::var("KYCD_TEST_S3_ENDPOINT").ok().filter(|e| !e.is_empty())
+    else {
+        eprintln!(
+            "SKIPPED: KYCD_TEST_S3_ENDPOINT is not set; the S3 object store test did not run"
+        );
+        return;
+    };
+    let bucket = format!("kycd-{}", uuid::Uuid::new_v4().simple());
+    let http = reqwest::Client::new();
+    let created = http.put(format!("{endpoint}/{bucket}")).send().await.unwrap();
+    assert!(created.status().is_success(), "creating bucket: {}", created.status());
+    let url = format!(
+        "s3://{bucket}/kyc?endpoint={endpoint}&aws_allow_http=true&region=us-east-1&access_key_id=test&secret_access_key=test"
+    );
+    let app =
+        spawn_app_with(TestOptions { object_store_url: Some(url), ..TestOptions::default() }).await;
+    let scan_ref = dummy(&app, "APPROVED", json!({})).await;
+    let list = || async {
+        let body = http
+            .get(format!("{endpoint}/{bucket}?list-type=2"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        body.split("<Key>")
+            .skip(1)
+            .map(|k| k.split("</Key>").next().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let keys = list().await;
+    assert_eq!(keys.len(), 3, "{keys:?}");
+    assert!(
+        keys.iter().all(|k| k.starts_with(&format!("kyc/verifications/{scan_ref}/"))),
+        "{keys:?}"
+    );
+    let raw = http
+        .get(format!("{endpoint}/{bucket}/{}", keys[0]))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(!raw.windows(4).any(|w| w == b"\x89PNG"), "stored sealed");
+    let files = app
+        .sandbox_client()
+        .post_json("/api/v2/files", &json!({"scanRef": scan_ref}))
+        .await
+        .expect(200)
+        .json();
+    let link = files["FRONT"].as_str().unwrap().strip_prefix(&app.base_url).unwrap().to_owned();
+    assert!(app.anonymous_client().get(&link).await.expect(200).body.starts_with(b"\x89PNG"));
+    app.sandbox_client()
+        .post_json("/api/v2/delete", &json!({"scanRef": scan_ref}))
+        .await
+        .expect(200);
+    assert!(list().await.is_empty(), "deleted from the bucket");
+}
