@@ -34,19 +34,19 @@ where
 }
 
 pub fn signing_key_context(partner: PartnerId) -> String {
-    format!("partners.signing_key:{partner}")
+    kycd_store::crypto::contexts::signing_key(partner)
 }
 
 pub fn request_context(scan_ref: &ScanRef) -> String {
-    format!("verifications.request:{scan_ref}")
+    kycd_store::crypto::contexts::request(scan_ref)
 }
 
 pub fn result_context(scan_ref: &ScanRef) -> String {
-    format!("verifications.result:{scan_ref}")
+    kycd_store::crypto::contexts::result(scan_ref)
 }
 
 pub fn payload_context(event_id: &str) -> String {
-    format!("webhook_events.payload:{event_id}")
+    kycd_store::crypto::contexts::payload(event_id)
 }
 
 pub fn seal_request(

@@ -24,6 +24,8 @@ pub enum CryptoError {
     UnknownKey(String),
     #[error("decryption failed: wrong key or tampered data")]
     Tampered,
+    #[error("data key is wrapped under master key '{0}', not the one given")]
+    WrongMasterKey(String),
     #[error("invalid master key: {0}")]
     InvalidMasterKey(String),
 }
@@ -137,7 +139,7 @@ impl DataKey {
         let aad = format!("kycd-data-key:{}", wrapped.id);
         let (key_id, _) = parse(&wrapped.wrapped)?;
         if key_id != master.id() {
-            return Err(CryptoError::UnknownKey(key_id.to_owned()));
+            return Err(CryptoError::WrongMasterKey(key_id.to_owned()));
         }
         let plain = open_with(&master.cipher(), &wrapped.wrapped, aad.as_bytes())?;
         let bytes: [u8; 32] = plain.try_into().map_err(|_| CryptoError::Malformed)?;
@@ -179,6 +181,25 @@ fn open_with(cipher: &Aes256Gcm, blob: &[u8], aad: &[u8]) -> Result<Vec<u8>, Cry
     cipher
         .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad })
         .map_err(|_| CryptoError::Tampered)
+}
+
+/// The associated data binding each sealed column value to its place, shared by every backend
+/// so that data sealed by one opens in another.
+pub mod contexts {
+    use kycd_domain::{PartnerId, ScanRef};
+
+    pub fn signing_key(partner: PartnerId) -> String {
+        format!("partners.signing_key:{partner}")
+    }
+    pub fn request(scan_ref: &ScanRef) -> String {
+        format!("verifications.request:{scan_ref}")
+    }
+    pub fn result(scan_ref: &ScanRef) -> String {
+        format!("verifications.result:{scan_ref}")
+    }
+    pub fn payload(event_id: &str) -> String {
+        format!("webhook_events.payload:{event_id}")
+    }
 }
 
 /// True when `blob` looks like one of our ciphertexts (used to read rows written before a column
