@@ -192,4 +192,9 @@ pub struct TokenRequestDoc {
     additional_data: Option<Value>,
     /// DEV only: APPROVED, DENIED, SUSPECTED, EXPIRED or ACTIVE.
     dummy_status: Option<String>,
+    /// DEV only (kycd sandbox): {scenario?, autoFace?, autoDocument?, fraudTags?, mismatchTags?,
+    /// manualFace?, manualDocument?, manualReviewAfter?, abandon?, data?, webhookChaos?}; see
+    /// GET /api/v2/sandbox/scenarios. Not together with dummyStatus.
+    #[schema(value_type = Option<Object>)]
+    dummy_result: Option<Value>,
 }

@@ -7,6 +7,8 @@ use serde_json::{Map, Value};
 
 pub struct Fields<'a> {
     body: &'a Map<String, Value>,
+    /// Prepended to field names in messages, for nested objects ("dummyResult.").
+    prefix: &'static str,
 }
 
 /// "a string", "an array" … for messages.
@@ -22,13 +24,21 @@ pub fn json_type_name(value: &Value) -> &'static str {
     }
 }
 
-fn wrong_type(key: &str, expected: &str, got: &Value) -> Rejection {
-    Rejection::bad_value(format!("Field '{key}' must be {expected}, got {}.", json_type_name(got)))
+fn wrong_type(prefix: &str, key: &str, expected: &str, got: &Value) -> Rejection {
+    Rejection::bad_value(format!(
+        "Field '{prefix}{key}' must be {expected}, got {}.",
+        json_type_name(got)
+    ))
 }
 
 impl<'a> Fields<'a> {
     pub fn new(body: &'a Map<String, Value>) -> Self {
-        Self { body }
+        Self { body, prefix: "" }
+    }
+
+    /// Reads a nested object; messages name fields as `{prefix}{key}`.
+    pub fn nested(body: &'a Map<String, Value>, prefix: &'static str) -> Self {
+        Self { body, prefix }
     }
 
     fn given(&self, key: &str) -> Option<&'a Value> {
@@ -39,20 +49,20 @@ impl<'a> Fields<'a> {
         match self.given(key) {
             None => Ok(None),
             Some(Value::String(text)) => Ok(Some(text.as_str())),
-            Some(other) => Err(wrong_type(key, "a string", other)),
+            Some(other) => Err(wrong_type(self.prefix, key, "a string", other)),
         }
     }
 
     /// A required string: absent or null is MISSING_VALUE.
     pub fn required_str(&self, key: &str) -> Result<&'a str, Rejection> {
-        self.opt_str(key)?.ok_or_else(|| Rejection::missing(key))
+        self.opt_str(key)?.ok_or_else(|| Rejection::missing(&format!("{}{key}", self.prefix)))
     }
 
     pub fn opt_bool(&self, key: &str) -> Result<Option<bool>, Rejection> {
         match self.given(key) {
             None => Ok(None),
             Some(Value::Bool(flag)) => Ok(Some(*flag)),
-            Some(other) => Err(wrong_type(key, "a boolean (true or false)", other)),
+            Some(other) => Err(wrong_type(self.prefix, key, "a boolean (true or false)", other)),
         }
     }
 
@@ -63,11 +73,12 @@ impl<'a> Fields<'a> {
             Some(Value::Number(n)) => match n.as_i64() {
                 Some(int) => Ok(Some(int)),
                 None if n.is_u64() => Ok(Some(i64::MAX)),
-                None => {
-                    Err(Rejection::bad_value(format!("Field '{key}' must be an integer, got {n}.")))
-                }
+                None => Err(Rejection::bad_value(format!(
+                    "Field '{}{key}' must be an integer, got {n}.",
+                    self.prefix
+                ))),
             },
-            Some(other) => Err(wrong_type(key, "an integer", other)),
+            Some(other) => Err(wrong_type(self.prefix, key, "an integer", other)),
         }
     }
 
@@ -75,7 +86,7 @@ impl<'a> Fields<'a> {
         match self.given(key) {
             None => Ok(None),
             Some(Value::Number(n)) => Ok(n.as_f64()),
-            Some(other) => Err(wrong_type(key, "a number", other)),
+            Some(other) => Err(wrong_type(self.prefix, key, "a number", other)),
         }
     }
 
@@ -87,13 +98,14 @@ impl<'a> Fields<'a> {
                 .map(|item| match item {
                     Value::String(text) => Ok(text.as_str()),
                     other => Err(Rejection::bad_value(format!(
-                        "Field '{key}' must be an array of strings; it contains {}.",
+                        "Field '{}{key}' must be an array of strings; it contains {}.",
+                        self.prefix,
                         json_type_name(other)
                     ))),
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Some),
-            Some(other) => Err(wrong_type(key, "an array of strings", other)),
+            Some(other) => Err(wrong_type(self.prefix, key, "an array of strings", other)),
         }
     }
 
@@ -101,7 +113,7 @@ impl<'a> Fields<'a> {
         match self.given(key) {
             None => Ok(None),
             Some(Value::Object(map)) => Ok(Some(map)),
-            Some(other) => Err(wrong_type(key, "an object", other)),
+            Some(other) => Err(wrong_type(self.prefix, key, "an object", other)),
         }
     }
 }

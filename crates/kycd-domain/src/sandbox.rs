@@ -208,8 +208,29 @@ pub fn scenarios_markdown() -> String {
 const DATE_FIELDS: &[&str] = &["docExpiry", "docDob", "docDateOfIssue"];
 
 /// Parses and validates `dummyResult` (reference vocabularies; data keys of the webhook `data`).
+/// The keys `dummyResult` understands (it is kycd's own object, so a typo is an error).
+const DUMMY_RESULT_KEYS: &[&str] = &[
+    "scenario",
+    "autoFace",
+    "autoDocument",
+    "fraudTags",
+    "mismatchTags",
+    "manualFace",
+    "manualDocument",
+    "manualReviewAfter",
+    "abandon",
+    "data",
+    "webhookChaos",
+];
+
 pub fn parse_dummy_result(value: &Map<String, Value>) -> Result<DummyResult, Rejection> {
-    let f = Fields::new(value);
+    if let Some(unknown) = value.keys().find(|k| !DUMMY_RESULT_KEYS.contains(&k.as_str())) {
+        return Err(Rejection::bad_value(format!(
+            "Field 'dummyResult.{unknown}' is not known; dummyResult takes {}.",
+            DUMMY_RESULT_KEYS.join(", ")
+        )));
+    }
+    let f = Fields::nested(value, "dummyResult.");
     let base = match f.opt_str("scenario")? {
         None => DummyResult::default(),
         Some(name) => scenario(name).map(Scenario::result).ok_or_else(|| {
@@ -290,7 +311,7 @@ pub fn parse_dummy_result(value: &Map<String, Value>) -> Result<DummyResult, Rej
             ));
         }
         result.manual_review_after = seconds;
-    } else if result.has_manual_review() && result.scenario.is_none() {
+    } else if result.has_manual_review() && result.manual_review_after == 0 {
         result.manual_review_after = DEFAULT_MANUAL_REVIEW_AFTER;
     }
     if let Some(abandon) = f.opt_bool("abandon")? {
@@ -416,6 +437,20 @@ mod tests {
             parse(serde_json::json!({"autoFace": "FACE_MATCH", "webhookChaos": ["LOUD"]})).is_err()
         );
         assert!(parse(serde_json::json!({})).is_err());
+        assert!(
+            parse(serde_json::json!({"scenario": "approved", "autofFace": "X"}))
+                .unwrap_err()
+                .message
+                .contains("autofFace")
+        );
+        assert_eq!(
+            parse(serde_json::json!({"autoFace": 5})).unwrap_err().message,
+            "Field 'dummyResult.autoFace' must be a string, got an integer."
+        );
+        let overridden =
+            parse(serde_json::json!({"scenario": "approved", "manualDocument": "DOC_FAKE"}))
+                .unwrap();
+        assert_eq!(overridden.manual_review_after, DEFAULT_MANUAL_REVIEW_AFTER);
         let r = parse(serde_json::json!({"autoFace": "FACE_MATCH", "autoDocument": "DOC_VALIDATED", "manualDocument": "DOC_FAKE"})).unwrap();
         assert_eq!(r.manual_review_after, DEFAULT_MANUAL_REVIEW_AFTER);
     }

@@ -87,7 +87,9 @@ pub fn webhook_event(
             .callback_url
             .clone()
             .or_else(|| partner.webhook_url.clone()),
-        created_at: now,
+        // Insertion time, whatever moment the body describes (expiry may be dated earlier).
+        created_at: state.clock.now(),
+        deliver_after: None,
         chaos: chaos_labels(partner, verification),
     }
 }
@@ -194,8 +196,10 @@ pub async fn create(
                     );
                     verification.result =
                         Some(serde_json::to_value(&reviewed).context("result to JSON")?);
-                    let late_auto =
-                        NewWebhookEvent { created_at: now + time::Duration::seconds(1), ..auto };
+                    let late_auto = NewWebhookEvent {
+                        deliver_after: Some(now + time::Duration::seconds(1)),
+                        ..auto
+                    };
                     vec![manual, late_auto]
                 }
                 _ => {

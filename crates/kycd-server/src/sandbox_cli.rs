@@ -63,7 +63,9 @@ pub async fn trigger(
 }
 
 async fn local(config: &Config, url: &str) -> anyhow::Result<(AppState, Partner)> {
-    let (state, _) = crate::cli::build_state(config, url.trim_end_matches('/')).await?;
+    // File links in webhooks should point where the server is reachable.
+    let public_url = config.public_url.clone().unwrap_or_else(|| url.to_owned());
+    let (state, _) = crate::cli::build_state(config, public_url.trim_end_matches('/')).await?;
     let partner = state
         .store
         .partner_by_name(SANDBOX)
@@ -204,14 +206,18 @@ async fn listen_local(
         "Ready: forwarding webhooks of partner '{}' to {target}\nVerify Idenfy-Signature and webhook-signature with signing key: {}",
         partner.name, partner.signing_key
     );
+    // Same cursor as the server's event stream: (created_at, id) of the last event seen.
     let mut since = state.clock.now();
-    let mut seen = std::collections::HashSet::new();
+    let mut last_id: Option<String> = None;
     loop {
-        for delivery in state.store.partner_events_since(partner.id, since, 100).await? {
-            if delivery.payload.is_empty() || !seen.insert(delivery.id.clone()) {
+        for delivery in
+            state.store.partner_events_since(partner.id, since, last_id.as_deref(), 100).await?
+        {
+            since = delivery.created_at;
+            last_id = Some(delivery.id.clone());
+            if delivery.payload.is_empty() {
                 continue;
             }
-            since = since.max(delivery.created_at);
             let chaos: Vec<&str> =
                 delivery.chaos.as_deref().map_or(Vec::new(), |c| c.split(',').collect());
             let prepared = kycd_webhooks::signer::prepare(
@@ -234,7 +240,14 @@ async fn listen_local(
                 body: prepared.body,
             };
             forward(client, target, &event).await;
+            if prepared_twice(&chaos) {
+                forward(client, target, &event).await;
+            }
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+fn prepared_twice(chaos: &[&str]) -> bool {
+    chaos.contains(&"DUPLICATE")
 }

@@ -697,14 +697,17 @@ impl Store for PostgresStore {
         &self,
         partner: PartnerId,
         since: OffsetDateTime,
+        after_id: Option<&str>,
         limit: i64,
     ) -> StoreResult<Vec<Delivery>> {
         let rows = sqlx::query(
-            "SELECT * FROM webhook_events WHERE partner_id = $1 AND created_at >= $2
-             ORDER BY created_at, id LIMIT $3",
+            "SELECT * FROM webhook_events WHERE partner_id = $1
+               AND (created_at > $2 OR (created_at = $2 AND ($3::TEXT IS NULL OR id > $3)))
+             ORDER BY created_at, id LIMIT $4",
         )
         .bind(partner.0.to_string())
         .bind(to_ms(since))
+        .bind(after_id.and_then(lookup))
         .bind(sql_limit(limit))
         .fetch_all(&self.pool)
         .await
@@ -836,7 +839,7 @@ async fn insert_event(
     .bind(opt_url_text(event.target_url.as_deref()))
     .bind(to_ms(event.created_at))
     .bind(state.as_str())
-    .bind(event.target_url.as_ref().map(|_| to_ms(event.created_at)))
+    .bind(event.target_url.as_ref().map(|_| to_ms(event.deliver_after.unwrap_or(event.created_at))))
     .bind(to_ms(event.created_at))
     .bind(&event.chaos)
     .execute(&mut **tx)

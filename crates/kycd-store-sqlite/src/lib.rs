@@ -661,14 +661,19 @@ impl Store for SqliteStore {
         &self,
         partner: PartnerId,
         since: OffsetDateTime,
+        after_id: Option<&str>,
         limit: i64,
     ) -> StoreResult<Vec<Delivery>> {
         let rows = sqlx::query(
-            "SELECT * FROM webhook_events WHERE partner_id = ? AND created_at >= ?
+            "SELECT * FROM webhook_events WHERE partner_id = ?
+               AND (created_at > ? OR (created_at = ? AND (? IS NULL OR id > ?)))
              ORDER BY created_at, id LIMIT ?",
         )
         .bind(partner.0.to_string())
         .bind(to_ms(since))
+        .bind(to_ms(since))
+        .bind(after_id)
+        .bind(after_id)
         .bind(limit)
         .fetch_all(&self.pool)
         .await
@@ -779,7 +784,7 @@ async fn insert_event(
     .bind(&event.target_url)
     .bind(to_ms(event.created_at))
     .bind(state.as_str())
-    .bind(event.target_url.as_ref().map(|_| to_ms(event.created_at)))
+    .bind(event.target_url.as_ref().map(|_| to_ms(event.deliver_after.unwrap_or(event.created_at))))
     .bind(to_ms(event.created_at))
     .bind(&event.chaos)
     .execute(&mut **tx)

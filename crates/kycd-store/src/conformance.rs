@@ -181,6 +181,7 @@ async fn verification_round_trip_and_isolation(store: &dyn Store) {
         target_url: None,
         created_at: T0,
         chaos: None,
+        deliver_after: None,
     };
     store.create_verification(&verification, &[event]).await.unwrap();
     let read = store.verification(owner.id, &verification.scan_ref).await.unwrap();
@@ -229,6 +230,7 @@ fn event(partner: &Partner, scan_ref: &ScanRef, id: &str, target: Option<&str>) 
         target_url: target.map(str::to_owned),
         created_at: T0,
         chaos: (id == "msg_a").then(|| "DUPLICATE".to_owned()),
+        deliver_after: None,
     }
 }
 
@@ -655,13 +657,19 @@ async fn sandbox_queries_shift_list_stream_and_reset(store: &dyn Store) {
     store.change_verification(&change, &[late, early]).await.unwrap();
     let reviewing = store.verifications_with_status(OverallStatus::Reviewing, 10).await.unwrap();
     assert_eq!(reviewing.iter().map(|v| &v.scan_ref).collect::<Vec<_>>(), [&verification.scan_ref]);
-    let events = store.partner_events_since(partner.id, T0, 10).await.unwrap();
+    let events = store.partner_events_since(partner.id, T0, None, 10).await.unwrap();
     assert_eq!(events.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["msg_early", "msg_late"]);
-    assert_eq!(
-        store.partner_events_since(partner.id, T0 + Duration::seconds(1), 10).await.unwrap().len(),
-        1
-    );
-    assert!(store.partner_events_since(other.id, T0, 10).await.unwrap().is_empty());
+    let later = store.partner_events_since(partner.id, T0 + Duration::seconds(1), None, 10);
+    assert_eq!(later.await.unwrap().len(), 1);
+    assert!(store.partner_events_since(other.id, T0, None, 10).await.unwrap().is_empty());
+    // Paging on the (created_at, id) cursor: nothing is skipped or repeated.
+    let page = store.partner_events_since(partner.id, T0, None, 1).await.unwrap();
+    assert_eq!(page[0].id, "msg_early");
+    let next = store.partner_events_since(partner.id, page[0].created_at, Some(&page[0].id), 1);
+    let next = next.await.unwrap();
+    assert_eq!(next[0].id, "msg_late");
+    let end = store.partner_events_since(partner.id, next[0].created_at, Some(&next[0].id), 1);
+    assert!(end.await.unwrap().is_empty());
 
     let removed = store.delete_partner_verifications(partner.id).await.unwrap();
     assert_eq!(removed.iter().collect::<Vec<_>>(), [&verification.scan_ref]);

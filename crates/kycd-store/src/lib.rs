@@ -176,11 +176,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         result: Option<serde_json::Value>,
     ) -> StoreResult<bool>;
 
-    /// The partner's webhook events created at or after `since`, oldest first.
+    /// The partner's webhook events after the cursor `(created_at, id)`, oldest first: those
+    /// created after `since`, or at `since` with an id greater than `after_id` (None: all at
+    /// `since` too). Pass the last event returned to page on.
     async fn partner_events_since(
         &self,
         partner: PartnerId,
         since: OffsetDateTime,
+        after_id: Option<&str>,
         limit: i64,
     ) -> StoreResult<Vec<Delivery>>;
 

@@ -93,8 +93,10 @@ pub struct NewWebhookEvent {
     pub payload: Vec<u8>,
     /// None = no target configured; the event is recorded but not delivered.
     pub target_url: Option<String>,
-    /// Also when it first becomes due for delivery.
+    /// When the event was written (the outbox's insertion order).
     pub created_at: OffsetDateTime,
+    /// First delivery not before this (None = at once).
+    pub deliver_after: Option<OffsetDateTime>,
     /// Sandbox chaos labels to apply when delivering, comma-separated (e.g. "DUPLICATE").
     pub chaos: Option<String>,
 }

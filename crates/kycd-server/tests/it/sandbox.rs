@@ -420,3 +420,86 @@ fn docs_sandbox_md_lists_the_scenarios_from_the_same_source() {
         "docs/sandbox.md's scenario table is out of date: run UPDATE_SANDBOX_DOC=1 cargo test -p kycd-server --test it sandbox::docs"
     );
 }
+
+/// The event stream keeps up past its page size, includes expiries caused by `advance`, and
+/// repeats DUPLICATE events, each exactly as it would be POSTed.
+#[tokio::test]
+async fn the_event_stream_sees_every_event_in_insertion_order() {
+    use futures::StreamExt;
+    let app = spawn_app().await;
+    let response = reqwest::Client::new()
+        .get(format!("{}/api/v2/sandbox/events", app.base_url))
+        .basic_auth(&app.sandbox.api_key, Some(&app.sandbox.api_secret))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut stream = response.bytes_stream();
+    let client = app.sandbox_client();
+    const BURST: usize = 105;
+    for n in 0..BURST {
+        client
+            .post_json(
+                "/api/v2/token",
+                &json!({"clientId": format!("e{n}"), "dummyStatus": "APPROVED"}),
+            )
+            .await
+            .expect(201);
+    }
+    let unused = client
+        .post_json("/api/v2/token", &json!({"clientId": "late", "expiryTime": 600}))
+        .await
+        .expect(201)
+        .json();
+    advance(&app, unused["scanRef"].as_str().unwrap(), 601).await;
+    client
+        .post_json("/api/v2/token", &json!({"clientId": "dup", "dummyResult": {"scenario": "approved", "webhookChaos": ["DUPLICATE"]}}))
+        .await
+        .expect(201);
+    let mut text = String::new();
+    let mut events: Vec<Value> = Vec::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while events.len() < BURST + 3 {
+        let chunk = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "stream stalled after {} events: {:?}",
+                    events.len(),
+                    events
+                        .iter()
+                        .rev()
+                        .take(3)
+                        .map(|e| (e["eventType"].clone(), e["id"].clone(), e["scanRef"].clone()))
+                        .collect::<Vec<_>>()
+                )
+            })
+            .unwrap()
+            .unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = text.find("\n\n") {
+            let block: String = text.drain(..end + 2).collect();
+            if block.contains("event: webhook") {
+                let data = block.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
+                events.push(serde_json::from_str(data).unwrap());
+            }
+        }
+    }
+    let expired = events
+        .iter()
+        .find(|e| e["eventType"] == "IDENTIFICATION_EXPIRED")
+        .expect("expiry via advance streamed");
+    assert_eq!(expired["scanRef"], unused["scanRef"]);
+    let last_two = &events[events.len() - 2..];
+    assert_eq!(last_two[0]["id"], last_two[1]["id"], "DUPLICATE streamed twice");
+    let mut ids: Vec<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), BURST + 2, "every event once (the duplicate aside)");
+    let body = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        events[0]["body"].as_str().unwrap(),
+    )
+    .unwrap();
+    let signature = idenfy_signature(&app.sandbox.signing_key, &body);
+    assert_eq!(events[0]["headers"]["idenfy-signature"].as_str(), Some(signature.as_str()));
+}

@@ -174,6 +174,7 @@ async fn concurrent_claimers_never_get_the_same_delivery() {
             target_url: Some("http://127.0.0.1:1/h".into()),
             created_at: T0,
             chaos: None,
+            deliver_after: None,
         })
         .collect();
     let change = VerificationChange {
@@ -233,6 +234,7 @@ async fn text_postgres_cannot_store_does_not_fail_writes_or_lookups() {
         target_url: Some("http://127.0.0.1:1/h\0".into()),
         created_at: T0,
         chaos: None,
+        deliver_after: None,
     };
     store.create_verification(&verification, &[event]).await.unwrap();
     // A receiver may answer with any bytes; the attempt is still recorded.

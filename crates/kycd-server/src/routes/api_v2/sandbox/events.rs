@@ -14,7 +14,7 @@ use base64::Engine;
 use futures::Stream;
 use kycd_store::Partner;
 use serde_json::json;
-use std::{collections::HashSet, convert::Infallible, time::Duration};
+use std::{convert::Infallible, time::Duration};
 
 const POLL: Duration = Duration::from_millis(100);
 
@@ -22,7 +22,8 @@ struct Cursor {
     state: AppState,
     partner: Partner,
     since: time::OffsetDateTime,
-    seen: HashSet<String>,
+    /// The last event streamed: the cursor is (since, last_id).
+    last_id: Option<String>,
     backlog: Vec<Event>,
     greeted: bool,
 }
@@ -39,7 +40,7 @@ pub async fn events(
     require_dev(&partner)?;
     let since = state.clock.now();
     let cursor =
-        Cursor { state, partner, since, seen: HashSet::new(), backlog: Vec::new(), greeted: false };
+        Cursor { state, partner, since, last_id: None, backlog: Vec::new(), greeted: false };
     let stream = futures::stream::unfold(cursor, |mut cursor| async move {
         loop {
             if !cursor.greeted {
@@ -54,7 +55,12 @@ pub async fn events(
             let found = match cursor
                 .state
                 .store
-                .partner_events_since(cursor.partner.id, cursor.since, 100)
+                .partner_events_since(
+                    cursor.partner.id,
+                    cursor.since,
+                    cursor.last_id.as_deref(),
+                    100,
+                )
                 .await
             {
                 Ok(found) => found,
@@ -64,8 +70,11 @@ pub async fn events(
                 }
             };
             let mut fresh = Vec::new();
+            // Events come in insertion order; the cursor moves to the newest one streamed.
             for delivery in found {
-                if delivery.payload.is_empty() || !cursor.seen.insert(delivery.id.clone()) {
+                cursor.since = delivery.created_at;
+                cursor.last_id = Some(delivery.id.clone());
+                if delivery.payload.is_empty() {
                     continue;
                 }
                 let chaos: Vec<&str> =
@@ -87,12 +96,15 @@ pub async fn events(
                     "headers": headers,
                     "body": base64::engine::general_purpose::STANDARD.encode(&prepared.body),
                 });
-                fresh.push(
-                    Event::default()
-                        .event("webhook")
-                        .id(delivery.id.clone())
-                        .data(data.to_string()),
-                );
+                let event = Event::default()
+                    .event("webhook")
+                    .id(delivery.id.clone())
+                    .data(data.to_string());
+                // DUPLICATE chaos: the same webhook twice, as the worker sends it.
+                if prepared.send_twice {
+                    fresh.push(event.clone());
+                }
+                fresh.push(event);
             }
             fresh.reverse();
             cursor.backlog = fresh;
