@@ -210,6 +210,9 @@ impl Store for PostgresStore {
         window_start: OffsetDateTime,
     ) -> StoreResult<i64> {
         let mut tx = self.tx().await?;
+        // Counters are not durability-critical: skip waiting for the WAL flush (the change is
+        // still atomic and visible to every node at once).
+        sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await.map_err(db)?;
         let count: i64 = sqlx::query_scalar(
             "INSERT INTO rate_windows (partner_id, window_start, request_count) VALUES ($1, $2, 1)
              ON CONFLICT (partner_id, window_start)
@@ -589,6 +592,9 @@ impl Store for PostgresStore {
     async fn bump_counter(&self, key: &str, window_start: OffsetDateTime) -> StoreResult<i64> {
         let key = text(key);
         let mut tx = self.tx().await?;
+        // Counters are not durability-critical: skip waiting for the WAL flush (the change is
+        // still atomic and visible to every node at once).
+        sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await.map_err(db)?;
         let count: i64 = sqlx::query_scalar(
             "INSERT INTO counters (counter_key, window_start, request_count) VALUES ($1, $2, 1)
              ON CONFLICT (counter_key, window_start)

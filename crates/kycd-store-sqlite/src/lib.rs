@@ -25,6 +25,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Connections to the same file with `synchronous = OFF`, for rate and polling counters:
+    /// losing the last counts in a power cut is harmless, an fsync per API call is not.
+    counter_pool: SqlitePool,
     master: MasterKey,
     ring: Arc<KeyRing>,
 }
@@ -63,7 +66,22 @@ impl SqliteStore {
             .map_err(db)?;
         MIGRATOR.run(&pool).await.map_err(StoreError::database)?;
         let ring = Arc::new(load_key_ring(&pool, master).await?);
-        Ok(Self { pool, master: master.clone(), ring })
+        let counter_options = SqliteConnectOptions::from_str(url)
+            .map_err(db)?
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Off)
+            .busy_timeout(Duration::from_secs(10));
+        // An in-memory database is private to its connection: counters must share it.
+        let counter_pool = if url.contains(":memory:") {
+            pool.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(counter_options)
+                .await
+                .map_err(db)?
+        };
+        Ok(Self { pool, counter_pool, master: master.clone(), ring })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -72,6 +90,10 @@ impl SqliteStore {
 
     async fn write_tx(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
         self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)
+    }
+
+    async fn counter_tx(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.counter_pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)
     }
 }
 
@@ -202,7 +224,7 @@ impl Store for SqliteStore {
         partner: PartnerId,
         window_start: OffsetDateTime,
     ) -> StoreResult<i64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.counter_tx().await?;
         let count: i64 = sqlx::query_scalar(
             "INSERT INTO rate_windows (partner_id, window_start, request_count) VALUES (?, ?, 1)
              ON CONFLICT (partner_id, window_start)
@@ -558,7 +580,7 @@ impl Store for SqliteStore {
     }
 
     async fn bump_counter(&self, key: &str, window_start: OffsetDateTime) -> StoreResult<i64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.counter_tx().await?;
         let count: i64 = sqlx::query_scalar(
             "INSERT INTO counters (counter_key, window_start, request_count) VALUES (?, ?, 1)
              ON CONFLICT (counter_key, window_start)
