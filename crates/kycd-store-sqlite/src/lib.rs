@@ -3,9 +3,11 @@
 //! timeout instead of failing. It must not contain rules: it stores what it is given.
 
 mod codec;
+mod group_commit;
 
 use async_trait::async_trait;
 use codec::{attempt_from_row, delivery_from_row, partner_from_row, to_ms, verification_from_row};
+use group_commit::GroupCommit;
 use kycd_domain::{PartnerId, ScanRef};
 use kycd_store::crypto::{DataKey, KeyRing, MasterKey, WrappedDataKey};
 use kycd_store::{
@@ -14,7 +16,7 @@ use kycd_store::{
     StoreResult, Verification, VerificationChange, VerificationPurge,
 };
 use sqlx::{
-    SqlitePool,
+    SqliteConnection, SqlitePool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 use std::{str::FromStr, sync::Arc, time::Duration};
@@ -28,6 +30,8 @@ pub struct SqliteStore {
     /// Connections to the same file with `synchronous = OFF`, for rate and polling counters:
     /// losing the last counts in a power cut is harmless, an fsync per API call is not.
     counter_pool: SqlitePool,
+    /// The one connection that runs the hot write paths, batched (see `group_commit`).
+    writer: GroupCommit,
     master: MasterKey,
     ring: Arc<KeyRing>,
 }
@@ -81,7 +85,8 @@ impl SqliteStore {
                 .await
                 .map_err(db)?
         };
-        Ok(Self { pool, counter_pool, master: master.clone(), ring })
+        let writer = GroupCommit::start(pool.acquire().await.map_err(db)?.detach());
+        Ok(Self { pool, counter_pool, writer, master: master.clone(), ring })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -256,42 +261,47 @@ impl Store for SqliteStore {
     ) -> StoreResult<()> {
         let request = codec::seal_request(&self.ring, &v.scan_ref, &v.request)?;
         let result = v.result.as_ref().map(|r| codec::seal_result(&self.ring, &v.scan_ref, r));
-        let mut tx = self.write_tx().await?;
-        let spent = sqlx::query(
-            "UPDATE partners SET credits = credits - 1
-             WHERE id = ? AND (credits IS NULL OR credits > 0)",
-        )
-        .bind(v.partner_id.0.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if spent == 0 {
-            return Err(StoreError::NoCredits);
-        }
-        sqlx::query(
-            "INSERT INTO verifications (scan_ref, partner_id, client_id, auth_token, digit_string,
-                status, request, result, created_at, token_expires_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(v.scan_ref.as_str())
-        .bind(v.partner_id.0.to_string())
-        .bind(v.client_id.as_str())
-        .bind(v.auth_token.as_str())
-        .bind(v.digit_string.as_ref().map(|d| d.as_str()))
-        .bind(v.status.as_str())
-        .bind(request)
-        .bind(result)
-        .bind(to_ms(v.created_at))
-        .bind(to_ms(v.token_expires_at))
-        .bind(to_ms(v.updated_at))
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| unique_or_db(e, || format!("verification '{}'", v.scan_ref)))?;
-        for event in events {
-            insert_event(&mut tx, &self.ring, event).await?;
-        }
-        tx.commit().await.map_err(db)
+        let events = sealed_events(&self.ring, events);
+        let v = v.clone();
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    let spent = sqlx::query(
+                        "UPDATE partners SET credits = credits - 1
+                         WHERE id = ? AND (credits IS NULL OR credits > 0)",
+                    )
+                    .bind(v.partner_id.0.to_string())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?
+                    .rows_affected();
+                    if spent == 0 {
+                        return Err(StoreError::NoCredits);
+                    }
+                    sqlx::query(
+                        "INSERT INTO verifications (scan_ref, partner_id, client_id, auth_token,
+                            digit_string, status, request, result, created_at, token_expires_at,
+                            updated_at)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    )
+                    .bind(v.scan_ref.as_str())
+                    .bind(v.partner_id.0.to_string())
+                    .bind(v.client_id.as_str())
+                    .bind(v.auth_token.as_str())
+                    .bind(v.digit_string.as_ref().map(|d| d.as_str()))
+                    .bind(v.status.as_str())
+                    .bind(request)
+                    .bind(result)
+                    .bind(to_ms(v.created_at))
+                    .bind(to_ms(v.token_expires_at))
+                    .bind(to_ms(v.updated_at))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| unique_or_db(e, || format!("verification '{}'", v.scan_ref)))?;
+                    insert_events(conn, &events).await
+                })
+            }))
+            .await
     }
 
     async fn count_verifications(&self, partner: PartnerId) -> StoreResult<i64> {
@@ -332,29 +342,34 @@ impl Store for SqliteStore {
     ) -> StoreResult<bool> {
         let result =
             change.result.as_ref().map(|r| codec::seal_result(&self.ring, &change.scan_ref, r));
-        let mut tx = self.write_tx().await?;
-        let changed = sqlx::query(
-            "UPDATE verifications SET status = ?, result = COALESCE(?, result), updated_at = ?
-             WHERE scan_ref = ? AND partner_id = ? AND status = ?",
-        )
-        .bind(change.new_status.as_str())
-        .bind(result)
-        .bind(to_ms(change.updated_at))
-        .bind(change.scan_ref.as_str())
-        .bind(change.partner_id.0.to_string())
-        .bind(change.expected_status.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if changed == 0 {
-            return Ok(false);
-        }
-        for event in events {
-            insert_event(&mut tx, &self.ring, event).await?;
-        }
-        tx.commit().await.map_err(db)?;
-        Ok(true)
+        let events = sealed_events(&self.ring, events);
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    let changed = sqlx::query(
+                        "UPDATE verifications SET status = ?, result = COALESCE(?, result),
+                            updated_at = ?
+                         WHERE scan_ref = ? AND partner_id = ? AND status = ?",
+                    )
+                    .bind(change.new_status.as_str())
+                    .bind(result)
+                    .bind(to_ms(change.updated_at))
+                    .bind(change.scan_ref.as_str())
+                    .bind(change.partner_id.0.to_string())
+                    .bind(change.expected_status.as_str())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?
+                    .rows_affected();
+                    if changed == 0 {
+                        return Ok(false);
+                    }
+                    insert_events(conn, &events).await?;
+                    Ok(true)
+                })
+            }))
+            .await
     }
 
     async fn due_expirations(
@@ -381,26 +396,32 @@ impl Store for SqliteStore {
         owner: &str,
         limit: i64,
     ) -> StoreResult<Vec<Delivery>> {
-        let mut tx = self.write_tx().await?;
-        let rows = sqlx::query(
-            "UPDATE webhook_events SET lease_owner = ?, lease_until = ?
-             WHERE id IN (
-                SELECT id FROM webhook_events
-                WHERE state = 'pending' AND next_attempt_at <= ?
-                  AND (lease_until IS NULL OR lease_until <= ?)
-                ORDER BY next_attempt_at LIMIT ?)
-             RETURNING *",
-        )
-        .bind(owner)
-        .bind(to_ms(lease_until))
-        .bind(to_ms(now))
-        .bind(to_ms(now))
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)?;
-        rows.iter().map(|r| delivery_from_row(r, &self.ring)).collect()
+        let owner = owner.to_owned();
+        let ring = self.ring.clone();
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    let rows = sqlx::query(
+                        "UPDATE webhook_events SET lease_owner = ?, lease_until = ?
+                         WHERE id IN (
+                            SELECT id FROM webhook_events
+                            WHERE state = 'pending' AND next_attempt_at <= ?
+                              AND (lease_until IS NULL OR lease_until <= ?)
+                            ORDER BY next_attempt_at LIMIT ?)
+                         RETURNING *",
+                    )
+                    .bind(owner)
+                    .bind(to_ms(lease_until))
+                    .bind(to_ms(now))
+                    .bind(to_ms(now))
+                    .bind(limit)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db)?;
+                    rows.iter().map(|r| delivery_from_row(r, &ring)).collect()
+                })
+            }))
+            .await
     }
 
     async fn record_attempt(&self, attempt: &DeliveryAttempt, next: NextStep) -> StoreResult<()> {
@@ -408,42 +429,50 @@ impl Store for SqliteStore {
             NextStep::Done(state) => (state, None),
             NextStep::RetryAt(at) => (DeliveryState::Pending, Some(to_ms(at))),
         };
-        let mut tx = self.write_tx().await?;
-        sqlx::query(
-            "INSERT INTO webhook_attempts (event_id, attempt, attempted_at, target_url,
-                request_headers, status_code, latency_ms, error, response_excerpt)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (event_id, attempt) DO NOTHING",
-        )
-        .bind(&attempt.event_id)
-        .bind(attempt.attempt)
-        .bind(to_ms(attempt.attempted_at))
-        .bind(&attempt.target_url)
-        .bind(&attempt.request_headers)
-        .bind(attempt.status_code)
-        .bind(attempt.latency_ms)
-        .bind(&attempt.error)
-        .bind(&attempt.response_excerpt)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        sqlx::query(
-            "UPDATE webhook_events SET state = ?, next_attempt_at = ?, lease_owner = NULL,
-                lease_until = NULL, attempts = MAX(attempts, ?), last_status = ?, last_error = ?,
-                updated_at = ?
-             WHERE id = ? AND length(payload) > 0",
-        )
-        .bind(state.as_str())
-        .bind(next_at)
-        .bind(attempt.attempt)
-        .bind(attempt.status_code)
-        .bind(&attempt.error)
-        .bind(to_ms(attempt.attempted_at))
-        .bind(&attempt.event_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)
+        let attempt = attempt.clone();
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "INSERT INTO webhook_attempts (event_id, attempt, attempted_at,
+                            target_url, request_headers, status_code, latency_ms, error,
+                            response_excerpt)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                         ON CONFLICT (event_id, attempt) DO NOTHING",
+                    )
+                    .bind(&attempt.event_id)
+                    .bind(attempt.attempt)
+                    .bind(to_ms(attempt.attempted_at))
+                    .bind(&attempt.target_url)
+                    .bind(&attempt.request_headers)
+                    .bind(attempt.status_code)
+                    .bind(attempt.latency_ms)
+                    .bind(&attempt.error)
+                    .bind(&attempt.response_excerpt)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?;
+                    sqlx::query(
+                        "UPDATE webhook_events SET state = ?, next_attempt_at = ?,
+                            lease_owner = NULL, lease_until = NULL,
+                            attempts = MAX(attempts, ?), last_status = ?, last_error = ?,
+                            updated_at = ?
+                         WHERE id = ? AND length(payload) > 0",
+                    )
+                    .bind(state.as_str())
+                    .bind(next_at)
+                    .bind(attempt.attempt)
+                    .bind(attempt.status_code)
+                    .bind(&attempt.error)
+                    .bind(to_ms(attempt.attempted_at))
+                    .bind(&attempt.event_id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn deliveries(&self, filter: &DeliveryFilter) -> StoreResult<Vec<Delivery>> {
@@ -786,31 +815,49 @@ async fn load_key_ring(pool: &SqlitePool, master: &MasterKey) -> StoreResult<Key
         .ok_or_else(|| StoreError::Corrupt("no data keys".into()))
 }
 
-async fn insert_event(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    ring: &KeyRing,
-    event: &NewWebhookEvent,
-) -> StoreResult<()> {
-    let state =
-        if event.target_url.is_some() { DeliveryState::Pending } else { DeliveryState::NoTarget };
-    sqlx::query(
-        "INSERT INTO webhook_events (id, partner_id, scan_ref, event_type, payload, target_url,
-            created_at, state, attempts, next_attempt_at, updated_at, chaos)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
-    )
-    .bind(&event.id)
-    .bind(event.partner_id.0.to_string())
-    .bind(event.scan_ref.as_str())
-    .bind(event.event_type.as_str())
-    .bind(ring.seal(&event.payload, &codec::payload_context(&event.id)))
-    .bind(&event.target_url)
-    .bind(to_ms(event.created_at))
-    .bind(state.as_str())
-    .bind(event.target_url.as_ref().map(|_| to_ms(event.deliver_after.unwrap_or(event.created_at))))
-    .bind(to_ms(event.created_at))
-    .bind(&event.chaos)
-    .execute(&mut **tx)
-    .await
-    .map_err(db)?;
+/// An outbox row ready to insert: the payload is sealed before the write lock is taken.
+struct SealedEvent {
+    event: NewWebhookEvent,
+    sealed_payload: Vec<u8>,
+}
+
+fn sealed_events(ring: &KeyRing, events: &[NewWebhookEvent]) -> Vec<SealedEvent> {
+    events
+        .iter()
+        .map(|event| SealedEvent {
+            sealed_payload: ring.seal(&event.payload, &codec::payload_context(&event.id)),
+            event: NewWebhookEvent { payload: Vec::new(), ..event.clone() },
+        })
+        .collect()
+}
+
+async fn insert_events(conn: &mut SqliteConnection, events: &[SealedEvent]) -> StoreResult<()> {
+    for SealedEvent { event, sealed_payload } in events {
+        let state = if event.target_url.is_some() {
+            DeliveryState::Pending
+        } else {
+            DeliveryState::NoTarget
+        };
+        let first_attempt = event.deliver_after.unwrap_or(event.created_at);
+        sqlx::query(
+            "INSERT INTO webhook_events (id, partner_id, scan_ref, event_type, payload,
+                target_url, created_at, state, attempts, next_attempt_at, updated_at, chaos)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+        )
+        .bind(&event.id)
+        .bind(event.partner_id.0.to_string())
+        .bind(event.scan_ref.as_str())
+        .bind(event.event_type.as_str())
+        .bind(sealed_payload.as_slice())
+        .bind(&event.target_url)
+        .bind(to_ms(event.created_at))
+        .bind(state.as_str())
+        .bind(event.target_url.as_ref().map(|_| to_ms(first_attempt)))
+        .bind(to_ms(event.created_at))
+        .bind(&event.chaos)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    }
     Ok(())
 }

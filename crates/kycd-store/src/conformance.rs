@@ -36,6 +36,7 @@ pub async fn run_all(factory: StoreFactory) {
         rate_windows_count_per_partner_and_window,
         verification_round_trip_and_isolation,
         credits_are_spent_exactly_and_exhaustion_changes_nothing,
+        concurrent_writes_each_commit_or_fail_alone,
         status_changes_are_compare_and_set_with_their_events,
         due_expirations_lists_only_expired_active_tokens,
         claims_lease_each_delivery_to_one_worker_until_the_lease_ends,
@@ -218,6 +219,50 @@ async fn credits_are_spent_exactly_and_exhaustion_changes_nothing(store: &dyn St
         store.create_verification(&v, &[]).await.unwrap();
     }
     assert_eq!(store.partner_by_name("unlimited").await.unwrap().unwrap().credits, None);
+}
+
+/// Many token writes at once, some bound to fail (a reused scanRef, credits running out): each
+/// one succeeds or fails on its own, with its outbox row, whatever the backend batches together.
+async fn concurrent_writes_each_commit_or_fail_alone(store: &dyn Store) {
+    let partner = sample_partner("burst", Environment::Test, Some(25));
+    store.create_partner(&partner).await.unwrap();
+    let taken = sample_verification(&partner, "taken");
+    store.create_verification(&taken, &[]).await.unwrap();
+    let attempts: Vec<(Verification, NewWebhookEvent)> = (0..50)
+        .map(|n| {
+            let mut v = sample_verification(&partner, &format!("c{n}"));
+            if n % 5 == 0 {
+                v.scan_ref = taken.scan_ref.clone();
+            }
+            let e =
+                event(&partner, &v.scan_ref, &format!("burst_{n}"), Some("http://127.0.0.1:9/"));
+            (v, e)
+        })
+        .collect();
+    let outcomes = futures::future::join_all(
+        attempts.iter().map(|(v, e)| store.create_verification(v, std::slice::from_ref(e))),
+    )
+    .await;
+    let mut stored = 0;
+    for ((v, e), outcome) in attempts.iter().zip(&outcomes) {
+        let reused = v.scan_ref == taken.scan_ref;
+        match outcome {
+            Ok(()) => {
+                assert!(!reused, "a reused scanRef was stored");
+                stored += 1;
+                assert!(store.delivery(&e.id).await.unwrap().is_some(), "{} lost", e.id);
+            }
+            Err(StoreError::Conflict(_)) => assert!(reused, "{}: unexpected conflict", v.client_id),
+            Err(StoreError::NoCredits) => {}
+            Err(other) => panic!("{}: {other}", v.client_id),
+        }
+        if outcome.is_err() {
+            assert!(store.delivery(&e.id).await.unwrap().is_none(), "{} kept", e.id);
+        }
+    }
+    assert_eq!(stored, 24, "24 credits were left after the first token");
+    assert_eq!(store.count_verifications(partner.id).await.unwrap(), 25);
+    assert_eq!(store.partner_by_name("burst").await.unwrap().unwrap().credits, Some(0));
 }
 
 fn event(partner: &Partner, scan_ref: &ScanRef, id: &str, target: Option<&str>) -> NewWebhookEvent {
