@@ -36,6 +36,18 @@ pub struct Programs {
     pub data_parent: PathBuf,
     /// Server logs go here.
     pub log_dir: PathBuf,
+    /// A PostgreSQL server URL: each kycd then gets a fresh database there instead of SQLite.
+    pub postgres_server: Option<String>,
+}
+
+/// The environment that points a kycd at its database: nothing for SQLite (the file in the data
+/// directory), or `KYCD_DATABASE_URL` for a fresh, empty PostgreSQL database.
+pub async fn database_env(programs: &Programs) -> anyhow::Result<Vec<(String, String)>> {
+    let Some(server) = &programs.postgres_server else { return Ok(Vec::new()) };
+    let url = kycd_store_postgres::testing::fresh_database(server)
+        .await
+        .with_context(|| format!("creating a database on {server}"))?;
+    Ok(vec![("KYCD_DATABASE_URL".to_owned(), url)])
 }
 
 /// A running server under test.
@@ -113,13 +125,17 @@ fn clean_command(program: &Path) -> Command {
 
 /// A fresh data directory with a migrated database and the DEV partner `bench` (rate limit 0),
 /// created through `kycd partner create --json` before any server runs.
+/// Returns the directory, the partner's credentials and the environment `kycd serve` needs to
+/// find the same database.
 pub async fn prepare_kycd_dir(
     programs: &Programs,
-) -> anyhow::Result<(tempfile::TempDir, Credentials)> {
+) -> anyhow::Result<(tempfile::TempDir, Credentials, Vec<(String, String)>)> {
     std::fs::create_dir_all(&programs.data_parent)?;
     let dir = tempfile::Builder::new().prefix("kycd-").tempdir_in(&programs.data_parent)?;
+    let database = database_env(programs).await?;
     let output = clean_command(&programs.kycd)
         .envs(kycd_env())
+        .envs(database.iter().cloned())
         .arg("--data-dir")
         .arg(dir.path())
         .args(["partner", "create", "--name", "bench", "--environment", "dev"])
@@ -137,7 +153,7 @@ pub async fn prepare_kycd_dir(
     );
     let credentials: Credentials = serde_json::from_slice(&output.stdout)
         .context("kycd partner create --json did not print the expected JSON")?;
-    Ok((dir, credentials))
+    Ok((dir, credentials, database))
 }
 
 /// Starts `kycd serve` on `dir` (prepared by [`prepare_kycd_dir`]) with extra environment.
@@ -194,8 +210,9 @@ pub async fn kycd(
     extra_env: &[(String, String)],
     log_name: &str,
 ) -> anyhow::Result<Server> {
-    let (dir, credentials) = prepare_kycd_dir(programs).await?;
-    start_kycd(programs, dir, credentials, extra_env, log_name).await
+    let (dir, credentials, mut env) = prepare_kycd_dir(programs).await?;
+    env.extend(extra_env.iter().cloned());
+    start_kycd(programs, dir, credentials, &env, log_name).await
 }
 
 /// Starts the baseline server.

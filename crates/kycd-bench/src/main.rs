@@ -68,6 +68,10 @@ struct Common {
     /// iDenfy's OpenAPI document [default: ../shared/spec/idenfy-kyc-openapi.yml].
     #[arg(long)]
     spec: Option<PathBuf>,
+    /// Run kycd on PostgreSQL: a server URL such as postgres://postgres@127.0.0.1:5432/test; each
+    /// kycd gets a fresh database there (created beside that URL's database).
+    #[arg(long, env = "KYCD_BENCH_POSTGRES")]
+    postgres: Option<String>,
     /// Where kycd's temporary data directories go (their disk takes the fsyncs) [default: <out>/data].
     #[arg(long)]
     data_parent: Option<PathBuf>,
@@ -126,6 +130,7 @@ impl Common {
             spec,
             data_parent: self.data_parent.clone().unwrap_or_else(|| out.join("data")),
             log_dir: out.join("logs"),
+            postgres_server: self.postgres.clone(),
         };
         ensure!(
             programs.kycd.exists(),

@@ -38,6 +38,13 @@ impl Settings {
         report.setting("connections", self.connections);
         report.setting("kycd", self.programs.kycd.display().to_string());
         report.setting("data_dir_parent", self.programs.data_parent.display().to_string());
+        report.setting(
+            "database",
+            match &self.programs.postgres_server {
+                Some(server) => format!("PostgreSQL (a fresh database on {server} per kycd)"),
+                None => "SQLite (a fresh file per kycd)".to_owned(),
+            },
+        );
     }
 }
 
@@ -112,8 +119,8 @@ async fn token_rounds(
     Ok(())
 }
 
-/// `token`: POST /api/v2/token with the full §2 example, kycd (SQLite, synchronous=FULL) vs the
-/// baseline server.
+/// `token`: POST /api/v2/token with the full §2 example, kycd (SQLite with synchronous=FULL, or
+/// PostgreSQL with `--postgres`) vs the baseline server.
 pub async fn token(settings: &Settings) -> anyhow::Result<Report> {
     let mut report = Report::new("token");
     settings.describe(&mut report);
@@ -142,11 +149,16 @@ pub async fn token(settings: &Settings) -> anyhow::Result<Report> {
         format!("{p99:.2} ms"),
         p99 <= 10.0,
     );
-    report.notes.push(
-        "kycd writes through SQLite in WAL mode with synchronous=FULL (durable: every committed \
-         token survives power loss); the partner's rate limit is 0 so no rate-window write is made."
-            .into(),
-    );
+    report.notes.push(match &settings.programs.postgres_server {
+        None => "kycd writes through SQLite in WAL mode with synchronous=FULL (durable: every \
+                 committed token survives power loss), batched by its group commit; the \
+                 partner's rate limit is 0 so no rate-window write is made."
+            .to_owned(),
+        Some(_) => "kycd writes through PostgreSQL (the server's own durability settings, \
+                    synchronous_commit on by default); the partner's rate limit is 0 so no \
+                    rate-window write is made."
+            .to_owned(),
+    });
     report.notes.push(
         "The request body is the §2 full example with callbackUrl on the loopback discard port \
          (http://127.0.0.1:9/…) so nothing can ever address another host."
@@ -575,11 +587,12 @@ pub async fn footprint(settings: &Settings) -> anyhow::Result<Report> {
         let dir = tempfile::Builder::new()
             .prefix("kycd-empty-")
             .tempdir_in(&settings.programs.data_parent)?;
+        let database = harness::database_env(&settings.programs).await?;
         let server = harness::start_kycd(
             &settings.programs,
             dir,
             harness::Credentials::default(),
-            &[],
+            &database,
             &format!("footprint-kycd-empty-{index}"),
         )
         .await?;

@@ -245,18 +245,23 @@ impl Store for PostgresStore {
         let request = codec::seal_request(&self.ring, &v.scan_ref, &v.request)?;
         let result = v.result.as_ref().map(|r| codec::seal_result(&self.ring, &v.scan_ref, r));
         let mut tx = self.tx().await?;
-        // A concurrent spender's update holds the row until it commits; this one then re-checks
-        // the condition against the committed credits, so the count never goes below zero.
-        let spent = sqlx::query(
-            "UPDATE partners SET credits = credits - 1
-             WHERE id = $1 AND (credits IS NULL OR credits > 0)",
+        // Metered partners: a concurrent spender's update holds the row until it commits; this
+        // one then re-checks the condition against the committed credits, so the count never
+        // goes below zero. Unlimited partners (credits NULL) are not updated at all: a row lock
+        // held through every commit would serialise all of a partner's token creation.
+        let allowed: bool = sqlx::query_scalar(
+            "WITH spent AS (
+                UPDATE partners SET credits = credits - 1
+                WHERE id = $1 AND credits > 0
+                RETURNING id)
+             SELECT EXISTS (SELECT 1 FROM spent)
+                 OR EXISTS (SELECT 1 FROM partners WHERE id = $1 AND credits IS NULL)",
         )
         .bind(v.partner_id.0.to_string())
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await
-        .map_err(db)?
-        .rows_affected();
-        if spent == 0 {
+        .map_err(db)?;
+        if !allowed {
             return Err(StoreError::NoCredits);
         }
         sqlx::query(
