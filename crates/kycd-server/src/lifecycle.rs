@@ -153,10 +153,12 @@ pub async fn create(
         DummyPlan::Finish { result, event } => {
             // The dummy's images are stored like real ones (sealed), before the commit that
             // announces them.
-            for kind in &result.files {
+            // Written side by side: each put is a round trip to the blocking pool (or to S3).
+            futures::future::try_join_all(result.files.iter().map(|kind| {
                 let bytes = crate::sample_images::sample(kind).unwrap_or_default();
-                state.files.put(&verification.scan_ref, kind, bytes).await?;
-            }
+                state.files.put(&verification.scan_ref, kind, bytes)
+            }))
+            .await?;
             let LifecycleEvent::AutoFinished { outcome, manual_review_follows } = event else {
                 return Err(ApiError::Internal(anyhow::anyhow!("dummy plan gave {event:?}")));
             };
