@@ -550,41 +550,48 @@ impl Store for SqliteStore {
 
     async fn purge_verification(&self, purge: &VerificationPurge) -> StoreResult<bool> {
         let request = codec::seal_request(&self.ring, &purge.scan_ref, &purge.redacted_request)?;
-        let mut tx = self.write_tx().await?;
-        let changed = sqlx::query(
-            "UPDATE verifications SET status = ?, request = ?, result = NULL, digit_string = NULL,
-                updated_at = ?
-             WHERE scan_ref = ? AND partner_id = ? AND status = ?",
-        )
-        .bind(purge.new_status.as_str())
-        .bind(request)
-        .bind(to_ms(purge.at))
-        .bind(purge.scan_ref.as_str())
-        .bind(purge.partner_id.0.to_string())
-        .bind(purge.expected_status.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if changed == 0 {
-            return Ok(false);
-        }
-        // Webhook bodies carry the same personal data: empty them, and stop pending deliveries.
-        sqlx::query(
-            "UPDATE webhook_events SET payload = X'',
-                last_error = CASE WHEN state = 'pending' THEN 'verification deleted' ELSE last_error END,
-                state = CASE WHEN state = 'pending' THEN 'failed' ELSE state END,
-                lease_owner = NULL, lease_until = NULL, updated_at = ?
-             WHERE partner_id = ? AND scan_ref = ?",
-        )
-        .bind(to_ms(purge.at))
-        .bind(purge.partner_id.0.to_string())
-        .bind(purge.scan_ref.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)?;
-        Ok(true)
+        let purge = purge.clone();
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    let changed = sqlx::query(
+                        "UPDATE verifications SET status = ?, request = ?, result = NULL,
+                            digit_string = NULL, updated_at = ?
+                         WHERE scan_ref = ? AND partner_id = ? AND status = ?",
+                    )
+                    .bind(purge.new_status.as_str())
+                    .bind(request)
+                    .bind(to_ms(purge.at))
+                    .bind(purge.scan_ref.as_str())
+                    .bind(purge.partner_id.0.to_string())
+                    .bind(purge.expected_status.as_str())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?
+                    .rows_affected();
+                    if changed == 0 {
+                        return Ok(false);
+                    }
+                    // Webhook bodies carry the same personal data: empty them, and stop pending
+                    // deliveries.
+                    sqlx::query(
+                        "UPDATE webhook_events SET payload = X'',
+                            last_error = CASE WHEN state = 'pending' THEN 'verification deleted'
+                                ELSE last_error END,
+                            state = CASE WHEN state = 'pending' THEN 'failed' ELSE state END,
+                            lease_owner = NULL, lease_until = NULL, updated_at = ?
+                         WHERE partner_id = ? AND scan_ref = ?",
+                    )
+                    .bind(to_ms(purge.at))
+                    .bind(purge.partner_id.0.to_string())
+                    .bind(purge.scan_ref.as_str())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?;
+                    Ok(true)
+                })
+            }))
+            .await
     }
 
     async fn retention_candidates(
@@ -634,20 +641,29 @@ impl Store for SqliteStore {
     }
 
     async fn append_audit(&self, record: &AuditRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (at, partner_id, actor, action, scan_ref, detail)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(to_ms(record.at))
-        .bind(record.partner_id.map(|p| p.0.to_string()))
-        .bind(&record.actor)
-        .bind(&record.action)
-        .bind(record.scan_ref.as_ref().map(|s| s.as_str().to_owned()))
-        .bind(&record.detail)
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
-        Ok(())
+        let record = record.clone();
+        // Through the writer: an audit row per personal-data read must not compete for the
+        // write lock with the batches under load.
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "INSERT INTO audit_log (at, partner_id, actor, action, scan_ref, detail)
+                         VALUES (?, ?, ?, ?, ?, ?)",
+                    )
+                    .bind(to_ms(record.at))
+                    .bind(record.partner_id.map(|p| p.0.to_string()))
+                    .bind(&record.actor)
+                    .bind(&record.action)
+                    .bind(record.scan_ref.as_ref().map(|s| s.as_str().to_owned()))
+                    .bind(&record.detail)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn audit_records(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>> {
