@@ -1,5 +1,5 @@
-//! Group commit for the hot write paths (token creation, state changes, delivery claims and
-//! attempts).
+//! Group commit for the server's frequent writes (token creation, state changes, delivery claims
+//! and attempts, purges, audit records).
 //!
 //! SQLite has one writer at a time and, with `synchronous = FULL`, one fsync per commit: with a
 //! transaction per request the server spends its time waiting for the disk (about 1,000 commits/s
