@@ -262,7 +262,16 @@ impl Store for SqliteStore {
         let request = codec::seal_request(&self.ring, &v.scan_ref, &v.request)?;
         let result = v.result.as_ref().map(|r| codec::seal_result(&self.ring, &v.scan_ref, r));
         let events = sealed_events(&self.ring, events);
-        let v = v.clone();
+        let (scan_ref, partner_id, client_id, auth_token, digit_string, status) = (
+            v.scan_ref.clone(),
+            v.partner_id.0.to_string(),
+            v.client_id.as_str().to_owned(),
+            v.auth_token.as_str().to_owned(),
+            v.digit_string.as_ref().map(|d| d.as_str().to_owned()),
+            v.status.as_str(),
+        );
+        let (created_at, expires_at, updated_at) =
+            (to_ms(v.created_at), to_ms(v.token_expires_at), to_ms(v.updated_at));
         self.writer
             .run(Box::new(move |conn: &mut SqliteConnection| {
                 Box::pin(async move {
@@ -270,7 +279,7 @@ impl Store for SqliteStore {
                         "UPDATE partners SET credits = credits - 1
                          WHERE id = ? AND (credits IS NULL OR credits > 0)",
                     )
-                    .bind(v.partner_id.0.to_string())
+                    .bind(&partner_id)
                     .execute(&mut *conn)
                     .await
                     .map_err(db)?
@@ -284,20 +293,20 @@ impl Store for SqliteStore {
                             updated_at)
                          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     )
-                    .bind(v.scan_ref.as_str())
-                    .bind(v.partner_id.0.to_string())
-                    .bind(v.client_id.as_str())
-                    .bind(v.auth_token.as_str())
-                    .bind(v.digit_string.as_ref().map(|d| d.as_str()))
-                    .bind(v.status.as_str())
+                    .bind(scan_ref.as_str())
+                    .bind(&partner_id)
+                    .bind(client_id)
+                    .bind(auth_token)
+                    .bind(digit_string)
+                    .bind(status)
                     .bind(request)
                     .bind(result)
-                    .bind(to_ms(v.created_at))
-                    .bind(to_ms(v.token_expires_at))
-                    .bind(to_ms(v.updated_at))
+                    .bind(created_at)
+                    .bind(expires_at)
+                    .bind(updated_at)
                     .execute(&mut *conn)
                     .await
-                    .map_err(|e| unique_or_db(e, || format!("verification '{}'", v.scan_ref)))?;
+                    .map_err(|e| unique_or_db(e, || format!("verification '{scan_ref}'")))?;
                     insert_events(conn, &events).await
                 })
             }))
@@ -343,7 +352,13 @@ impl Store for SqliteStore {
         let result =
             change.result.as_ref().map(|r| codec::seal_result(&self.ring, &change.scan_ref, r));
         let events = sealed_events(&self.ring, events);
-        let change = change.clone();
+        let swap = StatusSwap {
+            scan_ref: change.scan_ref.as_str().to_owned(),
+            partner_id: change.partner_id.0.to_string(),
+            expected: change.expected_status.as_str(),
+            new: change.new_status.as_str(),
+            at: to_ms(change.updated_at),
+        };
         self.writer
             .run(Box::new(move |conn: &mut SqliteConnection| {
                 Box::pin(async move {
@@ -352,12 +367,12 @@ impl Store for SqliteStore {
                             updated_at = ?
                          WHERE scan_ref = ? AND partner_id = ? AND status = ?",
                     )
-                    .bind(change.new_status.as_str())
+                    .bind(swap.new)
                     .bind(result)
-                    .bind(to_ms(change.updated_at))
-                    .bind(change.scan_ref.as_str())
-                    .bind(change.partner_id.0.to_string())
-                    .bind(change.expected_status.as_str())
+                    .bind(swap.at)
+                    .bind(&swap.scan_ref)
+                    .bind(&swap.partner_id)
+                    .bind(swap.expected)
                     .execute(&mut *conn)
                     .await
                     .map_err(db)?
@@ -550,7 +565,13 @@ impl Store for SqliteStore {
 
     async fn purge_verification(&self, purge: &VerificationPurge) -> StoreResult<bool> {
         let request = codec::seal_request(&self.ring, &purge.scan_ref, &purge.redacted_request)?;
-        let purge = purge.clone();
+        let swap = StatusSwap {
+            scan_ref: purge.scan_ref.as_str().to_owned(),
+            partner_id: purge.partner_id.0.to_string(),
+            expected: purge.expected_status.as_str(),
+            new: purge.new_status.as_str(),
+            at: to_ms(purge.at),
+        };
         self.writer
             .run(Box::new(move |conn: &mut SqliteConnection| {
                 Box::pin(async move {
@@ -559,12 +580,12 @@ impl Store for SqliteStore {
                             digit_string = NULL, updated_at = ?
                          WHERE scan_ref = ? AND partner_id = ? AND status = ?",
                     )
-                    .bind(purge.new_status.as_str())
+                    .bind(swap.new)
                     .bind(request)
-                    .bind(to_ms(purge.at))
-                    .bind(purge.scan_ref.as_str())
-                    .bind(purge.partner_id.0.to_string())
-                    .bind(purge.expected_status.as_str())
+                    .bind(swap.at)
+                    .bind(&swap.scan_ref)
+                    .bind(&swap.partner_id)
+                    .bind(swap.expected)
                     .execute(&mut *conn)
                     .await
                     .map_err(db)?
@@ -582,9 +603,9 @@ impl Store for SqliteStore {
                             lease_owner = NULL, lease_until = NULL, updated_at = ?
                          WHERE partner_id = ? AND scan_ref = ?",
                     )
-                    .bind(to_ms(purge.at))
-                    .bind(purge.partner_id.0.to_string())
-                    .bind(purge.scan_ref.as_str())
+                    .bind(swap.at)
+                    .bind(&swap.partner_id)
+                    .bind(&swap.scan_ref)
                     .execute(&mut *conn)
                     .await
                     .map_err(db)?;
@@ -831,6 +852,16 @@ async fn load_key_ring(pool: &SqlitePool, master: &MasterKey) -> StoreResult<Key
         .ok_or_else(|| StoreError::Corrupt("no data keys".into()))
 }
 
+/// The columns of a compare-and-set status update (state changes and purges), owned so a
+/// group-commit job can carry them without the record's sealed parts.
+struct StatusSwap {
+    scan_ref: String,
+    partner_id: String,
+    expected: &'static str,
+    new: &'static str,
+    at: i64,
+}
+
 /// An outbox row ready to insert: the payload is sealed before the write lock is taken.
 struct SealedEvent {
     event: NewWebhookEvent,
@@ -842,7 +873,18 @@ fn sealed_events(ring: &KeyRing, events: &[NewWebhookEvent]) -> Vec<SealedEvent>
         .iter()
         .map(|event| SealedEvent {
             sealed_payload: ring.seal(&event.payload, &codec::payload_context(&event.id)),
-            event: NewWebhookEvent { payload: Vec::new(), ..event.clone() },
+            // Every field but the plaintext payload, which the closure must not carry.
+            event: NewWebhookEvent {
+                id: event.id.clone(),
+                partner_id: event.partner_id,
+                scan_ref: event.scan_ref.clone(),
+                event_type: event.event_type,
+                payload: Vec::new(),
+                target_url: event.target_url.clone(),
+                created_at: event.created_at,
+                deliver_after: event.deliver_after,
+                chaos: event.chaos.clone(),
+            },
         })
         .collect()
 }
