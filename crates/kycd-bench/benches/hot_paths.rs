@@ -67,16 +67,7 @@ fn webhook_build_and_sign(c: &mut Criterion) {
     else {
         panic!("an APPROVED dummy token must finish at once");
     };
-    let file_urls: Map<String, Value> = ["FRONT", "BACK", "FACE"]
-        .iter()
-        .map(|kind| {
-            let url = format!(
-                "http://127.0.0.1:8080/api/v2/files/{scan_ref}/{kind}?expires=1700000000&sig={}",
-                "0".repeat(64)
-            );
-            ((*kind).to_owned(), Value::String(url))
-        })
-        .collect();
+    let file_urls = fixtures::file_urls(scan_ref);
     let build = || {
         payload::to_bytes(&payload::identification_webhook(&WebhookInput {
             scan_ref,

@@ -35,14 +35,9 @@ pub fn token_response(request: &TokenRequest) -> TokenResponse {
     TokenResponse::new(request, &ScanRef::generate(), &auth_token, None, redirect)
 }
 
-/// The `IDENTIFICATION_AUTO_FINISHED` body kycd sends for a dummy APPROVED token of `request`.
-pub fn approved_webhook(request: &TokenRequest, scan_ref: &str, now_unix: i64) -> Value {
-    let plan = dummy::plan(request, DummyStatus::Approved, now_unix);
-    let result = match &plan {
-        DummyPlan::Finish { result, .. } => Some(result.as_ref()),
-        _ => None,
-    };
-    let file_urls: Map<String, Value> = ["FRONT", "BACK", "FACE"]
+/// `fileUrls` of a finished verification: links of kycd's shape and length.
+pub fn file_urls(scan_ref: &str) -> Map<String, Value> {
+    ["FRONT", "BACK", "FACE"]
         .iter()
         .map(|kind| {
             let url = format!(
@@ -51,7 +46,17 @@ pub fn approved_webhook(request: &TokenRequest, scan_ref: &str, now_unix: i64) -
             );
             ((*kind).to_owned(), Value::String(url))
         })
-        .collect();
+        .collect()
+}
+
+/// The `IDENTIFICATION_AUTO_FINISHED` body kycd sends for a dummy APPROVED token of `request`.
+pub fn approved_webhook(request: &TokenRequest, scan_ref: &str, now_unix: i64) -> Value {
+    let plan = dummy::plan(request, DummyStatus::Approved, now_unix);
+    let result = match &plan {
+        DummyPlan::Finish { result, .. } => Some(result.as_ref()),
+        _ => None,
+    };
+    let file_urls = file_urls(scan_ref);
     payload::identification_webhook(&WebhookInput {
         scan_ref,
         client_id: request.client_id.as_str(),
