@@ -6,7 +6,7 @@ use crate::{
     result::{DocumentData, PendingReview, VerificationResult},
     sandbox::DummyResult,
     token_request::{TokenRequest, format_date},
-    vocabulary::{DocumentStatus, DummyStatus, FaceStatus, FraudTag, Sex},
+    vocabulary::{DocumentStatus, DummyStatus, FaceStatus, FileKind, Sex},
 };
 
 /// What a dummy token does right after creation.
@@ -68,7 +68,7 @@ pub const MANUAL_DOCUMENT_VALUES: &[DocumentStatus] = &[
 ];
 
 /// The image kinds every dummy verification has (kycd serves generated sample images for them).
-pub const SAMPLE_FILES: [&str; 3] = ["FRONT", "BACK", "FACE"];
+pub const SAMPLE_FILES: [FileKind; 3] = [FileKind::Front, FileKind::Back, FileKind::Face];
 
 /// The plan for a token's dummy request (dummyStatus or dummyResult), if any.
 pub fn plan_for(request: &TokenRequest, now_unix: i64) -> DummyPlan {
@@ -119,30 +119,12 @@ pub fn plan_result(request: &TokenRequest, wanted: &DummyResult, now_unix: i64) 
     }
 }
 
+/// `dummyStatus` alone: the result it stands for (see [`DummyResult::from_status`]).
 pub fn plan(request: &TokenRequest, status: DummyStatus, now_unix: i64) -> DummyPlan {
-    let (face, document, fraud_tags) = match status {
-        DummyStatus::Approved => (FaceStatus::FaceMatch, DocumentStatus::DocValidated, vec![]),
-        DummyStatus::Denied => (FaceStatus::FaceNotAnalysed, DocumentStatus::DocNotFound, vec![]),
-        DummyStatus::Suspected => {
-            (FaceStatus::FaceMatch, DocumentStatus::DocValidated, vec![FraudTag::FaceSuspected])
-        }
-        DummyStatus::Expired => return DummyPlan::Expire,
-        DummyStatus::Active => return DummyPlan::StayActive,
-    };
-    let result = VerificationResult {
-        auto_face: Some(face),
-        auto_document: Some(document),
-        fraud_tags,
-        ..analysed(request, now_unix)
-    };
-    let outcome = result.outcome();
-    let manual_review_follows = match outcome {
-        Outcome::Approved => request.wants_manual_review_after_success(),
-        Outcome::Denied | Outcome::Suspected => request.wants_manual_review_after_failure(),
-    };
-    DummyPlan::Finish {
-        result: Box::new(result),
-        event: LifecycleEvent::AutoFinished { outcome, manual_review_follows },
+    match (DummyResult::from_status(status), status) {
+        (Some(base), _) => plan_result(request, &base, now_unix),
+        (None, DummyStatus::Expired) => DummyPlan::Expire,
+        (None, _) => DummyPlan::StayActive,
     }
 }
 
@@ -173,7 +155,7 @@ fn analysed(request: &TokenRequest, now_unix: i64) -> VerificationResult {
         platform: Some("PC".to_owned()),
         start_time: now_unix,
         finish_time: now_unix,
-        files: SAMPLE_FILES.iter().map(|s| (*s).to_owned()).collect(),
+        files: SAMPLE_FILES.to_vec(),
         ..VerificationResult::default()
     }
 }

@@ -69,7 +69,7 @@ pub struct VerificationResult {
     pub start_time: i64,
     pub finish_time: i64,
     /// Image kinds stored for this verification (FRONT, BACK, FACE …).
-    pub files: Vec<String>,
+    pub files: Vec<crate::vocabulary::FileKind>,
     /// A manual review that is scheduled (sandbox scenarios): applied when `due_at` passes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_review: Option<PendingReview>,

@@ -7,7 +7,9 @@ use crate::{
     rejection::Rejection,
     result::DocumentData,
     token_request::parse_date,
-    vocabulary::{DocumentStatus, EventType, FaceStatus, FraudTag, MismatchTag, OverallStatus},
+    vocabulary::{
+        DocumentStatus, DummyStatus, EventType, FaceStatus, FraudTag, MismatchTag, OverallStatus,
+    },
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -75,6 +77,27 @@ pub struct DummyResult {
 pub const DEFAULT_MANUAL_REVIEW_AFTER: i64 = 300;
 
 impl DummyResult {
+    /// The automatic result a `dummyStatus` stands for, as the base that `dummyResult` fields
+    /// override; None for ACTIVE and EXPIRED, which have no result to override.
+    pub fn from_status(status: DummyStatus) -> Option<Self> {
+        let (face, document, fraud_tags) = match status {
+            DummyStatus::Approved => (FaceStatus::FaceMatch, DocumentStatus::DocValidated, vec![]),
+            DummyStatus::Denied => {
+                (FaceStatus::FaceNotAnalysed, DocumentStatus::DocNotFound, vec![])
+            }
+            DummyStatus::Suspected => {
+                (FaceStatus::FaceMatch, DocumentStatus::DocValidated, vec![FraudTag::FaceSuspected])
+            }
+            DummyStatus::Expired | DummyStatus::Active => return None,
+        };
+        Some(Self {
+            auto_face: Some(face),
+            auto_document: Some(document),
+            fraud_tags,
+            ..Self::default()
+        })
+    }
+
     pub fn has_manual_review(&self) -> bool {
         self.manual_face.is_some() || self.manual_document.is_some()
     }
@@ -223,7 +246,13 @@ const DUMMY_RESULT_KEYS: &[&str] = &[
     "webhookChaos",
 ];
 
-pub fn parse_dummy_result(value: &Map<String, Value>) -> Result<DummyResult, Rejection> {
+///
+/// `dummy_status` (the token's `dummyStatus`, if any) is the base outcome the fields override:
+/// `{"dummyStatus":"APPROVED","dummyResult":{"mismatchTags":["UNDER_AGE"]}}` is SUSPECTED.
+pub fn parse_dummy_result(
+    value: &Map<String, Value>,
+    dummy_status: Option<DummyStatus>,
+) -> Result<DummyResult, Rejection> {
     if let Some(unknown) = value.keys().find(|k| !DUMMY_RESULT_KEYS.contains(&k.as_str())) {
         return Err(Rejection::bad_value(format!(
             "Field 'dummyResult.{unknown}' is not known; dummyResult takes {}.",
@@ -231,8 +260,21 @@ pub fn parse_dummy_result(value: &Map<String, Value>) -> Result<DummyResult, Rej
         )));
     }
     let f = Fields::nested(value, "dummyResult.");
+    let status_base = match dummy_status {
+        None => None,
+        Some(status) => Some(DummyResult::from_status(status).ok_or_else(|| {
+            Rejection::bad_value(format!(
+                "Fields 'dummyStatus' {status} and 'dummyResult' cannot be used together: {status} has no result to override (use dummyStatus APPROVED, DENIED or SUSPECTED as the base)."
+            ))
+        })?),
+    };
+    if status_base.is_some() && value.contains_key("scenario") {
+        return Err(Rejection::bad_value(
+            "Fields 'dummyStatus' and 'dummyResult.scenario' cannot be used together: both choose the base outcome.",
+        ));
+    }
     let base = match f.opt_str("scenario")? {
-        None => DummyResult::default(),
+        None => status_base.unwrap_or_default(),
         Some(name) => scenario(name).map(Scenario::result).ok_or_else(|| {
             let names: Vec<&str> = SCENARIOS.iter().map(|s| s.name).collect();
             Rejection::bad_value(format!(
@@ -410,7 +452,7 @@ mod tests {
 
     #[test]
     fn dummy_result_is_validated_against_the_vocabulary() {
-        let parse = |v: Value| parse_dummy_result(v.as_object().unwrap());
+        let parse = |v: Value| parse_dummy_result(v.as_object().unwrap(), None);
         assert!(parse(serde_json::json!({"scenario": "under-age"})).is_ok());
         assert!(
             parse(serde_json::json!({"scenario": "nope"}))

@@ -253,14 +253,9 @@ pub fn parse(
     let dummy_result = match f.opt_object("dummyResult")? {
         None => None,
         Some(object) => {
-            let parsed = crate::sandbox::parse_dummy_result(object)?;
+            let parsed = crate::sandbox::parse_dummy_result(object, dummy_status)?;
             if let Some(message) = environment.dev_only_refusal() {
                 return Err(Rejection::new(Identifier::PermissionsError, message));
-            }
-            if dummy_status.is_some() {
-                return Err(Rejection::bad_value(
-                    "Fields 'dummyStatus' and 'dummyResult' cannot be used together.",
-                ));
             }
             Some(parsed)
         }

@@ -48,6 +48,27 @@ macro_rules! wire_enum {
 }
 
 wire_enum!(
+    /// The kinds of file a verification can have: its images and videos (the keys of `fileUrls`
+    /// and `videoUrls`, and the only names accepted in file paths).
+    FileKind {
+        Front = "FRONT",
+        Back = "BACK",
+        Face = "FACE",
+        FrontVideo = "FRONT_VIDEO",
+        BackVideo = "BACK_VIDEO",
+        FaceVideo = "FACE_VIDEO",
+        UtilityBill = "UTILITY_BILL",
+    }
+);
+
+impl FileKind {
+    /// Videos are listed under `videoUrls`, images under `fileUrls`.
+    pub const fn is_video(self) -> bool {
+        matches!(self, Self::FrontVideo | Self::BackVideo | Self::FaceVideo)
+    }
+}
+
+wire_enum!(
     /// `tokenType` of POST /api/v2/token.
     TokenType {
         Identification = "IDENTIFICATION",

@@ -7,14 +7,9 @@ use axum::{
     http::{HeaderName, Method, Uri},
     response::IntoResponse,
 };
-use kycd_domain::Clock;
-use kycd_store::Store;
+use kycd_core::Services;
 use std::{net::SocketAddr, sync::Arc, time::Duration};
-use tokio::{
-    net::TcpListener,
-    sync::{Notify, watch},
-    task::JoinHandle,
-};
+use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 use tower_http::{
     catch_panic::CatchPanicLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -25,42 +20,9 @@ use tower_http::{
 /// Shared by every handler. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
-    pub clock: Arc<dyn Clock>,
-    /// Base URL for links, without a trailing slash.
-    pub public_url: Arc<str>,
+    /// The services every handler calls.
+    pub core: Services,
     pub max_body_bytes: usize,
-    /// Woken after a commit that queued webhooks, so delivery starts at once.
-    pub webhook_wake: Arc<Notify>,
-    pub files: crate::files::FileStore,
-    pub links: crate::files::LinkSigner,
-    pub policy: Arc<DataPolicy>,
-}
-
-/// Rules for reading and keeping personal data.
-#[derive(Debug, Clone)]
-pub struct DataPolicy {
-    /// /api/v2/status calls allowed per verification and window (0 = no limit).
-    pub status_poll_limit: i64,
-    pub status_poll_window: time::Duration,
-    /// How long each environment keeps verification data (None = forever).
-    pub retention: Vec<(kycd_domain::Environment, Option<time::Duration>)>,
-}
-
-impl Default for DataPolicy {
-    fn default() -> Self {
-        use kycd_domain::Environment as E;
-        Self {
-            status_poll_limit: 10,
-            status_poll_window: time::Duration::minutes(1),
-            retention: vec![
-                (E::Dev, Some(time::Duration::days(7))),
-                (E::Test, Some(time::Duration::days(14))),
-                (E::Demo, Some(time::Duration::days(14))),
-                (E::Prod, None),
-            ],
-        }
-    }
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -172,7 +134,7 @@ impl Background {
 }
 
 pub fn start_background(
-    state: &AppState,
+    core: &Services,
     settings: BackgroundSettings,
 ) -> anyhow::Result<Background> {
     let (stop, stopped) = watch::channel(false);
@@ -183,16 +145,16 @@ pub fn start_background(
             settings.webhook_timeout,
         )?;
         let worker = kycd_webhooks::DeliveryWorker::new(
-            state.store.clone(),
-            state.clock.clone(),
+            core.store.clone(),
+            core.clock.clone(),
             Arc::new(sender),
             config,
-            state.webhook_wake.clone(),
+            core.webhook_wake.clone(),
         );
         tasks.push(tokio::spawn(worker.run(stopped.clone())));
     }
-    tasks.push(tokio::spawn(crate::lifecycle::run_expiry_sweeper(
-        state.clone(),
+    tasks.push(tokio::spawn(kycd_core::sweeper::run(
+        core.clone(),
         settings.sweep_interval,
         stopped,
     )));

@@ -209,12 +209,12 @@ impl Config {
         })
     }
 
-    pub fn data_policy(&self) -> crate::app::DataPolicy {
+    pub fn data_policy(&self) -> kycd_core::DataPolicy {
         use kycd_domain::Environment as E;
         // 0 or unset: keep forever.
         let days =
             |d: Option<u32>| d.filter(|d| *d > 0).map(|d| time::Duration::days(i64::from(d)));
-        crate::app::DataPolicy {
+        kycd_core::DataPolicy {
             status_poll_limit: self.status_poll_limit,
             status_poll_window: time::Duration::seconds(self.status_poll_window_secs.max(1) as i64),
             retention: vec![

@@ -6,6 +6,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use kycd_api::{ErrorBody, ExtendedErrorBody};
+use kycd_core::CoreError;
 use kycd_domain::{Identifier, Rejection};
 use kycd_store::StoreError;
 
@@ -54,6 +55,35 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::NoCredits => Self::NoCredits,
             other => Self::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<CoreError> for ApiError {
+    fn from(error: CoreError) -> Self {
+        match error {
+            CoreError::Rejected(rejection) => Self::Rejected(rejection),
+            CoreError::Unauthorized => Self::Unauthorized,
+            CoreError::PartnerInactive => Self::PartnerInactive,
+            CoreError::NoCredits => Self::NoCredits,
+            CoreError::RateLimited { retry_after_secs, limit } => {
+                Self::RateLimited { retry_after_secs, limit }
+            }
+            CoreError::Throttled { retry_after_secs, rejection } => {
+                Self::Throttled { retry_after_secs, rejection }
+            }
+            CoreError::ScanRefNotFound => Self::ScanRefNotFound,
+            CoreError::LinkRefused => Self::LinkRefused,
+            CoreError::NotFound(message) => Self::NotFound(message),
+            CoreError::TokenNotExpired => {
+                Self::PartnerError(CoreError::TokenNotExpired.to_string())
+            }
+            CoreError::Invalid(message) | CoreError::Conflict(message) => {
+                Self::Rejected(Rejection::bad_value(message))
+            }
+            CoreError::Store(error) => error.into(),
+            CoreError::Files(error) => Self::Internal(anyhow::Error::new(error)),
+            CoreError::Internal(message) => Self::Internal(anyhow::anyhow!(message)),
         }
     }
 }

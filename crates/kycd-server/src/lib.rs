@@ -1,6 +1,7 @@
-//! kycd's server: the HTTP API (axum), the CLI (clap), configuration and wiring. Handlers only
-//! extract, call the domain or the store, and map the result; rules live in kycd-domain, storage
-//! behind kycd-store, and every failure becomes HTTP in `error.rs` alone.
+//! kycd's server, the composition root: the HTTP API (axum), the CLI (clap), configuration,
+//! middleware and start-up. Handlers and CLI commands only extract, call kycd-core, and map the
+//! result; rules live in kycd-domain, orchestration in kycd-core, storage behind kycd-store, and
+//! every failure becomes HTTP in `error.rs` alone. Only this crate picks the SQL backend.
 
 pub mod app;
 pub mod auth;
@@ -8,15 +9,9 @@ pub mod body;
 pub mod cli;
 pub mod config;
 pub mod error;
-pub mod files;
 pub mod keys;
-pub mod lifecycle;
 pub mod openapi;
-pub mod partners;
 pub mod routes;
-pub mod sample_images;
-pub mod sandbox_cli;
-pub mod secrets;
 pub mod store;
 pub mod telemetry;
 

@@ -7,12 +7,12 @@
 pub mod receiver;
 
 use base64::Engine;
-use kycd_domain::{Clock, Environment, FakeClock};
-use kycd_server::{
-    AppState, RunningServer,
+use kycd_core::{
+    Services,
     partners::{self, IssuedCredentials, PartnerSpec},
-    start_server,
 };
+use kycd_domain::{Clock, Environment, FakeClock};
+use kycd_server::{AppState, RunningServer, start_server};
 use kycd_store::Store;
 use kycd_webhooks::RetrySchedule;
 use serde_json::Value;
@@ -26,6 +26,8 @@ pub struct TestApp {
     pub base_url: String,
     pub store: Arc<dyn Store>,
     pub clock: FakeClock,
+    /// The services the app runs on (the same store and clock).
+    pub core: Services,
     /// The SQLite file. Only meaningful when [`TestApp::database_url`] is a `sqlite://` URL: under
     /// `KYCD_TEST_BACKEND=postgres` nothing is written there.
     pub database_path: std::path::PathBuf,
@@ -45,7 +47,7 @@ pub struct TestOptions {
     pub retry_schedule: RetrySchedule,
     pub webhook_timeout: Duration,
     pub allowed_networks: Vec<String>,
-    pub data_policy: kycd_server::app::DataPolicy,
+    pub data_policy: kycd_core::DataPolicy,
     pub file_link_ttl: time::Duration,
     /// None: a directory in the data dir; else an object store URL (e.g. `s3://…`).
     pub object_store_url: Option<String>,
@@ -58,7 +60,7 @@ impl Default for TestOptions {
             retry_schedule: RetrySchedule::default(),
             webhook_timeout: Duration::from_secs(10),
             allowed_networks: Vec::new(),
-            data_policy: kycd_server::app::DataPolicy::default(),
+            data_policy: kycd_core::DataPolicy::default(),
             file_link_ttl: time::Duration::hours(1),
             object_store_url: None,
         }
@@ -76,31 +78,31 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let master = kycd_store::crypto::MasterKey::generate();
     let store = kycd_server::store::open(&database_url, &master).await.unwrap();
     let clock = FakeClock::starting_now();
-    let sandbox = partners::ensure_sandbox(store.as_ref(), &clock)
-        .await
-        .unwrap()
-        .expect("a fresh database gets the sandbox partner");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let base_url = format!("http://{addr}");
-    let state = AppState {
+    let core = Services {
         store: store.clone(),
         clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
-        public_url: base_url.clone().into(),
-        max_body_bytes: options.max_body_bytes,
-        webhook_wake: Default::default(),
-        files: kycd_server::files::FileStore::open(
+        files: kycd_core::files::FileStore::open(
             options.object_store_url.as_deref(),
             &data_dir.path().join("files"),
             store.key_ring(),
         )
         .unwrap(),
-        links: kycd_server::files::LinkSigner::new(
+        links: kycd_core::files::LinkSigner::new(
             master.derive("kycd-file-links"),
             options.file_link_ttl,
         ),
         policy: Arc::new(options.data_policy.clone()),
+        webhook_wake: Default::default(),
+        public_url: base_url.clone().into(),
     };
+    let sandbox = partners::ensure_sandbox(&core)
+        .await
+        .unwrap()
+        .expect("a fresh database gets the sandbox partner");
+    let state = AppState { core: core.clone(), max_body_bytes: options.max_body_bytes };
     // Background jobs poll fast so tests that advance the fake clock see the effect quickly.
     let settings = kycd_server::app::BackgroundSettings {
         worker: Some(kycd_webhooks::WorkerConfig {
@@ -115,13 +117,14 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         },
         sweep_interval: Duration::from_millis(25),
     };
-    let background = kycd_server::app::start_background(&state, settings).unwrap();
+    let background = kycd_server::app::start_background(&core, settings).unwrap();
     let server = start_server(listener, state).unwrap();
     TestApp {
         addr,
         base_url,
         store,
         clock,
+        core,
         database_path,
         database_url,
         sandbox,
@@ -170,7 +173,7 @@ impl TestApp {
             credits,
             rate_limit_per_hour,
         };
-        partners::create(self.store.as_ref(), &self.clock, spec).await.unwrap()
+        partners::create(&self.core, spec).await.unwrap()
     }
 
     pub fn clock_now(&self) -> time::OffsetDateTime {

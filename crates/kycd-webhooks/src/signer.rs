@@ -5,6 +5,7 @@
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
+use kycd_domain::sandbox::Chaos;
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -112,40 +113,40 @@ pub struct Prepared {
     pub labels: Vec<&'static str>,
 }
 
-/// Signs `payload` for one attempt at `now_unix`, applying the chaos labels given
-/// ("DUPLICATE", "STALE_TIMESTAMP", "WRONG_SIGNATURE", "TRUNCATED_BODY"; others are ignored here).
+/// Signs `payload` for one attempt at `now_unix`, spoiling it as `chaos` asks (OUT_OF_ORDER acts
+/// when the events are written, not here).
 pub fn prepare(
     key: &[u8],
     event_type: &str,
     webhook_id: &str,
     now_unix: i64,
     payload: &[u8],
-    chaos: &[&str],
+    chaos: &[Chaos],
 ) -> Prepared {
     let mut labels = Vec::new();
     let mut timestamp = now_unix;
-    if chaos.contains(&"STALE_TIMESTAMP") {
+    if chaos.contains(&Chaos::StaleTimestamp) {
         timestamp -= 600;
-        labels.push("STALE_TIMESTAMP");
+        labels.push(Chaos::StaleTimestamp.as_str());
     }
     let wrong_key;
-    let signing_key = if chaos.contains(&"WRONG_SIGNATURE") {
-        labels.push("WRONG_SIGNATURE");
+    let signing_key = if chaos.contains(&Chaos::WrongSignature) {
+        labels.push(Chaos::WrongSignature.as_str());
         wrong_key = [b"not-the-key:".as_slice(), key].concat();
         wrong_key.as_slice()
     } else {
         key
     };
     let headers = headers(signing_key, event_type, webhook_id, timestamp, payload);
-    let body = if chaos.contains(&"TRUNCATED_BODY") {
-        labels.push("TRUNCATED_BODY");
+    let body = if chaos.contains(&Chaos::TruncatedBody) {
+        labels.push(Chaos::TruncatedBody.as_str());
         payload[..payload.len() / 2].to_vec()
     } else {
         payload.to_vec()
     };
-    let send_twice = chaos.contains(&"DUPLICATE");
+    let send_twice = chaos.contains(&Chaos::Duplicate);
     if send_twice {
-        labels.push("DUPLICATE");
+        labels.push(Chaos::Duplicate.as_str());
     }
     Prepared { headers, body, send_twice, labels }
 }

@@ -144,8 +144,7 @@ impl DeliveryWorker {
                 return;
             }
         };
-        let chaos: Vec<&str> =
-            delivery.chaos.as_deref().map_or(Vec::new(), |c| c.split(',').collect());
+        let chaos = crate::outbox::parse_chaos(delivery.chaos.as_deref());
         let prepared = signer::prepare(
             partner.signing_key.as_bytes(),
             delivery.event_type.as_str(),

@@ -14,7 +14,6 @@ use axum::{
     routing::{get, post},
 };
 use kycd_domain::{ScanRef, fields::Fields};
-use kycd_store::{AuditRecord, Partner, Verification};
 use serde_json::{Map, Value};
 
 pub fn router() -> Router<AppState> {
@@ -33,33 +32,9 @@ pub fn router() -> Router<AppState> {
         .route("/sandbox/events", get(sandbox::events::events))
 }
 
-/// The calling partner's verification named by the body's `scanRef`: MISSING_VALUE without one,
-/// 404 for an unknown scanRef or another partner's (indistinguishable).
-pub async fn owned_verification(
-    state: &AppState,
-    partner: &Partner,
-    body: &Map<String, Value>,
-) -> Result<Verification, ApiError> {
+/// The body's `scanRef` (MISSING_VALUE without one), recorded on the request's span.
+pub fn scan_ref_of(body: &Map<String, Value>) -> Result<ScanRef, ApiError> {
     let scan_ref = ScanRef::from_trusted(Fields::new(body).required_str("scanRef")?);
     tracing::Span::current().record("scan_ref", scan_ref.as_str());
-    state.store.verification(partner.id, &scan_ref).await?.ok_or(ApiError::ScanRefNotFound)
-}
-
-/// Records a read of personal data.
-pub async fn audit(
-    state: &AppState,
-    partner: &Partner,
-    action: &str,
-    verification: &Verification,
-    detail: Option<String>,
-) -> Result<(), ApiError> {
-    let record = AuditRecord {
-        at: state.clock.now(),
-        partner_id: Some(partner.id),
-        actor: format!("partner:{}", partner.name),
-        action: action.to_owned(),
-        scan_ref: Some(verification.scan_ref.clone()),
-        detail,
-    };
-    Ok(state.store.append_audit(&record).await?)
+    Ok(scan_ref)
 }

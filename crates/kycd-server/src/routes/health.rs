@@ -16,6 +16,6 @@ pub struct Health {
     responses((status = 200, description = "Ready", body = Health),
               (status = 500, description = "Database unreachable", body = kycd_api::ErrorBody)))]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    state.store.ping().await?;
+    state.core.store.ping().await?;
     Ok(Json(Health { status: "ok" }))
 }

@@ -10,7 +10,9 @@ use axum::{
 /// GET /sandbox/samples/{kind}.png — FRONT, BACK or FACE.
 pub async fn sample_image(Path(file): Path<String>) -> Result<Response, ApiError> {
     let kind = file.strip_suffix(".png").unwrap_or(&file);
-    let bytes = crate::sample_images::sample(kind).ok_or_else(|| ApiError::RouteNotFound {
+    let sample =
+        kycd_domain::vocabulary::FileKind::parse(kind).and_then(kycd_core::sample_images::sample);
+    let bytes = sample.ok_or_else(|| ApiError::RouteNotFound {
         method: "GET".to_owned(),
         path: format!("/sandbox/samples/{file}"),
     })?;

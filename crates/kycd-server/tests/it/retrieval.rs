@@ -341,7 +341,7 @@ pub fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[tokio::test]
 async fn polling_status_too_often_is_429_pointing_to_webhooks() {
-    let policy = kycd_server::app::DataPolicy {
+    let policy = kycd_core::DataPolicy {
         status_poll_limit: 3,
         status_poll_window: time::Duration::minutes(1),
         ..Default::default()

@@ -114,6 +114,37 @@ async fn dummy_result_sets_any_outcome_and_the_rule_derives_overall() {
 }
 
 #[tokio::test]
+async fn dummy_status_is_the_base_that_dummy_result_overrides() {
+    let app = spawn_app().await;
+    let receiver = WebhookReceiver::start().await;
+    let client = app.sandbox_client();
+    client
+        .post_json(
+            "/api/v2/token",
+            &json!({"clientId": "u", "dummyStatus": "APPROVED", "callbackUrl": receiver.url("/u"),
+                "dummyResult": {"mismatchTags": ["UNDER_AGE"]}}),
+        )
+        .await
+        .expect(201);
+    let body = receiver.wait_for(1, WAIT).await[0].json();
+    assert_eq!(body["status"]["overall"], "SUSPECTED", "a mismatch tag over APPROVED");
+    assert_eq!(body["status"]["autoFace"], "FACE_MATCH", "from dummyStatus APPROVED");
+    assert_eq!(body["status"]["autoDocument"], "DOC_VALIDATED", "from dummyStatus APPROVED");
+    assert_eq!(body["status"]["mismatchTags"], json!(["UNDER_AGE"]));
+    for status in ["ACTIVE", "EXPIRED"] {
+        let refused = client
+            .post_json(
+                "/api/v2/token",
+                &json!({"clientId": "u", "dummyStatus": status, "dummyResult": {"mismatchTags": ["NAME"]}}),
+            )
+            .await
+            .expect(400);
+        assert_eq!(refused.error().0, "BAD_VALUE");
+        assert!(refused.error().1.contains(&format!("'dummyStatus' {status}")), "{status}");
+    }
+}
+
+#[tokio::test]
 async fn advance_moves_one_verifications_clock_only() {
     let app = spawn_app().await;
     let receiver = WebhookReceiver::start().await;

@@ -1,20 +1,13 @@
 //! POST /api/v2/add-dummy-status (DEV only): give a verification a manual result and send
 //! IDENTIFICATION_MANUAL_FINISHED (final=true), as a reviewer would.
 
-use crate::{
-    AppState,
-    auth::Authenticated,
-    body::JsonObject,
-    error::{ApiError, ApiResult},
-    lifecycle,
-};
+use crate::{AppState, auth::Authenticated, body::JsonObject, error::ApiResult};
 use axum::{Json, extract::State};
 use kycd_domain::{
-    Identifier, Rejection, ScanRef,
-    dummy::{self, MANUAL_DOCUMENT_VALUES, MANUAL_FACE_VALUES},
+    Rejection, ScanRef,
+    dummy::{MANUAL_DOCUMENT_VALUES, MANUAL_FACE_VALUES},
     fields::Fields,
-    lifecycle::{LifecycleEvent, is_deleted, transition},
-    vocabulary::{DocumentStatus, EventType, FaceStatus},
+    vocabulary::{DocumentStatus, FaceStatus},
 };
 use serde_json::{Map, Value};
 
@@ -63,9 +56,7 @@ pub async fn add_dummy_status(
     Authenticated(partner): Authenticated,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<Map<String, Value>>> {
-    if let Some(message) = partner.environment.dev_only_refusal() {
-        return Err(Rejection::new(Identifier::PermissionsError, message).into());
-    }
+    kycd_core::sandbox::require_dev(&partner)?;
     let fields = Fields::new(&body);
     let scan_ref = ScanRef::from_trusted(fields.required_str("scanRef")?);
     tracing::Span::current().record("scan_ref", scan_ref.as_str());
@@ -84,48 +75,6 @@ pub async fn add_dummy_status(
         |d| d.as_str(),
     )?;
 
-    // Compare-and-set: a concurrent change (say, the expiry sweeper) makes us read again.
-    for _ in 0..3 {
-        let verification = state
-            .store
-            .verification(partner.id, &scan_ref)
-            .await?
-            .ok_or(ApiError::ScanRefNotFound)?;
-        if is_deleted(verification.status) {
-            return Err(Rejection::bad_value(format!(
-                "Verification '{scan_ref}' is {}: its data was deleted, so it cannot get a manual result.",
-                verification.status
-            ))
-            .into());
-        }
-        let now = state.clock.now();
-        let previous = lifecycle::parse_result(&verification)?;
-        if previous.is_none() {
-            // A verification without a result gets the dummy's sample images now.
-            for kind in dummy::SAMPLE_FILES {
-                let bytes = crate::sample_images::sample(kind).unwrap_or_default();
-                state.files.put(&verification.scan_ref, kind, bytes).await?;
-            }
-        }
-        let result =
-            dummy::manual(&verification.request, previous, face, document, now.unix_timestamp());
-        let outcome = result.outcome();
-        let new_status =
-            transition(verification.status, LifecycleEvent::ManualFinished { outcome })
-                .map_err(|e| Rejection::bad_value(format!("Verification '{scan_ref}': {e}.")))?;
-        let webhook = lifecycle::webhook_event(
-            &state,
-            &partner,
-            &verification,
-            EventType::ManualFinished,
-            outcome.status(),
-            true,
-            Some(&result),
-            now,
-        );
-        if lifecycle::apply(&state, &verification, new_status, Some(&result), webhook).await? {
-            return Ok(Json(Map::new()));
-        }
-    }
-    Err(ApiError::Internal(anyhow::anyhow!("verification {scan_ref} kept changing; giving up")))
+    kycd_core::sandbox::add_dummy_status(&state.core, &partner, &scan_ref, face, document).await?;
+    Ok(Json(Map::new()))
 }

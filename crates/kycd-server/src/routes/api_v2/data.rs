@@ -2,12 +2,7 @@
 //! unknown; all null after deletion). Every call is audited.
 
 use crate::{
-    AppState,
-    auth::Authenticated,
-    body::JsonObject,
-    error::ApiResult,
-    lifecycle,
-    routes::api_v2::{audit, owned_verification},
+    AppState, auth::Authenticated, body::JsonObject, error::ApiResult, routes::api_v2::scan_ref_of,
 };
 use axum::{Json, extract::State};
 use serde_json::{Map, Value};
@@ -26,9 +21,9 @@ pub async fn data(
     Authenticated(partner): Authenticated,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<Map<String, Value>>> {
-    let verification = owned_verification(&state, &partner, &body).await?;
-    let result = lifecycle::parse_result(&verification)?.unwrap_or_default();
-    audit(&state, &partner, "data.read", &verification, None).await?;
+    let scan_ref = scan_ref_of(&body)?;
+    let (verification, result) =
+        kycd_core::verifications::data(&state.core, &partner, &scan_ref).await?;
     let mut out = match serde_json::to_value(&result.data) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),

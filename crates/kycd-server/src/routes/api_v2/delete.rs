@@ -2,19 +2,13 @@
 //! token can no longer be used.
 
 use crate::{
-    AppState,
-    auth::Authenticated,
-    body::JsonObject,
-    error::{ApiError, ApiResult},
-    lifecycle,
-    routes::api_v2::owned_verification,
+    AppState, auth::Authenticated, body::JsonObject, error::ApiResult, routes::api_v2::scan_ref_of,
 };
 use axum::{
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use kycd_domain::{lifecycle::is_deleted, vocabulary::OverallStatus};
 
 /// Delete verification data.
 ///
@@ -34,22 +28,6 @@ pub async fn delete(
     Authenticated(partner): Authenticated,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Response> {
-    for _ in 0..3 {
-        let verification = owned_verification(&state, &partner, &body).await?;
-        if is_deleted(verification.status) {
-            return Ok(StatusCode::OK.into_response());
-        }
-        if verification.status == OverallStatus::Active {
-            if state.clock.now() < verification.token_expires_at {
-                return Err(ApiError::PartnerError("Token has not expired yet.".to_owned()));
-            }
-            // Expired but not yet swept: expire it now (sends IDENTIFICATION_EXPIRED), then delete.
-            lifecycle::expire(&state, &verification).await?;
-            continue;
-        }
-        if lifecycle::delete_data(&state, &verification).await? {
-            return Ok(StatusCode::OK.into_response());
-        }
-    }
-    Err(ApiError::Internal(anyhow::anyhow!("verification kept changing during delete")))
+    kycd_core::verifications::delete(&state.core, &partner, &scan_ref_of(&body)?).await?;
+    Ok(StatusCode::OK.into_response())
 }

@@ -2,12 +2,7 @@
 //! `fileUrls` plus the deprecated top-level keys.
 
 use crate::{
-    AppState,
-    auth::Authenticated,
-    body::JsonObject,
-    error::ApiResult,
-    lifecycle,
-    routes::api_v2::{audit, owned_verification},
+    AppState, auth::Authenticated, body::JsonObject, error::ApiResult, routes::api_v2::scan_ref_of,
 };
 use axum::{Json, extract::State};
 use serde_json::{Map, Value};
@@ -26,18 +21,7 @@ pub async fn files(
     Authenticated(partner): Authenticated,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<Map<String, Value>>> {
-    let verification = owned_verification(&state, &partner, &body).await?;
-    let result = lifecycle::parse_result(&verification)?;
-    let now = state.clock.now();
-    let urls = lifecycle::file_urls(&state, &verification, result.as_ref(), now);
-    audit(
-        &state,
-        &partner,
-        "files.list",
-        &verification,
-        Some(urls.keys().cloned().collect::<Vec<_>>().join(",")),
-    )
-    .await?;
+    let urls = kycd_core::files::list(&state.core, &partner, &scan_ref_of(&body)?).await?;
     let (videos, images): (Map<String, Value>, Map<String, Value>) =
         urls.into_iter().partition(|(kind, _)| kind.ends_with("_VIDEO"));
     let mut out = images.clone();

@@ -8,12 +8,9 @@ pub mod scenarios;
 pub mod webhooks;
 
 use crate::error::ApiError;
-use kycd_domain::{Identifier, Rejection};
 use kycd_store::Partner;
 
+/// PERMISSIONS_ERROR outside DEV (the rule is kycd-core's).
 pub fn require_dev(partner: &Partner) -> Result<(), ApiError> {
-    match partner.environment.dev_only_refusal() {
-        Some(message) => Err(Rejection::new(Identifier::PermissionsError, message).into()),
-        None => Ok(()),
-    }
+    Ok(kycd_core::sandbox::require_dev(partner)?)
 }

@@ -2,15 +2,9 @@
 //! webhooks, not for polling: calls per verification are limited (the polling guard).
 
 use crate::{
-    AppState,
-    auth::Authenticated,
-    body::JsonObject,
-    error::{ApiError, ApiResult},
-    lifecycle,
-    routes::api_v2::owned_verification,
+    AppState, auth::Authenticated, body::JsonObject, error::ApiResult, routes::api_v2::scan_ref_of,
 };
 use axum::{Json, extract::State};
-use kycd_domain::{Identifier, Rejection};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -44,9 +38,9 @@ pub async fn status(
     Authenticated(partner): Authenticated,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<StatusResponse>> {
-    let verification = owned_verification(&state, &partner, &body).await?;
-    guard_polling(&state, &verification.scan_ref).await?;
-    let result = lifecycle::parse_result(&verification)?.unwrap_or_default();
+    let scan_ref = scan_ref_of(&body)?;
+    let (verification, result) =
+        kycd_core::verifications::status(&state.core, &partner, &scan_ref).await?;
     Ok(Json(StatusResponse {
         status: verification.status.as_str().to_owned(),
         scan_ref: verification.scan_ref.to_string(),
@@ -58,30 +52,4 @@ pub async fn status(
         auto_document: result.auto_document.map(|d| d.as_str().to_owned()),
         manual_document: result.manual_document.map(|d| d.as_str().to_owned()),
     }))
-}
-
-/// Counts the call in a fixed window per verification (shared by all nodes through the store).
-async fn guard_polling(state: &AppState, scan_ref: &kycd_domain::ScanRef) -> Result<(), ApiError> {
-    let limit = state.policy.status_poll_limit;
-    if limit <= 0 {
-        return Ok(());
-    }
-    let window = state.policy.status_poll_window.whole_seconds().max(1);
-    let now = state.clock.now().unix_timestamp();
-    let start = now - now.rem_euclid(window);
-    let window_start =
-        time::OffsetDateTime::from_unix_timestamp(start).unwrap_or(state.clock.now());
-    let count = state.store.bump_counter(&format!("status:{scan_ref}"), window_start).await?;
-    if count > limit {
-        let retry_after = u64::try_from((start + window - now).max(1)).unwrap_or(1);
-        let message = format!(
-            "Polling /api/v2/status is not supported: at most {limit} calls per {window} s for one verification. \
-             Receive results by webhook (see /docs and docs/webhooks.md); retry after {retry_after} s."
-        );
-        return Err(ApiError::Throttled {
-            retry_after_secs: retry_after,
-            rejection: Rejection::new(Identifier::TooManyRequests, message),
-        });
-    }
-    Ok(())
 }

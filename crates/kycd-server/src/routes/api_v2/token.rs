@@ -1,7 +1,7 @@
 //! POST /api/v2/token: validate the request, spend a credit, store the verification (ACTIVE, or
 //! finished at once for a DEV `dummyStatus`, with its webhook queued in the same transaction).
 
-use crate::{AppState, auth::Authenticated, body::JsonObject, error::ApiResult, lifecycle};
+use crate::{AppState, auth::Authenticated, body::JsonObject, error::ApiResult};
 use axum::{Json, extract::State, http::StatusCode};
 use kycd_api::token::TokenResponse;
 use kycd_domain::token_request;
@@ -30,9 +30,9 @@ pub async fn create_token(
     JsonObject(body): JsonObject,
 ) -> ApiResult<(StatusCode, Json<TokenResponse>)> {
     let request = token_request::parse(&body, &partner.token_defaults, partner.environment)?;
-    let verification = lifecycle::create(&state, &partner, request).await?;
+    let verification = kycd_core::verifications::create(&state.core, &partner, request).await?;
     let redirect_url =
-        format!("{}/api/v2/redirect?authToken={}", state.public_url, verification.auth_token);
+        format!("{}/api/v2/redirect?authToken={}", state.core.public_url, verification.auth_token);
     let response = TokenResponse::new(
         &verification.request,
         &verification.scan_ref,

@@ -5,9 +5,8 @@ use crate::{
     AppState,
     auth::Authenticated,
     body::JsonObject,
-    error::{ApiError, ApiResult},
-    lifecycle,
-    routes::api_v2::{owned_verification, sandbox::require_dev},
+    error::ApiResult,
+    routes::api_v2::{sandbox::require_dev, scan_ref_of},
 };
 use axum::{Json, extract::State};
 use kycd_domain::{Rejection, fields::Fields};
@@ -29,22 +28,11 @@ pub async fn advance(
     require_dev(&partner)?;
     let seconds =
         Fields::new(&body).opt_int("seconds")?.ok_or_else(|| Rejection::missing("seconds"))?;
-    if !(1..=31_536_000).contains(&seconds) {
-        return Err(
-            Rejection::bad_value("Field 'seconds' must be from 1 to 31536000 (one year).").into()
-        );
-    }
-    let verification = owned_verification(&state, &partner, &body).await?;
-    let shifted =
-        lifecycle::advance(&state, &verification, time::Duration::seconds(seconds)).await?;
-    let after = state
-        .store
-        .verification(partner.id, &verification.scan_ref)
-        .await?
-        .ok_or(ApiError::ScanRefNotFound)?;
+    let scan_ref = scan_ref_of(&body)?;
+    let advanced = kycd_core::sandbox::advance(&state.core, &partner, &scan_ref, seconds).await?;
     Ok(Json(json!({
-        "scanRef": after.scan_ref,
-        "status": after.status.as_str(),
-        "advancedSeconds": if shifted { seconds } else { 0 },
+        "scanRef": advanced.verification.scan_ref,
+        "status": advanced.verification.status.as_str(),
+        "advancedSeconds": advanced.advanced_seconds,
     })))
 }

@@ -12,18 +12,17 @@ use axum::{
 };
 use base64::Engine;
 use futures::Stream;
+use kycd_core::sandbox::{EventCursor, PreparedWebhook};
 use kycd_store::Partner;
 use serde_json::json;
 use std::{convert::Infallible, time::Duration};
 
 const POLL: Duration = Duration::from_millis(100);
 
-struct Cursor {
+struct EventStream {
     state: AppState,
     partner: Partner,
-    since: time::OffsetDateTime,
-    /// The last event streamed: the cursor is (since, last_id).
-    last_id: Option<String>,
+    cursor: EventCursor,
     backlog: Vec<Event>,
     greeted: bool,
 }
@@ -38,77 +37,41 @@ pub async fn events(
     Authenticated(partner): Authenticated,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     require_dev(&partner)?;
-    let since = state.clock.now();
-    let cursor =
-        Cursor { state, partner, since, last_id: None, backlog: Vec::new(), greeted: false };
-    let stream = futures::stream::unfold(cursor, |mut cursor| async move {
+    let cursor = EventCursor::now(&state.core);
+    let stream = EventStream { state, partner, cursor, backlog: Vec::new(), greeted: false };
+    let stream = futures::stream::unfold(stream, |mut s| async move {
         loop {
-            if !cursor.greeted {
-                cursor.greeted = true;
-                let ready = json!({"partner": cursor.partner.name, "signingKey": cursor.partner.signing_key});
-                return Some((Ok(Event::default().event("ready").data(ready.to_string())), cursor));
+            if !s.greeted {
+                s.greeted = true;
+                let ready = json!({"partner": s.partner.name, "signingKey": s.partner.signing_key});
+                return Some((Ok(Event::default().event("ready").data(ready.to_string())), s));
             }
-            if let Some(event) = cursor.backlog.pop() {
-                return Some((Ok(event), cursor));
+            if let Some(event) = s.backlog.pop() {
+                return Some((Ok(event), s));
             }
             tokio::time::sleep(POLL).await;
-            let found = match cursor
-                .state
-                .store
-                .partner_events_since(
-                    cursor.partner.id,
-                    cursor.since,
-                    cursor.last_id.as_deref(),
-                    100,
-                )
-                .await
-            {
-                Ok(found) => found,
-                Err(error) => {
-                    tracing::warn!(%error, "reading sandbox events failed");
-                    continue;
-                }
-            };
-            let mut fresh = Vec::new();
-            // Events come in insertion order; the cursor moves to the newest one streamed.
-            for delivery in found {
-                cursor.since = delivery.created_at;
-                cursor.last_id = Some(delivery.id.clone());
-                if delivery.payload.is_empty() {
-                    continue;
-                }
-                let chaos: Vec<&str> =
-                    delivery.chaos.as_deref().map_or(Vec::new(), |c| c.split(',').collect());
-                let prepared = kycd_webhooks::signer::prepare(
-                    cursor.partner.signing_key.as_bytes(),
-                    delivery.event_type.as_str(),
-                    &delivery.id,
-                    cursor.state.clock.now().unix_timestamp(),
-                    &delivery.payload,
-                    &chaos,
-                );
-                let headers: serde_json::Map<String, serde_json::Value> =
-                    prepared.headers.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect();
-                let data = json!({
-                    "id": delivery.id,
-                    "eventType": delivery.event_type.as_str(),
-                    "scanRef": delivery.scan_ref,
-                    "headers": headers,
-                    "body": base64::engine::general_purpose::STANDARD.encode(&prepared.body),
-                });
-                let event = Event::default()
-                    .event("webhook")
-                    .id(delivery.id.clone())
-                    .data(data.to_string());
-                // DUPLICATE chaos: the same webhook twice, as the worker sends it.
-                if prepared.send_twice {
-                    fresh.push(event.clone());
-                }
-                fresh.push(event);
+            match kycd_core::sandbox::events_after(&s.state.core, &s.partner, &mut s.cursor).await {
+                // Oldest first; the backlog is popped from its end.
+                Ok(found) => s.backlog = found.iter().rev().flat_map(sse_events).collect(),
+                Err(error) => tracing::warn!(%error, "reading sandbox events failed"),
             }
-            fresh.reverse();
-            cursor.backlog = fresh;
         }
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// The SSE `webhook` event for one prepared webhook; twice for DUPLICATE chaos, as the worker
+/// sends it.
+fn sse_events(webhook: &PreparedWebhook) -> Vec<Event> {
+    let headers: serde_json::Map<String, serde_json::Value> =
+        webhook.headers.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect();
+    let data = json!({
+        "id": webhook.id,
+        "eventType": webhook.event_type,
+        "scanRef": webhook.scan_ref,
+        "headers": headers,
+        "body": base64::engine::general_purpose::STANDARD.encode(&webhook.body),
+    });
+    let event = Event::default().event("webhook").id(webhook.id.clone()).data(data.to_string());
+    if webhook.send_twice { vec![event.clone(), event] } else { vec![event] }
 }

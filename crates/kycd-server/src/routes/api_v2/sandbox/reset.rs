@@ -1,9 +1,7 @@
 //! POST /api/v2/sandbox/reset: deletes every verification of the calling DEV partner (images,
 //! data, webhook events), so a test suite can start clean.
 
-use crate::{
-    AppState, auth::Authenticated, error::ApiResult, routes::api_v2::sandbox::require_dev,
-};
+use crate::{AppState, auth::Authenticated, error::ApiResult};
 use axum::{Json, extract::State};
 use serde_json::{Value, json};
 
@@ -16,7 +14,6 @@ pub async fn reset(
     State(state): State<AppState>,
     Authenticated(partner): Authenticated,
 ) -> ApiResult<Json<Value>> {
-    require_dev(&partner)?;
-    let deleted = crate::lifecycle::reset_partner(&state, &partner).await?;
+    let deleted = kycd_core::sandbox::reset(&state.core, &partner).await?;
     Ok(Json(json!({ "deleted": deleted })))
 }

@@ -1,18 +1,13 @@
 //! GET /api/v2/sandbox/webhooks and POST /api/v2/sandbox/webhooks/{id}/resend: the delivery log
 //! of the calling DEV partner (exact headers and body sent, every response) and replay.
 
-use crate::{
-    AppState,
-    auth::Authenticated,
-    error::{ApiError, ApiResult},
-    routes::api_v2::sandbox::require_dev,
-};
+use crate::{AppState, auth::Authenticated, error::ApiResult};
 use axum::{
     Json,
     extract::{Path, Query, State},
 };
 use kycd_domain::{Rejection, ScanRef};
-use kycd_store::{Delivery, DeliveryFilter};
+use kycd_store::{Delivery, DeliveryAttempt};
 use serde_json::{Value, json};
 
 #[derive(Debug, serde::Deserialize)]
@@ -23,9 +18,8 @@ pub struct LogQuery {
     limit: Option<String>,
 }
 
-async fn describe(state: &AppState, delivery: &Delivery) -> Result<Value, ApiError> {
-    let attempts = state.store.attempts(&delivery.id).await?;
-    Ok(json!({
+fn describe(delivery: &Delivery, attempts: &[DeliveryAttempt]) -> Value {
+    json!({
         "id": delivery.id,
         "eventType": delivery.event_type.as_str(),
         "scanRef": delivery.scan_ref,
@@ -49,7 +43,7 @@ async fn describe(state: &AppState, delivery: &Delivery) -> Result<Value, ApiErr
                 "responseExcerpt": a.response_excerpt,
             })
         }).collect::<Vec<_>>(),
-    }))
+    })
 }
 
 /// Delivery log of this partner's webhooks (DEV).
@@ -64,22 +58,17 @@ pub async fn log(
     Authenticated(partner): Authenticated,
     Query(query): Query<LogQuery>,
 ) -> ApiResult<Json<Value>> {
-    require_dev(&partner)?;
-    let filter = DeliveryFilter {
-        partner_id: Some(partner.id),
-        scan_ref: query.scan_ref.map(ScanRef::from_trusted),
-        failed_only: false,
-        limit: match query.limit.as_deref() {
-            None => 100,
-            Some(text) => text.parse::<i64>().map(|n| n.clamp(1, 1000)).map_err(|_| {
-                Rejection::bad_value("Query parameter 'limit' must be an integer from 1 to 1000.")
-            })?,
-        },
+    // DEV first, so other partners learn nothing from their query's mistakes.
+    crate::routes::api_v2::sandbox::require_dev(&partner)?;
+    let limit = match query.limit.as_deref() {
+        None => 100,
+        Some(text) => text.parse::<i64>().map(|n| n.clamp(1, 1000)).map_err(|_| {
+            Rejection::bad_value("Query parameter 'limit' must be an integer from 1 to 1000.")
+        })?,
     };
-    let mut out = Vec::new();
-    for delivery in state.store.deliveries(&filter).await? {
-        out.push(describe(&state, &delivery).await?);
-    }
+    let scan_ref = query.scan_ref.map(ScanRef::from_trusted);
+    let log = kycd_core::sandbox::delivery_log(&state.core, &partner, scan_ref, limit).await?;
+    let out: Vec<Value> = log.iter().map(|(d, attempts)| describe(d, attempts)).collect();
     Ok(Json(json!({ "webhooks": out })))
 }
 
@@ -96,17 +85,6 @@ pub async fn resend(
     Authenticated(partner): Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    require_dev(&partner)?;
-    let delivery = state.store.delivery(&id).await?.filter(|d| d.partner_id == partner.id);
-    if delivery.is_none() {
-        return Err(ApiError::NotFound(format!("No webhook '{id}' of this partner.")));
-    }
-    if !state.store.resend_delivery(&id, state.clock.now()).await? {
-        return Err(Rejection::bad_value(format!(
-            "Webhook '{id}' cannot be resent: it has no target URL, or its verification was deleted."
-        ))
-        .into());
-    }
-    state.webhook_wake.notify_one();
+    kycd_core::sandbox::resend(&state.core, &partner, &id).await?;
     Ok(Json(json!({ "id": id, "queued": true })))
 }

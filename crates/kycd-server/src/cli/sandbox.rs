@@ -2,16 +2,57 @@
 //! they need nothing but the data dir (they act for the `sandbox` partner through the shared
 //! store); against a remote server they use the partner's API key pair over HTTP.
 
-use crate::{AppState, config::Config, lifecycle};
+use crate::config::Config;
 use anyhow::{Context, bail};
 use base64::Engine;
+use clap::Args;
 use futures::StreamExt;
-use kycd_domain::token_request;
+use kycd_core::{Services, partners::SANDBOX_PARTNER, sandbox::EventCursor};
 use kycd_store::Partner;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-pub const SANDBOX: &str = crate::partners::SANDBOX_PARTNER;
+#[derive(Debug, Clone, Args)]
+pub struct RemoteArgs {
+    /// The kycd server
+    #[arg(long, env = "KYCD_URL", default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    /// API key of a DEV partner (remote servers); without it the local `sandbox` partner is used
+    #[arg(long, env = "KYCD_API_KEY", requires = "api_secret")]
+    pub api_key: Option<String>,
+    #[arg(long, env = "KYCD_API_SECRET", requires = "api_key")]
+    pub api_secret: Option<String>,
+}
+
+impl RemoteArgs {
+    fn remote(&self) -> Option<Remote> {
+        Some(Remote {
+            url: self.url.clone(),
+            api_key: self.api_key.clone()?,
+            api_secret: self.api_secret.clone()?,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TriggerArgs {
+    /// approved, denied-expired-doc, suspected-duplicate-face, under-age,
+    /// manual-review-then-approved, manual-review-then-denied, abandoned-expired
+    pub scenario: String,
+    #[arg(long, default_value = "kycd-trigger")]
+    pub client_id: String,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Where to POST each webhook (byte-exact, with its headers)
+    #[arg(long)]
+    pub forward_to: String,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
 
 /// Credentials for remote mode.
 #[derive(Debug, Clone)]
@@ -21,15 +62,24 @@ pub struct Remote {
     pub api_secret: String,
 }
 
-fn token_body(scenario: &str, client_id: &str) -> Value {
-    json!({"clientId": client_id, "dummyResult": {"scenario": scenario}})
+/// Creates a token with the scenario and prints its scanRef.
+pub async fn trigger(config: &Config, args: TriggerArgs) -> anyhow::Result<()> {
+    let scan_ref = match args.remote.remote() {
+        Some(remote) => trigger_remote(&remote, &args.scenario, &args.client_id).await?,
+        None => {
+            let (core, partner) = local(config, &args.remote.url).await?;
+            kycd_core::sandbox::trigger(&core, &partner, &args.scenario, &args.client_id)
+                .await?
+                .scan_ref
+                .to_string()
+        }
+    };
+    println!("{scan_ref}");
+    Ok(())
 }
 
-/// Creates a token with the scenario and returns its scanRef.
-pub async fn trigger(
-    config: &Config,
-    url: &str,
-    remote: Option<&Remote>,
+async fn trigger_remote(
+    remote: &Remote,
     scenario: &str,
     client_id: &str,
 ) -> anyhow::Result<String> {
@@ -37,41 +87,32 @@ pub async fn trigger(
         let names: Vec<&str> = kycd_domain::sandbox::SCENARIOS.iter().map(|s| s.name).collect();
         bail!("unknown scenario '{scenario}'; choose one of {}", names.join(", "));
     }
-    let body = token_body(scenario, client_id);
-    if let Some(remote) = remote {
-        let response = reqwest::Client::new()
-            .post(format!("{}/api/v2/token", remote.url.trim_end_matches('/')))
-            .basic_auth(&remote.api_key, Some(&remote.api_secret))
-            .json(&body)
-            .send()
-            .await
-            .with_context(|| format!("calling {}", remote.url))?;
-        let status = response.status();
-        let reply: Value = response.json().await.unwrap_or(Value::Null);
-        if !status.is_success() {
-            bail!("the server answered {status}: {reply}");
-        }
-        return reply["scanRef"].as_str().map(str::to_owned).context("no scanRef in the reply");
+    let body = json!({"clientId": client_id, "dummyResult": {"scenario": scenario}});
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v2/token", remote.url.trim_end_matches('/')))
+        .basic_auth(&remote.api_key, Some(&remote.api_secret))
+        .json(&body)
+        .send()
+        .await
+        .with_context(|| format!("calling {}", remote.url))?;
+    let status = response.status();
+    let reply: Value = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        bail!("the server answered {status}: {reply}");
     }
-    let (state, partner) = local(config, url).await?;
-    let Value::Object(map) = body else { bail!("token body is not an object") };
-    let request = token_request::parse(&map, &partner.token_defaults, partner.environment)
-        .map_err(|e| anyhow::anyhow!("{}: {}", e.identifier, e.message))?;
-    let verification =
-        lifecycle::create(&state, &partner, request).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(verification.scan_ref.to_string())
+    reply["scanRef"].as_str().map(str::to_owned).context("no scanRef in the reply")
 }
 
-async fn local(config: &Config, url: &str) -> anyhow::Result<(AppState, Partner)> {
+async fn local(config: &Config, url: &str) -> anyhow::Result<(Services, Partner)> {
     // File links in webhooks should point where the server is reachable.
     let public_url = config.public_url.clone().unwrap_or_else(|| url.to_owned());
-    let (state, _) = crate::cli::build_state(config, public_url.trim_end_matches('/')).await?;
-    let partner = state
+    let (core, _) = super::build_services(config, &public_url).await?;
+    let partner = core
         .store
-        .partner_by_name(SANDBOX)
+        .partner_by_name(SANDBOX_PARTNER)
         .await?
         .context("no 'sandbox' partner in this database: start `kycd serve` once, or pass --api-key/--api-secret")?;
-    Ok((state, partner))
+    Ok((core, partner))
 }
 
 /// One webhook as the server would POST it.
@@ -122,19 +163,15 @@ async fn forward(client: &reqwest::Client, target: &str, event: &Forwardable) {
 
 /// Forwards the partner's webhooks, byte-exact with their headers, to `target`, until Ctrl-C.
 /// Remote: through the server's event stream (SSE). Local: straight from the shared outbox.
-pub async fn listen(
-    config: &Config,
-    url: &str,
-    remote: Option<&Remote>,
-    target: &str,
-) -> anyhow::Result<()> {
+pub async fn listen(config: &Config, args: ListenArgs) -> anyhow::Result<()> {
+    let target = args.forward_to.as_str();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(10))
         .build()?;
-    match remote {
-        Some(remote) => listen_remote(&client, remote, target).await,
-        None => listen_local(config, url, &client, target).await,
+    match args.remote.remote() {
+        Some(remote) => listen_remote(&client, &remote, target).await,
+        None => listen_local(config, &args.remote.url, &client, target).await,
     }
 }
 
@@ -201,53 +238,31 @@ async fn listen_local(
     client: &reqwest::Client,
     target: &str,
 ) -> anyhow::Result<()> {
-    let (state, partner) = local(config, url).await?;
+    let (core, partner) = local(config, url).await?;
     println!(
         "Ready: forwarding webhooks of partner '{}' to {target}\nVerify Idenfy-Signature and webhook-signature with signing key: {}",
         partner.name, partner.signing_key
     );
     // Same cursor as the server's event stream: (created_at, id) of the last event seen.
-    let mut since = state.clock.now();
-    let mut last_id: Option<String> = None;
+    let mut cursor = EventCursor::now(&core);
     loop {
-        for delivery in
-            state.store.partner_events_since(partner.id, since, last_id.as_deref(), 100).await?
-        {
-            since = delivery.created_at;
-            last_id = Some(delivery.id.clone());
-            if delivery.payload.is_empty() {
-                continue;
-            }
-            let chaos: Vec<&str> =
-                delivery.chaos.as_deref().map_or(Vec::new(), |c| c.split(',').collect());
-            let prepared = kycd_webhooks::signer::prepare(
-                partner.signing_key.as_bytes(),
-                delivery.event_type.as_str(),
-                &delivery.id,
-                state.clock.now().unix_timestamp(),
-                &delivery.payload,
-                &chaos,
-            );
+        for webhook in kycd_core::sandbox::events_after(&core, &partner, &mut cursor).await? {
             let event = Forwardable {
-                id: delivery.id.clone(),
-                event_type: delivery.event_type.as_str().to_owned(),
-                scan_ref: delivery.scan_ref.to_string(),
-                headers: prepared
+                id: webhook.id.clone(),
+                event_type: webhook.event_type.to_owned(),
+                scan_ref: webhook.scan_ref.to_string(),
+                headers: webhook
                     .headers
                     .iter()
                     .map(|(k, v)| ((*k).to_owned(), v.clone()))
                     .collect(),
-                body: prepared.body,
+                body: webhook.body,
             };
             forward(client, target, &event).await;
-            if prepared_twice(&chaos) {
+            if webhook.send_twice {
                 forward(client, target, &event).await;
             }
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-}
-
-fn prepared_twice(chaos: &[&str]) -> bool {
-    chaos.contains(&"DUPLICATE")
 }

@@ -1,7 +1,9 @@
 //! Sample document and selfie images for dummy verifications: real PNG files drawn in code (a
 //! fictitious ID card front and back, and a face), so integrators can test downloads and image
-//! handling without any personal data.
+//! handling without any personal data. Stored sealed like real images.
 
+use crate::{CoreResult, Services};
+use kycd_domain::{ScanRef, vocabulary::FileKind};
 use std::sync::LazyLock;
 
 const WIDTH: usize = 320;
@@ -86,13 +88,24 @@ static BACK: LazyLock<Vec<u8>> = LazyLock::new(back);
 static FACE: LazyLock<Vec<u8>> = LazyLock::new(face);
 
 /// The PNG bytes for FRONT, BACK or FACE.
-pub fn sample(kind: &str) -> Option<&'static [u8]> {
+pub fn sample(kind: FileKind) -> Option<&'static [u8]> {
     match kind {
-        "FRONT" => Some(FRONT.as_slice()),
-        "BACK" => Some(BACK.as_slice()),
-        "FACE" => Some(FACE.as_slice()),
+        FileKind::Front => Some(FRONT.as_slice()),
+        FileKind::Back => Some(BACK.as_slice()),
+        FileKind::Face => Some(FACE.as_slice()),
         _ => None,
     }
+}
+
+/// Stores the sample for each of `kinds` (an empty file for kinds without one), side by side:
+/// each put is a round trip to the blocking pool (or to S3).
+pub async fn store(core: &Services, scan_ref: &ScanRef, kinds: &[FileKind]) -> CoreResult<()> {
+    futures::future::try_join_all(kinds.iter().map(|&kind| {
+        let bytes = sample(kind).unwrap_or_default();
+        core.files.put(scan_ref, kind, bytes)
+    }))
+    .await?;
+    Ok(())
 }
 
 /// A minimal PNG encoder: 8-bit RGB, zlib-compressed image data.
@@ -148,12 +161,12 @@ mod tests {
 
     #[test]
     fn samples_are_pngs_of_the_stated_size() {
-        for kind in ["FRONT", "BACK", "FACE"] {
+        for kind in [FileKind::Front, FileKind::Back, FileKind::Face] {
             let png = sample(kind).unwrap();
             assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
             assert_eq!(&png[12..16], b"IHDR");
             assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 320);
         }
-        assert!(sample("SELFIE").is_none());
+        assert!(sample(FileKind::UtilityBill).is_none());
     }
 }
