@@ -60,7 +60,7 @@ macro_rules! conformance_tests {
             outbox::resend_queues_the_same_event_again,
             audit::audit_records_are_appended_and_listed_newest_first,
             keys::sealed_columns_round_trip_through_the_key_ring,
-            sandbox::sandbox_queries_shift_list_stream_and_reset
+            sandbox::sandbox_queries_shift_list_stream_and_reset,
         );
     };
     (@each $fresh:expr; $($module:ident :: $check:ident),+ $(,)?) => {$(
@@ -157,4 +157,32 @@ fn with_first_name(name: &str) -> VerificationResult {
 
 fn started_at(unix_seconds: i64) -> VerificationResult {
     VerificationResult { start_time: unix_seconds, ..Default::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A check left out of [`conformance_tests!`] would silently never run.
+    #[test]
+    fn every_check_is_run_by_the_macro() {
+        let listed = include_str!("conformance.rs");
+        let modules = [
+            ("audit", include_str!("conformance/audit.rs")),
+            ("counters", include_str!("conformance/counters.rs")),
+            ("keys", include_str!("conformance/keys.rs")),
+            ("outbox", include_str!("conformance/outbox.rs")),
+            ("partners", include_str!("conformance/partners.rs")),
+            ("sandbox", include_str!("conformance/sandbox.rs")),
+            ("verifications", include_str!("conformance/verifications.rs")),
+        ];
+        let mut checks = 0;
+        for (module, source) in modules {
+            for rest in source.lines().filter_map(|l| l.strip_prefix("pub async fn ")) {
+                let name = rest.split('(').next().unwrap();
+                let entry = format!("            {module}::{name},\n");
+                assert!(listed.contains(&entry), "{module}::{name} is not in conformance_tests!");
+                checks += 1;
+            }
+        }
+        assert!(checks >= 18, "only {checks} checks found: is the pattern still right?");
+    }
 }

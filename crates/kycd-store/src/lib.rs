@@ -7,7 +7,8 @@
 //! partner's data by accident. Times are always handed in by the caller (from a Clock), never
 //! taken from the database.
 //!
-//! Callers `use kycd_store::prelude::*;` to call any store method on an `Arc<dyn Store>`.
+//! Every method is callable on an `Arc<dyn Store>` (or a `S: Store`) as it is; code calling them
+//! on a concrete backend (`SqliteStore`, `PostgresStore`) does `use kycd_store::prelude::*;`.
 
 mod audit;
 mod chaos;
