@@ -47,10 +47,21 @@ string_id!(
     /// The 8-digit code typed into the mobile app instead of the token.
     DigitString
 );
+string_id!(
+    /// A webhook event's id, sent as Standard Webhooks' `webhook-id` and stable across retries:
+    /// `msg_` and a UUID v7 in simple form, so ids sort in creation order.
+    WebhookId
+);
 
 impl ScanRef {
     pub fn generate() -> Self {
         Self(uuid::Uuid::now_v7().to_string())
+    }
+}
+
+impl WebhookId {
+    pub fn generate() -> Self {
+        Self(format!("msg_{}", uuid::Uuid::now_v7().simple()))
     }
 }
 
@@ -105,5 +116,9 @@ mod tests {
         let scan_ref = ScanRef::generate();
         assert!(uuid::Uuid::parse_str(scan_ref.as_str()).is_ok());
         assert_ne!(AuthToken::generate(), token);
+        let webhook = WebhookId::generate();
+        let uuid = webhook.as_str().strip_prefix("msg_").unwrap();
+        assert_eq!(uuid.len(), 32);
+        assert!(uuid::Uuid::parse_str(uuid).is_ok());
     }
 }

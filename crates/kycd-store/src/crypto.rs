@@ -186,7 +186,7 @@ fn open_with(cipher: &Aes256Gcm, blob: &[u8], aad: &[u8]) -> Result<Vec<u8>, Cry
 /// The associated data binding each sealed column value to its place, shared by every backend
 /// so that data sealed by one opens in another.
 pub mod contexts {
-    use kycd_domain::{PartnerId, ScanRef};
+    use kycd_domain::{PartnerId, ScanRef, ids::WebhookId};
 
     pub fn signing_key(partner: PartnerId) -> String {
         format!("partners.signing_key:{partner}")
@@ -197,7 +197,7 @@ pub mod contexts {
     pub fn result(scan_ref: &ScanRef) -> String {
         format!("verifications.result:{scan_ref}")
     }
-    pub fn payload(event_id: &str) -> String {
+    pub fn payload(event_id: &WebhookId) -> String {
         format!("webhook_events.payload:{event_id}")
     }
 }

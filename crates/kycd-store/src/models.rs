@@ -1,7 +1,10 @@
 //! Records the store keeps. They are plain data; rules about them live in kycd-domain.
 
+use crate::ChaosSet;
 use kycd_domain::{
     AuthToken, ClientId, DigitString, Environment, PartnerId, ScanRef,
+    ids::WebhookId,
+    result::VerificationResult,
     token_request::{TokenDefaults, TokenRequest},
     vocabulary::{EventType, OverallStatus},
 };
@@ -74,8 +77,8 @@ pub struct Verification {
     pub created_at: OffsetDateTime,
     /// When an unused token stops being usable (created_at + expiryTime).
     pub token_expires_at: OffsetDateTime,
-    /// The verification result once there is one (JSON owned by the lifecycle code).
-    pub result: Option<serde_json::Value>,
+    /// The verification result once there is one (stored as its JSON, sealed).
+    pub result: Option<VerificationResult>,
     pub updated_at: OffsetDateTime,
 }
 
@@ -85,7 +88,7 @@ pub type NewVerification = Verification;
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewWebhookEvent {
     /// Standard Webhooks `webhook-id`; stable across retries.
-    pub id: String,
+    pub id: WebhookId,
     pub partner_id: PartnerId,
     pub scan_ref: ScanRef,
     pub event_type: EventType,
@@ -97,8 +100,21 @@ pub struct NewWebhookEvent {
     pub created_at: OffsetDateTime,
     /// First delivery not before this (None = at once).
     pub deliver_after: Option<OffsetDateTime>,
-    /// Sandbox chaos labels to apply when delivering, comma-separated (e.g. "DUPLICATE").
-    pub chaos: Option<String>,
+    /// Sandbox chaos to apply when delivering (empty: deliver properly).
+    pub chaos: ChaosSet,
+}
+
+impl NewWebhookEvent {
+    /// Where the outbox row starts: pending, or recorded only when there is no target.
+    pub fn initial_state(&self) -> DeliveryState {
+        if self.target_url.is_some() { DeliveryState::Pending } else { DeliveryState::NoTarget }
+    }
+
+    /// When the first attempt is due: `deliver_after`, else at once (`created_at`); `None` when
+    /// there is no target, so it is never due.
+    pub fn first_attempt_at(&self) -> Option<OffsetDateTime> {
+        self.target_url.as_ref().map(|_| self.deliver_after.unwrap_or(self.created_at))
+    }
 }
 
 /// Where an outbox row stands.
@@ -141,7 +157,7 @@ impl DeliveryState {
 /// A webhook event with its delivery bookkeeping.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
-    pub id: String,
+    pub id: WebhookId,
     pub partner_id: PartnerId,
     pub scan_ref: ScanRef,
     pub event_type: EventType,
@@ -153,13 +169,13 @@ pub struct Delivery {
     pub next_attempt_at: Option<OffsetDateTime>,
     pub last_status: Option<i64>,
     pub last_error: Option<String>,
-    pub chaos: Option<String>,
+    pub chaos: ChaosSet,
 }
 
 /// One attempt to deliver a webhook, as recorded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryAttempt {
-    pub event_id: String,
+    pub event_id: WebhookId,
     /// 1 for the first attempt.
     pub attempt: i64,
     pub attempted_at: OffsetDateTime,
@@ -180,6 +196,16 @@ pub enum NextStep {
     RetryAt(OffsetDateTime),
 }
 
+impl NextStep {
+    /// The delivery's state after the attempt, and when it is due again (`None`: never).
+    pub fn state_and_next_attempt(self) -> (DeliveryState, Option<OffsetDateTime>) {
+        match self {
+            Self::Done(state) => (state, None),
+            Self::RetryAt(at) => (DeliveryState::Pending, Some(at)),
+        }
+    }
+}
+
 /// A status change of one verification, applied only if it still has `expected_status`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerificationChange {
@@ -188,7 +214,7 @@ pub struct VerificationChange {
     pub expected_status: OverallStatus,
     pub new_status: OverallStatus,
     /// `None` keeps the stored result.
-    pub result: Option<serde_json::Value>,
+    pub result: Option<VerificationResult>,
     pub updated_at: OffsetDateTime,
 }
 
@@ -199,6 +225,7 @@ pub struct DeliveryFilter {
     pub scan_ref: Option<ScanRef>,
     /// Only failed, gone, or pending deliveries with at least one failed attempt.
     pub failed_only: bool,
+    /// 0: [`crate::codec::DEFAULT_LIST_LIMIT`].
     pub limit: i64,
 }
 
@@ -232,5 +259,6 @@ pub struct AuditRecord {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
     pub scan_ref: Option<ScanRef>,
+    /// 0: [`crate::codec::DEFAULT_LIST_LIMIT`].
     pub limit: i64,
 }

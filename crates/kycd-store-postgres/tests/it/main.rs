@@ -1,4 +1,4 @@
-//! Runs the shared store conformance suite, and the checks only a shared server needs (sealed
+//! Runs the shared store conformance suite (one test per check), and the checks only a shared server needs (sealed
 //! columns, concurrent spenders and claimers), against PostgreSQL when `KYCD_TEST_POSTGRES_URL` is
 //! set; each store gets its own fresh database. Without the variable every test says it skipped.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -8,8 +8,10 @@ use kycd_domain::{
     vocabulary::{EventType, OverallStatus},
 };
 use kycd_store::{
-    DeliveryAttempt, NewWebhookEvent, NextStep, Store, StoreError, VerificationChange, conformance,
+    ChaosSet, DeliveryAttempt, NewWebhookEvent, NextStep, StoreError, VerificationChange,
+    conformance::{self, webhook_id},
     crypto::MasterKey,
+    prelude::*,
 };
 use kycd_store_postgres::{PostgresStore, testing};
 use std::{collections::HashSet, sync::Arc};
@@ -21,7 +23,7 @@ const T0: OffsetDateTime = datetime!(2026-03-01 12:00 UTC);
 fn server_url() -> Option<String> {
     let url = testing::server_url();
     if url.is_none() {
-        eprintln!("SKIPPED: {} is not set; PostgreSQL conformance not run", testing::URL_VAR);
+        eprintln!("SKIPPED: {} is not set; PostgreSQL store test not run", testing::URL_VAR);
     }
     url
 }
@@ -30,18 +32,16 @@ async fn fresh_url(server: &str) -> String {
     testing::fresh_database(server).await.unwrap()
 }
 
-#[tokio::test]
-async fn postgres_passes_the_store_conformance_suite() {
-    let Some(server) = server_url() else { return };
-    conformance::run_all(Box::new(move || {
-        let server = server.clone();
-        Box::pin(async move {
-            let url = fresh_url(&server).await;
-            let master = MasterKey::generate();
-            Arc::new(PostgresStore::open(&url, &master).await.unwrap()) as Arc<dyn Store>
-        })
-    }))
-    .await;
+/// A fresh store on its own new database, or `None` (having said why) without a server.
+async fn fresh_store() -> Option<(PostgresStore, ())> {
+    let server = server_url()?;
+    let url = fresh_url(&server).await;
+    Some((PostgresStore::open(&url, &MasterKey::generate()).await.unwrap(), ()))
+}
+
+/// The shared store conformance suite, one test per check.
+mod conformance_suite {
+    kycd_store::conformance_tests!(super::fresh_store());
 }
 
 #[tokio::test]
@@ -166,14 +166,14 @@ async fn concurrent_claimers_never_get_the_same_delivery() {
     nodes[0].create_verification(&verification, &[]).await.unwrap();
     let events: Vec<_> = (0..20)
         .map(|n| NewWebhookEvent {
-            id: format!("msg_{n:02}"),
+            id: webhook_id(&format!("msg_{n:02}")),
             partner_id: partner.id,
             scan_ref: verification.scan_ref.clone(),
             event_type: EventType::AutoFinished,
             payload: b"{}".to_vec(),
             target_url: Some("http://127.0.0.1:1/h".into()),
             created_at: T0,
-            chaos: None,
+            chaos: ChaosSet::new(),
             deliver_after: None,
         })
         .collect();
@@ -226,20 +226,20 @@ async fn text_postgres_cannot_store_does_not_fail_writes_or_lookups() {
     store.create_partner(&partner).await.unwrap();
     let verification = conformance::sample_verification(&partner, "c");
     let event = NewWebhookEvent {
-        id: "msg_nul".into(),
+        id: webhook_id("msg_nul"),
         partner_id: partner.id,
         scan_ref: verification.scan_ref.clone(),
         event_type: EventType::AutoFinished,
         payload: b"{\"a\":\"\0\"}".to_vec(),
         target_url: Some("http://127.0.0.1:1/h\0".into()),
         created_at: T0,
-        chaos: None,
+        chaos: ChaosSet::new(),
         deliver_after: None,
     };
     store.create_verification(&verification, &[event]).await.unwrap();
     // A receiver may answer with any bytes; the attempt is still recorded.
     let attempt = DeliveryAttempt {
-        event_id: "msg_nul".into(),
+        event_id: webhook_id("msg_nul"),
         attempt: 1,
         attempted_at: T0,
         target_url: "http://127.0.0.1:1/h%00".into(),
@@ -250,18 +250,69 @@ async fn text_postgres_cannot_store_does_not_fail_writes_or_lookups() {
         response_excerpt: Some("\0binary\0".into()),
     };
     store.record_attempt(&attempt, NextStep::RetryAt(T0)).await.unwrap();
-    let delivery = store.delivery("msg_nul").await.unwrap().unwrap();
+    let delivery = store.delivery(&webhook_id("msg_nul")).await.unwrap().unwrap();
     assert_eq!(delivery.payload, b"{\"a\":\"\0\"}", "sealed bodies keep every byte");
     assert_eq!(delivery.target_url.as_deref(), Some("http://127.0.0.1:1/h%00"));
     assert_eq!(delivery.last_error.as_deref(), Some("bad\u{FFFD}"));
-    let recorded = store.attempts("msg_nul").await.unwrap();
+    let recorded = store.attempts(&webhook_id("msg_nul")).await.unwrap();
     assert_eq!(recorded[0].response_excerpt.as_deref(), Some("\u{FFFD}binary\u{FFFD}"));
     // Lookups by a value holding NUL find nothing instead of failing.
     assert!(store.partner_by_api_key("key\0").await.unwrap().is_none());
     assert!(store.partner_by_name("p\0").await.unwrap().is_none());
     let odd = kycd_domain::ScanRef::from_trusted("scan\0ref");
     assert!(store.verification(partner.id, &odd).await.unwrap().is_none());
-    assert!(store.delivery("msg\0").await.unwrap().is_none());
+    assert!(store.delivery(&webhook_id("msg\0")).await.unwrap().is_none());
     assert_eq!(store.bump_counter("status:\0", T0).await.unwrap(), 1);
+    store.pool().close().await;
+}
+
+#[tokio::test]
+async fn chaos_and_results_keep_their_column_formats() {
+    use kycd_domain::{result::VerificationResult, sandbox::Chaos};
+    let Some((store, ())) = fresh_store().await else { return };
+    let partner = conformance::sample_partner("p", Environment::Dev, None);
+    store.create_partner(&partner).await.unwrap();
+    let mut verification = conformance::sample_verification(&partner, "c");
+    let result = VerificationResult { platform: Some("PC".into()), ..Default::default() };
+    verification.result = Some(result.clone());
+    let event = |id: &str, chaos: ChaosSet| NewWebhookEvent {
+        id: webhook_id(id),
+        partner_id: partner.id,
+        scan_ref: verification.scan_ref.clone(),
+        event_type: EventType::AutoFinished,
+        payload: b"{}".to_vec(),
+        target_url: None,
+        created_at: T0,
+        deliver_after: None,
+        chaos,
+    };
+    let events = [
+        event("msg_1", [Chaos::OutOfOrder, Chaos::Duplicate].into_iter().collect()),
+        event("msg_2", ChaosSet::new()),
+    ];
+    store.create_verification(&verification, &events).await.unwrap();
+    let chaos: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT chaos FROM webhook_events ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(chaos, [Some("DUPLICATE,OUT_OF_ORDER".to_owned()), None]);
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT result FROM verifications")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let context = format!("verifications.result:{}", verification.scan_ref);
+    let json = store.key_ring().open(&sealed, &context).unwrap();
+    assert_eq!(json, serde_json::to_vec(&result).unwrap());
+
+    // Stored JSON that is not a result reads as corrupt, not as a panic or a default.
+    let bad = store.key_ring().seal(b"[1, 2]", &context);
+    sqlx::query("UPDATE verifications SET result = $1")
+        .bind(bad)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let read = store.verification(partner.id, &verification.scan_ref).await;
+    assert!(matches!(read, Err(StoreError::Corrupt(_))), "{read:?}");
     store.pool().close().await;
 }

@@ -1,25 +1,21 @@
-//! Runs the shared store conformance suite against SQLite files.
+//! Runs the shared store conformance suite against SQLite files (one test per check), and the
+//! checks of what SQLite keeps on disk.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use kycd_store::{Store, conformance, crypto::MasterKey};
+use kycd_store::{ChaosSet, conformance, crypto::MasterKey, prelude::*};
 use kycd_store_sqlite::SqliteStore;
-use std::sync::Arc;
 
-#[tokio::test]
-async fn sqlite_passes_the_store_conformance_suite() {
-    let dir = Arc::new(tempfile::tempdir().unwrap());
-    let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    conformance::run_all(Box::new(move || {
-        let dir = dir.clone();
-        let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        Box::pin(async move {
-            let url =
-                format!("sqlite://{}", dir.path().join(format!("conformance-{n}.db")).display());
-            let master = MasterKey::generate();
-            Arc::new(SqliteStore::open(&url, &master).await.unwrap()) as Arc<dyn Store>
-        })
-    }))
-    .await;
+/// A fresh store on its own file, with the directory that holds it (removed when dropped).
+async fn fresh_store() -> Option<(SqliteStore, tempfile::TempDir)> {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("conformance.db").display());
+    let store = SqliteStore::open(&url, &MasterKey::generate()).await.unwrap();
+    Some((store, dir))
+}
+
+/// The shared store conformance suite, one test per check.
+mod conformance_suite {
+    kycd_store::conformance_tests!(super::fresh_store());
 }
 
 #[tokio::test]
@@ -56,4 +52,54 @@ async fn personal_data_is_sealed_on_disk_and_master_keys_rotate() {
     let store = SqliteStore::open(&url, &new_master).await.unwrap();
     let read = store.verification(partner.id, &verification.scan_ref).await.unwrap().unwrap();
     assert_eq!(read.request.first_name.as_deref(), Some("JONAS"));
+}
+
+#[tokio::test]
+async fn chaos_and_results_keep_their_column_formats() {
+    use kycd_domain::{result::VerificationResult, sandbox::Chaos, vocabulary::EventType};
+    let (store, _dir) = fresh_store().await.unwrap();
+    let partner = conformance::sample_partner("p", kycd_domain::Environment::Dev, None);
+    store.create_partner(&partner).await.unwrap();
+    let mut verification = conformance::sample_verification(&partner, "c");
+    let result = VerificationResult { platform: Some("PC".into()), ..Default::default() };
+    verification.result = Some(result.clone());
+    let event = |id: &str, chaos: ChaosSet| kycd_store::NewWebhookEvent {
+        id: conformance::webhook_id(id),
+        partner_id: partner.id,
+        scan_ref: verification.scan_ref.clone(),
+        event_type: EventType::AutoFinished,
+        payload: b"{}".to_vec(),
+        target_url: None,
+        created_at: verification.created_at,
+        deliver_after: None,
+        chaos,
+    };
+    let events = [
+        event("msg_1", [Chaos::OutOfOrder, Chaos::Duplicate].into_iter().collect()),
+        event("msg_2", ChaosSet::new()),
+    ];
+    store.create_verification(&verification, &events).await.unwrap();
+    let chaos: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT chaos FROM webhook_events ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(chaos, [Some("DUPLICATE,OUT_OF_ORDER".to_owned()), None]);
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT result FROM verifications")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let context = format!("verifications.result:{}", verification.scan_ref);
+    let json = store.key_ring().open(&sealed, &context).unwrap();
+    assert_eq!(json, serde_json::to_vec(&result).unwrap());
+
+    // Stored JSON that is not a result reads as corrupt, not as a panic or a default.
+    let bad = store.key_ring().seal(b"[1, 2]", &context);
+    sqlx::query("UPDATE verifications SET result = ?")
+        .bind(bad)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let read = store.verification(partner.id, &verification.scan_ref).await;
+    assert!(matches!(read, Err(kycd_store::StoreError::Corrupt(_))), "{read:?}");
 }

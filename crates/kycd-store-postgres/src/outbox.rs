@@ -1,0 +1,183 @@
+//! [`OutboxStore`] on PostgreSQL: the `webhook_events` and `webhook_attempts` tables, claimed
+//! with `FOR UPDATE SKIP LOCKED`. Also writes the outbox rows that `verifications` adds in the
+//! same transaction as a state change.
+
+use crate::codec::{self, lookup, opt_text, opt_url_text, text, url_text};
+use crate::{PostgresStore, db, sql_limit};
+use async_trait::async_trait;
+use kycd_domain::ids::WebhookId;
+use kycd_store::codec::{list_limit, partner_id_text, seal_payload, to_ms};
+use kycd_store::crypto::KeyRing;
+use kycd_store::{
+    Delivery, DeliveryAttempt, DeliveryFilter, NewWebhookEvent, NextStep, OutboxStore, StoreResult,
+};
+use time::OffsetDateTime;
+
+pub(crate) async fn insert_event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    ring: &KeyRing,
+    event: &NewWebhookEvent,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO webhook_events (id, partner_id, scan_ref, event_type, payload, target_url,
+            created_at, state, attempts, next_attempt_at, updated_at, chaos)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11)",
+    )
+    .bind(event.id.as_str())
+    .bind(partner_id_text(event.partner_id))
+    .bind(event.scan_ref.as_str())
+    .bind(event.event_type.as_str())
+    .bind(seal_payload(ring, &event.id, &event.payload))
+    .bind(opt_url_text(event.target_url.as_deref()))
+    .bind(to_ms(event.created_at))
+    .bind(event.initial_state().as_str())
+    .bind(event.first_attempt_at().map(to_ms))
+    .bind(to_ms(event.created_at))
+    .bind(event.chaos.to_column())
+    .execute(&mut **tx)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+#[async_trait]
+impl OutboxStore for PostgresStore {
+    async fn claim_deliveries(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        owner: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<Delivery>> {
+        // SKIP LOCKED: rows another node is claiming right now are passed over, not waited for.
+        // A row another node claimed since this statement's snapshot is re-checked after locking
+        // and no longer matches (its lease holds), so no two callers get the same delivery.
+        let rows = sqlx::query(
+            "WITH due AS (
+                SELECT id FROM webhook_events
+                WHERE state = 'pending' AND next_attempt_at <= $3
+                  AND (lease_until IS NULL OR lease_until <= $3)
+                ORDER BY next_attempt_at, id
+                LIMIT $4
+                FOR UPDATE SKIP LOCKED)
+             UPDATE webhook_events e SET lease_owner = $1, lease_until = $2
+             FROM due WHERE e.id = due.id
+             RETURNING e.*",
+        )
+        .bind(text(owner))
+        .bind(to_ms(lease_until))
+        .bind(to_ms(now))
+        .bind(sql_limit(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let mut claimed =
+            rows.iter().map(|r| codec::delivery(r, &self.ring)).collect::<StoreResult<Vec<_>>>()?;
+        // UPDATE … RETURNING does not keep the CTE's order.
+        claimed.sort_by(|a, b| (a.next_attempt_at, &a.id).cmp(&(b.next_attempt_at, &b.id)));
+        Ok(claimed)
+    }
+
+    async fn record_attempt(&self, attempt: &DeliveryAttempt, next: NextStep) -> StoreResult<()> {
+        let (state, next_at) = next.state_and_next_attempt();
+        let error = opt_text(attempt.error.as_deref());
+        let mut tx = self.tx().await?;
+        sqlx::query(
+            "INSERT INTO webhook_attempts (event_id, attempt, attempted_at, target_url,
+                request_headers, status_code, latency_ms, error, response_excerpt)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (event_id, attempt) DO NOTHING",
+        )
+        .bind(attempt.event_id.as_str())
+        .bind(attempt.attempt)
+        .bind(to_ms(attempt.attempted_at))
+        .bind(url_text(&attempt.target_url))
+        .bind(text(&attempt.request_headers))
+        .bind(attempt.status_code)
+        .bind(attempt.latency_ms)
+        .bind(error.clone())
+        .bind(opt_text(attempt.response_excerpt.as_deref()))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        sqlx::query(
+            "UPDATE webhook_events SET state = $1, next_attempt_at = $2, lease_owner = NULL,
+                lease_until = NULL, attempts = GREATEST(attempts, $3), last_status = $4,
+                last_error = $5, updated_at = $6
+             WHERE id = $7 AND octet_length(payload) > 0",
+        )
+        .bind(state.as_str())
+        .bind(next_at.map(to_ms))
+        .bind(attempt.attempt)
+        .bind(attempt.status_code)
+        .bind(error)
+        .bind(to_ms(attempt.attempted_at))
+        .bind(attempt.event_id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn deliveries(&self, filter: &DeliveryFilter) -> StoreResult<Vec<Delivery>> {
+        let scan_ref = match &filter.scan_ref {
+            Some(scan_ref) => match lookup(scan_ref.as_str()) {
+                Some(scan_ref) => Some(scan_ref),
+                None => return Ok(Vec::new()),
+            },
+            None => None,
+        };
+        let rows = sqlx::query(
+            "SELECT * FROM webhook_events
+             WHERE ($1::TEXT IS NULL OR partner_id = $1) AND ($2::TEXT IS NULL OR scan_ref = $2)
+               AND (NOT $3 OR state IN ('failed', 'gone')
+                    OR (state = 'pending' AND last_status IS NOT NULL AND last_status NOT BETWEEN 200 AND 299)
+                    OR (state = 'pending' AND last_error IS NOT NULL))
+             ORDER BY created_at DESC, id DESC LIMIT $4",
+        )
+        .bind(filter.partner_id.map(partner_id_text))
+        .bind(scan_ref)
+        .bind(filter.failed_only)
+        .bind(list_limit(filter.limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(|r| codec::delivery(r, &self.ring)).collect()
+    }
+
+    async fn delivery(&self, id: &WebhookId) -> StoreResult<Option<Delivery>> {
+        let Some(id) = lookup(id.as_str()) else { return Ok(None) };
+        let row = sqlx::query("SELECT * FROM webhook_events WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(|r| codec::delivery(r, &self.ring)).transpose()
+    }
+
+    async fn attempts(&self, event_id: &WebhookId) -> StoreResult<Vec<DeliveryAttempt>> {
+        let Some(event_id) = lookup(event_id.as_str()) else { return Ok(Vec::new()) };
+        let rows =
+            sqlx::query("SELECT * FROM webhook_attempts WHERE event_id = $1 ORDER BY attempt")
+                .bind(event_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
+        rows.iter().map(codec::attempt).collect()
+    }
+
+    async fn resend_delivery(&self, id: &WebhookId, now: OffsetDateTime) -> StoreResult<bool> {
+        let Some(id) = lookup(id.as_str()) else { return Ok(false) };
+        let changed = sqlx::query(
+            "UPDATE webhook_events SET state = 'pending', next_attempt_at = $1, updated_at = $1
+             WHERE id = $2 AND target_url IS NOT NULL AND octet_length(payload) > 0",
+        )
+        .bind(to_ms(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        Ok(changed > 0)
+    }
+}

@@ -1,0 +1,212 @@
+//! [`OutboxStore`] on SQLite: the `webhook_events` and `webhook_attempts` tables. Also writes
+//! the outbox rows that `verifications` adds in the same transaction as a state change. Claims
+//! and attempts go through the group-commit writer.
+
+use crate::{SqliteStore, codec, db};
+use async_trait::async_trait;
+use kycd_domain::ids::WebhookId;
+use kycd_store::codec::{list_limit, partner_id_text, seal_payload, to_ms};
+use kycd_store::crypto::KeyRing;
+use kycd_store::{
+    Delivery, DeliveryAttempt, DeliveryFilter, NewWebhookEvent, NextStep, OutboxStore, StoreResult,
+};
+use sqlx::SqliteConnection;
+use time::OffsetDateTime;
+
+/// An outbox row ready to insert: the payload is sealed before the write lock is taken.
+pub(crate) struct SealedEvent {
+    event: NewWebhookEvent,
+    sealed_payload: Vec<u8>,
+}
+
+pub(crate) fn sealed_events(ring: &KeyRing, events: &[NewWebhookEvent]) -> Vec<SealedEvent> {
+    events
+        .iter()
+        .map(|event| SealedEvent {
+            sealed_payload: seal_payload(ring, &event.id, &event.payload),
+            // Every field but the plaintext payload, which the closure must not carry.
+            event: NewWebhookEvent {
+                id: event.id.clone(),
+                partner_id: event.partner_id,
+                scan_ref: event.scan_ref.clone(),
+                event_type: event.event_type,
+                payload: Vec::new(),
+                target_url: event.target_url.clone(),
+                created_at: event.created_at,
+                deliver_after: event.deliver_after,
+                chaos: event.chaos.clone(),
+            },
+        })
+        .collect()
+}
+
+pub(crate) async fn insert_events(
+    conn: &mut SqliteConnection,
+    events: &[SealedEvent],
+) -> StoreResult<()> {
+    for SealedEvent { event, sealed_payload } in events {
+        sqlx::query(
+            "INSERT INTO webhook_events (id, partner_id, scan_ref, event_type, payload,
+                target_url, created_at, state, attempts, next_attempt_at, updated_at, chaos)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+        )
+        .bind(event.id.as_str())
+        .bind(partner_id_text(event.partner_id))
+        .bind(event.scan_ref.as_str())
+        .bind(event.event_type.as_str())
+        .bind(sealed_payload.as_slice())
+        .bind(&event.target_url)
+        .bind(to_ms(event.created_at))
+        .bind(event.initial_state().as_str())
+        .bind(event.first_attempt_at().map(to_ms))
+        .bind(to_ms(event.created_at))
+        .bind(event.chaos.to_column())
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl OutboxStore for SqliteStore {
+    async fn claim_deliveries(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        owner: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<Delivery>> {
+        let owner = owner.to_owned();
+        let ring = self.ring.clone();
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    let rows = sqlx::query(
+                        "UPDATE webhook_events SET lease_owner = ?, lease_until = ?
+                         WHERE id IN (
+                            SELECT id FROM webhook_events
+                            WHERE state = 'pending' AND next_attempt_at <= ?
+                              AND (lease_until IS NULL OR lease_until <= ?)
+                            ORDER BY next_attempt_at LIMIT ?)
+                         RETURNING *",
+                    )
+                    .bind(owner)
+                    .bind(to_ms(lease_until))
+                    .bind(to_ms(now))
+                    .bind(to_ms(now))
+                    .bind(limit)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db)?;
+                    rows.iter().map(|r| codec::delivery(r, &ring)).collect()
+                })
+            }))
+            .await
+    }
+
+    async fn record_attempt(&self, attempt: &DeliveryAttempt, next: NextStep) -> StoreResult<()> {
+        let (state, next_at) = next.state_and_next_attempt();
+        let attempt = attempt.clone();
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "INSERT INTO webhook_attempts (event_id, attempt, attempted_at,
+                            target_url, request_headers, status_code, latency_ms, error,
+                            response_excerpt)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                         ON CONFLICT (event_id, attempt) DO NOTHING",
+                    )
+                    .bind(attempt.event_id.as_str())
+                    .bind(attempt.attempt)
+                    .bind(to_ms(attempt.attempted_at))
+                    .bind(&attempt.target_url)
+                    .bind(&attempt.request_headers)
+                    .bind(attempt.status_code)
+                    .bind(attempt.latency_ms)
+                    .bind(&attempt.error)
+                    .bind(&attempt.response_excerpt)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?;
+                    sqlx::query(
+                        "UPDATE webhook_events SET state = ?, next_attempt_at = ?,
+                            lease_owner = NULL, lease_until = NULL,
+                            attempts = MAX(attempts, ?), last_status = ?, last_error = ?,
+                            updated_at = ?
+                         WHERE id = ? AND length(payload) > 0",
+                    )
+                    .bind(state.as_str())
+                    .bind(next_at.map(to_ms))
+                    .bind(attempt.attempt)
+                    .bind(attempt.status_code)
+                    .bind(&attempt.error)
+                    .bind(to_ms(attempt.attempted_at))
+                    .bind(attempt.event_id.as_str())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?;
+                    Ok(())
+                })
+            }))
+            .await
+    }
+
+    async fn deliveries(&self, filter: &DeliveryFilter) -> StoreResult<Vec<Delivery>> {
+        let rows = sqlx::query(
+            "SELECT * FROM webhook_events
+             WHERE (? IS NULL OR partner_id = ?) AND (? IS NULL OR scan_ref = ?)
+               AND (? = 0 OR state IN ('failed', 'gone')
+                    OR (state = 'pending' AND last_status IS NOT NULL AND last_status NOT BETWEEN 200 AND 299)
+                    OR (state = 'pending' AND last_error IS NOT NULL))
+             ORDER BY created_at DESC, id DESC LIMIT ?",
+        )
+        .bind(filter.partner_id.map(partner_id_text))
+        .bind(filter.partner_id.map(partner_id_text))
+        .bind(filter.scan_ref.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(filter.scan_ref.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(filter.failed_only)
+        .bind(list_limit(filter.limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(|r| codec::delivery(r, &self.ring)).collect()
+    }
+
+    async fn delivery(&self, id: &WebhookId) -> StoreResult<Option<Delivery>> {
+        let row = sqlx::query("SELECT * FROM webhook_events WHERE id = ?")
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(|r| codec::delivery(r, &self.ring)).transpose()
+    }
+
+    async fn attempts(&self, event_id: &WebhookId) -> StoreResult<Vec<DeliveryAttempt>> {
+        let rows =
+            sqlx::query("SELECT * FROM webhook_attempts WHERE event_id = ? ORDER BY attempt")
+                .bind(event_id.as_str())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
+        rows.iter().map(codec::attempt).collect()
+    }
+
+    async fn resend_delivery(&self, id: &WebhookId, now: OffsetDateTime) -> StoreResult<bool> {
+        let mut tx = self.write_tx().await?;
+        let changed = sqlx::query(
+            "UPDATE webhook_events SET state = 'pending', next_attempt_at = ?, updated_at = ?
+             WHERE id = ? AND target_url IS NOT NULL AND length(payload) > 0",
+        )
+        .bind(to_ms(now))
+        .bind(to_ms(now))
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        tx.commit().await.map_err(db)?;
+        Ok(changed > 0)
+    }
+}

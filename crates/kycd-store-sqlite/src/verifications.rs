@@ -1,0 +1,245 @@
+//! [`VerificationStore`] on SQLite: the `verifications` table. Creations, status changes and
+//! purges go through the group-commit writer, each with its outbox rows (see `outbox`).
+
+use crate::outbox::{insert_events, sealed_events};
+use crate::{SqliteStore, codec, db, unique_or_db};
+use async_trait::async_trait;
+use kycd_domain::{Environment, PartnerId, ScanRef};
+use kycd_store::codec::{partner_id_text, seal_request, seal_result, to_ms};
+use kycd_store::{
+    NewVerification, NewWebhookEvent, StoreError, StoreResult, Verification, VerificationChange,
+    VerificationPurge, VerificationStore,
+};
+use sqlx::SqliteConnection;
+use time::OffsetDateTime;
+
+/// The columns of a compare-and-set status update (state changes and purges), owned so a
+/// group-commit job can carry them without the record's sealed parts.
+struct StatusSwap {
+    scan_ref: String,
+    partner_id: String,
+    expected: &'static str,
+    new: &'static str,
+    at: i64,
+}
+
+#[async_trait]
+impl VerificationStore for SqliteStore {
+    async fn create_verification(
+        &self,
+        v: &NewVerification,
+        events: &[NewWebhookEvent],
+    ) -> StoreResult<()> {
+        let request = seal_request(&self.ring, &v.scan_ref, &v.request)?;
+        let result =
+            v.result.as_ref().map(|r| seal_result(&self.ring, &v.scan_ref, r)).transpose()?;
+        let events = sealed_events(&self.ring, events);
+        let (scan_ref, partner_id, client_id, auth_token, digit_string, status) = (
+            v.scan_ref.clone(),
+            partner_id_text(v.partner_id),
+            v.client_id.as_str().to_owned(),
+            v.auth_token.as_str().to_owned(),
+            v.digit_string.as_ref().map(|d| d.as_str().to_owned()),
+            v.status.as_str(),
+        );
+        let (created_at, expires_at, updated_at) =
+            (to_ms(v.created_at), to_ms(v.token_expires_at), to_ms(v.updated_at));
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    let spent = sqlx::query(
+                        "UPDATE partners SET credits = credits - 1
+                         WHERE id = ? AND (credits IS NULL OR credits > 0)",
+                    )
+                    .bind(&partner_id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?
+                    .rows_affected();
+                    if spent == 0 {
+                        return Err(StoreError::NoCredits);
+                    }
+                    sqlx::query(
+                        "INSERT INTO verifications (scan_ref, partner_id, client_id, auth_token,
+                            digit_string, status, request, result, created_at, token_expires_at,
+                            updated_at)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    )
+                    .bind(scan_ref.as_str())
+                    .bind(&partner_id)
+                    .bind(client_id)
+                    .bind(auth_token)
+                    .bind(digit_string)
+                    .bind(status)
+                    .bind(request)
+                    .bind(result)
+                    .bind(created_at)
+                    .bind(expires_at)
+                    .bind(updated_at)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| unique_or_db(e, || format!("verification '{scan_ref}'")))?;
+                    insert_events(conn, &events).await
+                })
+            }))
+            .await
+    }
+
+    async fn count_verifications(&self, partner: PartnerId) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM verifications WHERE partner_id = ?")
+            .bind(partner_id_text(partner))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)
+    }
+
+    async fn verification(
+        &self,
+        partner: PartnerId,
+        scan_ref: &ScanRef,
+    ) -> StoreResult<Option<Verification>> {
+        let row = sqlx::query("SELECT * FROM verifications WHERE scan_ref = ? AND partner_id = ?")
+            .bind(scan_ref.as_str())
+            .bind(partner_id_text(partner))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(|r| codec::verification(r, &self.ring)).transpose()
+    }
+
+    async fn change_verification(
+        &self,
+        change: &VerificationChange,
+        events: &[NewWebhookEvent],
+    ) -> StoreResult<bool> {
+        let result = change
+            .result
+            .as_ref()
+            .map(|r| seal_result(&self.ring, &change.scan_ref, r))
+            .transpose()?;
+        let events = sealed_events(&self.ring, events);
+        let swap = StatusSwap {
+            scan_ref: change.scan_ref.as_str().to_owned(),
+            partner_id: partner_id_text(change.partner_id),
+            expected: change.expected_status.as_str(),
+            new: change.new_status.as_str(),
+            at: to_ms(change.updated_at),
+        };
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    let changed = sqlx::query(
+                        "UPDATE verifications SET status = ?, result = COALESCE(?, result),
+                            updated_at = ?
+                         WHERE scan_ref = ? AND partner_id = ? AND status = ?",
+                    )
+                    .bind(swap.new)
+                    .bind(result)
+                    .bind(swap.at)
+                    .bind(&swap.scan_ref)
+                    .bind(&swap.partner_id)
+                    .bind(swap.expected)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?
+                    .rows_affected();
+                    if changed == 0 {
+                        return Ok(false);
+                    }
+                    insert_events(conn, &events).await?;
+                    Ok(true)
+                })
+            }))
+            .await
+    }
+
+    async fn due_expirations(
+        &self,
+        now: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>> {
+        let rows = sqlx::query(
+            "SELECT * FROM verifications WHERE status = 'ACTIVE' AND token_expires_at <= ?
+             ORDER BY token_expires_at LIMIT ?",
+        )
+        .bind(to_ms(now))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(|r| codec::verification(r, &self.ring)).collect()
+    }
+
+    async fn purge_verification(&self, purge: &VerificationPurge) -> StoreResult<bool> {
+        let request = seal_request(&self.ring, &purge.scan_ref, &purge.redacted_request)?;
+        let swap = StatusSwap {
+            scan_ref: purge.scan_ref.as_str().to_owned(),
+            partner_id: partner_id_text(purge.partner_id),
+            expected: purge.expected_status.as_str(),
+            new: purge.new_status.as_str(),
+            at: to_ms(purge.at),
+        };
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    let changed = sqlx::query(
+                        "UPDATE verifications SET status = ?, request = ?, result = NULL,
+                            digit_string = NULL, updated_at = ?
+                         WHERE scan_ref = ? AND partner_id = ? AND status = ?",
+                    )
+                    .bind(swap.new)
+                    .bind(request)
+                    .bind(swap.at)
+                    .bind(&swap.scan_ref)
+                    .bind(&swap.partner_id)
+                    .bind(swap.expected)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?
+                    .rows_affected();
+                    if changed == 0 {
+                        return Ok(false);
+                    }
+                    // Webhook bodies carry the same personal data: empty them, and stop pending
+                    // deliveries.
+                    sqlx::query(
+                        "UPDATE webhook_events SET payload = X'',
+                            last_error = CASE WHEN state = 'pending' THEN 'verification deleted'
+                                ELSE last_error END,
+                            state = CASE WHEN state = 'pending' THEN 'failed' ELSE state END,
+                            lease_owner = NULL, lease_until = NULL, updated_at = ?
+                         WHERE partner_id = ? AND scan_ref = ?",
+                    )
+                    .bind(swap.at)
+                    .bind(&swap.partner_id)
+                    .bind(&swap.scan_ref)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?;
+                    Ok(true)
+                })
+            }))
+            .await
+    }
+
+    async fn retention_candidates(
+        &self,
+        environment: Environment,
+        created_before: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>> {
+        let rows = sqlx::query(
+            "SELECT v.* FROM verifications v JOIN partners p ON p.id = v.partner_id
+             WHERE p.environment = ? AND v.created_at < ?
+               AND v.status NOT IN ('ACTIVE', 'DELETED', 'EXPIRED-DELETED')
+             ORDER BY v.created_at LIMIT ?",
+        )
+        .bind(environment.as_str())
+        .bind(to_ms(created_before))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(|r| codec::verification(r, &self.ring)).collect()
+    }
+}

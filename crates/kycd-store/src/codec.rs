@@ -1,0 +1,372 @@
+//! What both backends do between records and column values apart from the SQL: the time codec,
+//! default limits, sealing each personal-data column under its context, JSON columns, and building
+//! records from decoded columns. A backend implements [`Columns`] for its row type and calls the
+//! builders here, so both store and read exactly the same values. No I/O.
+
+use crate::{
+    AuditRecord, ChaosSet, Delivery, DeliveryAttempt, DeliveryState, Partner, StoreError,
+    StoreResult, Verification,
+    crypto::{KeyRing, contexts, is_sealed},
+};
+use kycd_domain::{
+    AuthToken, ClientId, DigitString, Environment, PartnerId, ScanRef,
+    ids::WebhookId,
+    result::VerificationResult,
+    token_request::{TokenDefaults, TokenRequest},
+    vocabulary::{EventType, OverallStatus},
+};
+use time::OffsetDateTime;
+
+// ---- time and limits ----
+
+/// Times are stored as Unix milliseconds (BIGINT in both backends).
+pub fn to_ms(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+pub fn from_ms(ms: i64) -> StoreResult<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map_err(|e| StoreError::Corrupt(format!("timestamp {ms}: {e}")))
+}
+
+/// A duration in whole milliseconds, as times are stored (saturating).
+pub fn duration_ms(duration: time::Duration) -> i64 {
+    i64::try_from(duration.whole_milliseconds()).unwrap_or(i64::MAX)
+}
+
+/// How many rows a listing returns when its filter names no limit.
+pub const DEFAULT_LIST_LIMIT: i64 = 1000;
+
+/// A listing's limit: the filter's, or [`DEFAULT_LIST_LIMIT`] when it is 0 or less.
+pub fn list_limit(limit: i64) -> i64 {
+    if limit > 0 { limit } else { DEFAULT_LIST_LIMIT }
+}
+
+// ---- values going in ----
+
+/// `StoreError::Corrupt` naming what could not be encoded or decoded.
+pub fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {error}"))
+}
+
+pub fn partner_id_text(partner: PartnerId) -> String {
+    partner.0.to_string()
+}
+
+pub fn token_defaults_json(defaults: &TokenDefaults) -> StoreResult<String> {
+    serde_json::to_string(defaults).map_err(|e| corrupt("partners.token_defaults", e))
+}
+
+pub fn seal_signing_key(ring: &KeyRing, partner: PartnerId, signing_key: &str) -> Vec<u8> {
+    ring.seal(signing_key.as_bytes(), &contexts::signing_key(partner))
+}
+
+pub fn seal_request(
+    ring: &KeyRing,
+    scan_ref: &ScanRef,
+    request: &TokenRequest,
+) -> StoreResult<Vec<u8>> {
+    let json = serde_json::to_vec(request).map_err(|e| corrupt("verifications.request", e))?;
+    Ok(ring.seal(&json, &contexts::request(scan_ref)))
+}
+
+/// The result's JSON (the serde form of [`VerificationResult`]), sealed.
+pub fn seal_result(
+    ring: &KeyRing,
+    scan_ref: &ScanRef,
+    result: &VerificationResult,
+) -> StoreResult<Vec<u8>> {
+    let json = serde_json::to_vec(result).map_err(|e| corrupt("verifications.result", e))?;
+    Ok(ring.seal(&json, &contexts::result(scan_ref)))
+}
+
+pub fn seal_payload(ring: &KeyRing, event_id: &WebhookId, payload: &[u8]) -> Vec<u8> {
+    ring.seal(payload, &contexts::payload(event_id))
+}
+
+// ---- values coming out ----
+
+/// Typed reads of one row's columns; a value of the wrong type is `Corrupt` naming the column.
+/// Each backend implements it for (a wrapper of) its row type.
+pub trait Columns {
+    fn text(&self, column: &str) -> StoreResult<String>;
+    fn opt_text(&self, column: &str) -> StoreResult<Option<String>>;
+    fn int(&self, column: &str) -> StoreResult<i64>;
+    fn opt_int(&self, column: &str) -> StoreResult<Option<i64>>;
+    fn bytes(&self, column: &str) -> StoreResult<Vec<u8>>;
+    fn opt_bytes(&self, column: &str) -> StoreResult<Option<Vec<u8>>>;
+    fn boolean(&self, column: &str) -> StoreResult<bool>;
+}
+
+/// Opens a sealed column; an empty value (a purged webhook body) or one written before the column
+/// was sealed reads as it is.
+pub fn open(ring: &KeyRing, blob: Vec<u8>, context: &str) -> StoreResult<Vec<u8>> {
+    if blob.is_empty() || !is_sealed(&blob) {
+        return Ok(blob);
+    }
+    ring.open(&blob, context).map_err(|e| corrupt(context, e))
+}
+
+fn partner_id(value: &str, column: &str) -> StoreResult<PartnerId> {
+    uuid::Uuid::parse_str(value).map(PartnerId).map_err(|e| corrupt(column, e))
+}
+
+fn time(row: &impl Columns, column: &str) -> StoreResult<OffsetDateTime> {
+    from_ms(row.int(column)?)
+}
+
+/// A `partners` row.
+pub fn partner(row: &impl Columns, ring: &KeyRing) -> StoreResult<Partner> {
+    let id = partner_id(&row.text("id")?, "partners.id")?;
+    let environment = row.text("environment")?;
+    let signing_key = open(ring, row.bytes("signing_key")?, &contexts::signing_key(id))?;
+    Ok(Partner {
+        id,
+        name: row.text("name")?,
+        environment: environment
+            .parse::<Environment>()
+            .map_err(|e| corrupt("partners.environment", e))?,
+        api_key: row.text("api_key")?,
+        api_secret_sha256: row
+            .bytes("api_secret_sha256")?
+            .try_into()
+            .map_err(|_| corrupt("partners.api_secret_sha256", "not 32 bytes"))?,
+        signing_key: String::from_utf8(signing_key)
+            .map_err(|e| corrupt("partners.signing_key", e))?,
+        webhook_url: row.opt_text("webhook_url")?,
+        credits: row.opt_int("credits")?,
+        rate_limit_per_hour: row.int("rate_limit_per_hour")?,
+        enabled: row.boolean("enabled")?,
+        token_defaults: serde_json::from_str(&row.text("token_defaults")?)
+            .map_err(|e| corrupt("partners.token_defaults", e))?,
+        created_at: time(row, "created_at")?,
+    })
+}
+
+/// A `verifications` row.
+pub fn verification(row: &impl Columns, ring: &KeyRing) -> StoreResult<Verification> {
+    let scan_ref = ScanRef::from_trusted(row.text("scan_ref")?);
+    let request = open(ring, row.bytes("request")?, &contexts::request(&scan_ref))?;
+    let result = row
+        .opt_bytes("result")?
+        .map(|sealed| open(ring, sealed, &contexts::result(&scan_ref)))
+        .transpose()?;
+    let status = row.text("status")?;
+    Ok(Verification {
+        partner_id: partner_id(&row.text("partner_id")?, "verifications.partner_id")?,
+        client_id: ClientId::from_trusted(row.text("client_id")?),
+        auth_token: AuthToken::from_trusted(row.text("auth_token")?),
+        digit_string: row.opt_text("digit_string")?.map(DigitString::from_trusted),
+        status: OverallStatus::parse(&status)
+            .ok_or_else(|| corrupt("verifications.status", &status))?,
+        request: serde_json::from_slice(&request)
+            .map_err(|e| corrupt("verifications.request", e))?,
+        created_at: time(row, "created_at")?,
+        token_expires_at: time(row, "token_expires_at")?,
+        result: result
+            .map(|json| serde_json::from_slice(&json))
+            .transpose()
+            .map_err(|e| corrupt("verifications.result", e))?,
+        updated_at: time(row, "updated_at")?,
+        scan_ref,
+    })
+}
+
+/// A `webhook_events` row.
+pub fn delivery(row: &impl Columns, ring: &KeyRing) -> StoreResult<Delivery> {
+    let id = WebhookId::from_trusted(row.text("id")?);
+    let payload = open(ring, row.bytes("payload")?, &contexts::payload(&id))?;
+    let event_type = row.text("event_type")?;
+    let state = row.text("state")?;
+    Ok(Delivery {
+        partner_id: partner_id(&row.text("partner_id")?, "webhook_events.partner_id")?,
+        scan_ref: ScanRef::from_trusted(row.text("scan_ref")?),
+        event_type: EventType::parse(&event_type)
+            .ok_or_else(|| corrupt("webhook_events.event_type", &event_type))?,
+        payload,
+        target_url: row.opt_text("target_url")?,
+        created_at: time(row, "created_at")?,
+        state: DeliveryState::parse(&state)
+            .ok_or_else(|| corrupt("webhook_events.state", &state))?,
+        attempts: row.int("attempts")?,
+        next_attempt_at: row.opt_int("next_attempt_at")?.map(from_ms).transpose()?,
+        last_status: row.opt_int("last_status")?,
+        last_error: row.opt_text("last_error")?,
+        chaos: ChaosSet::from_column(row.opt_text("chaos")?.as_deref())
+            .map_err(|e| corrupt("webhook_events.chaos", e))?,
+        id,
+    })
+}
+
+/// A `webhook_attempts` row.
+pub fn attempt(row: &impl Columns) -> StoreResult<DeliveryAttempt> {
+    Ok(DeliveryAttempt {
+        event_id: WebhookId::from_trusted(row.text("event_id")?),
+        attempt: row.int("attempt")?,
+        attempted_at: time(row, "attempted_at")?,
+        target_url: row.text("target_url")?,
+        request_headers: row.text("request_headers")?,
+        status_code: row.opt_int("status_code")?,
+        latency_ms: row.int("latency_ms")?,
+        error: row.opt_text("error")?,
+        response_excerpt: row.opt_text("response_excerpt")?,
+    })
+}
+
+/// An `audit_log` row.
+pub fn audit_record(row: &impl Columns) -> StoreResult<AuditRecord> {
+    Ok(AuditRecord {
+        at: time(row, "at")?,
+        partner_id: row
+            .opt_text("partner_id")?
+            .map(|id| partner_id(&id, "audit_log.partner_id"))
+            .transpose()?,
+        actor: row.text("actor")?,
+        action: row.text("action")?,
+        scan_ref: row.opt_text("scan_ref")?.map(ScanRef::from_trusted),
+        detail: row.opt_text("detail")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::DataKey;
+    use std::collections::HashMap;
+
+    #[test]
+    fn sealing_contexts_are_the_stored_ones() {
+        // Both backends seal with these contexts; changing one makes stored data unreadable.
+        let partner = PartnerId(uuid::Uuid::nil());
+        let scan_ref = ScanRef::from_trusted("s-1");
+        assert_eq!(
+            contexts::signing_key(partner),
+            "partners.signing_key:00000000-0000-0000-0000-000000000000"
+        );
+        assert_eq!(contexts::request(&scan_ref), "verifications.request:s-1");
+        assert_eq!(contexts::result(&scan_ref), "verifications.result:s-1");
+        assert_eq!(
+            contexts::payload(&WebhookId::from_trusted("msg_1")),
+            "webhook_events.payload:msg_1"
+        );
+    }
+
+    #[test]
+    fn times_are_unix_milliseconds_and_limits_default() {
+        let at = time::macros::datetime!(2026-03-01 12:00:00.123_456 UTC);
+        assert_eq!(to_ms(at), 1_772_366_400_123);
+        assert_eq!(
+            from_ms(to_ms(at)).unwrap(),
+            time::macros::datetime!(2026-03-01 12:00:00.123 UTC)
+        );
+        assert!(matches!(from_ms(i64::MAX), Err(StoreError::Corrupt(_))));
+        assert_eq!(duration_ms(time::Duration::seconds(2)), 2000);
+        assert_eq!((list_limit(0), list_limit(-1), list_limit(7)), (DEFAULT_LIST_LIMIT, 1000, 7));
+    }
+
+    /// A row held in memory, for the builders.
+    #[derive(Default)]
+    struct Row(HashMap<&'static str, Value>);
+
+    #[derive(Clone)]
+    enum Value {
+        Text(String),
+        Int(i64),
+        Bytes(Vec<u8>),
+        Null,
+    }
+
+    impl Row {
+        fn get(&self, column: &str) -> StoreResult<Value> {
+            self.0.get(column).cloned().ok_or_else(|| corrupt(column, "no such column"))
+        }
+    }
+
+    impl Columns for Row {
+        fn text(&self, column: &str) -> StoreResult<String> {
+            self.opt_text(column)?.ok_or_else(|| corrupt(column, "NULL"))
+        }
+        fn opt_text(&self, column: &str) -> StoreResult<Option<String>> {
+            match self.get(column)? {
+                Value::Text(text) => Ok(Some(text)),
+                Value::Null => Ok(None),
+                _ => Err(corrupt(column, "not text")),
+            }
+        }
+        fn int(&self, column: &str) -> StoreResult<i64> {
+            self.opt_int(column)?.ok_or_else(|| corrupt(column, "NULL"))
+        }
+        fn opt_int(&self, column: &str) -> StoreResult<Option<i64>> {
+            match self.get(column)? {
+                Value::Int(n) => Ok(Some(n)),
+                Value::Null => Ok(None),
+                _ => Err(corrupt(column, "not an integer")),
+            }
+        }
+        fn bytes(&self, column: &str) -> StoreResult<Vec<u8>> {
+            self.opt_bytes(column)?.ok_or_else(|| corrupt(column, "NULL"))
+        }
+        fn opt_bytes(&self, column: &str) -> StoreResult<Option<Vec<u8>>> {
+            match self.get(column)? {
+                Value::Bytes(bytes) => Ok(Some(bytes)),
+                Value::Null => Ok(None),
+                _ => Err(corrupt(column, "not bytes")),
+            }
+        }
+        fn boolean(&self, column: &str) -> StoreResult<bool> {
+            Ok(self.int(column)? != 0)
+        }
+    }
+
+    fn verification_row(ring: &KeyRing, result: Option<Vec<u8>>) -> Row {
+        let scan_ref = ScanRef::from_trusted("s-1");
+        let serde_json::Value::Object(body) = serde_json::json!({"clientId": "c"}) else {
+            unreachable!("object literal")
+        };
+        let request =
+            kycd_domain::token_request::parse(&body, &TokenDefaults::default(), Environment::Dev)
+                .unwrap();
+        let request = seal_request(ring, &scan_ref, &request).unwrap();
+        let mut row = Row::default();
+        for (column, value) in [
+            ("scan_ref", Value::Text("s-1".into())),
+            ("partner_id", Value::Text(uuid::Uuid::nil().to_string())),
+            ("client_id", Value::Text("c".into())),
+            ("auth_token", Value::Text("t".into())),
+            ("digit_string", Value::Null),
+            ("status", Value::Text("APPROVED".into())),
+            ("request", Value::Bytes(request)),
+            ("result", result.map_or(Value::Null, Value::Bytes)),
+            ("created_at", Value::Int(0)),
+            ("token_expires_at", Value::Int(1)),
+            ("updated_at", Value::Int(2)),
+        ] {
+            row.0.insert(column, value);
+        }
+        row
+    }
+
+    #[test]
+    fn stored_results_are_the_json_of_the_result_and_bad_json_is_corrupt() {
+        let ring = KeyRing::new(vec![DataKey::generate()]).unwrap();
+        let scan_ref = ScanRef::from_trusted("s-1");
+        let result = VerificationResult { platform: Some("PC".into()), ..Default::default() };
+        let sealed = seal_result(&ring, &scan_ref, &result).unwrap();
+        let json = ring.open(&sealed, "verifications.result:s-1").unwrap();
+        assert_eq!(json, serde_json::to_vec(&result).unwrap(), "the serde JSON of the struct");
+        let read = verification(&verification_row(&ring, Some(sealed)), &ring).unwrap();
+        assert_eq!(read.result, Some(result));
+        assert_eq!(read.status, OverallStatus::Approved);
+        assert_eq!(verification(&verification_row(&ring, None), &ring).unwrap().result, None);
+
+        let bad = ring.seal(b"{not json", "verifications.result:s-1");
+        let error = verification(&verification_row(&ring, Some(bad)), &ring).unwrap_err();
+        assert!(
+            matches!(&error, StoreError::Corrupt(m) if m.starts_with("verifications.result")),
+            "{error}"
+        );
+        let wrong_type = ring.seal(br#"{"fraudTags": 3}"#, "verifications.result:s-1");
+        let error = verification(&verification_row(&ring, Some(wrong_type)), &ring).unwrap_err();
+        assert!(matches!(error, StoreError::Corrupt(_)));
+    }
+}

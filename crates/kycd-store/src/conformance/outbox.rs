@@ -1,0 +1,172 @@
+//! Conformance of [`crate::OutboxStore`]: leased claims, recorded attempts, resends.
+
+use super::*;
+
+pub async fn claims_lease_each_delivery_to_one_worker_until_the_lease_ends(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    let scan = &verification.scan_ref;
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: scan.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Denied,
+        result: None,
+        updated_at: T0,
+    };
+    let events = [
+        event(&partner, scan, "msg_1", Some("http://127.0.0.1:1/h")),
+        event(&partner, scan, "msg_2", Some("http://127.0.0.1:1/h")),
+        event(&partner, scan, "msg_none", None),
+    ];
+    assert!(store.change_verification(&change, &events).await.unwrap());
+    assert_eq!(
+        store.delivery(&webhook_id("msg_none")).await.unwrap().unwrap().state,
+        DeliveryState::NoTarget
+    );
+    let lease = T0 + Duration::seconds(60);
+    assert!(
+        store
+            .claim_deliveries(T0 - Duration::seconds(1), lease, "w0", 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not due yet"
+    );
+    let first = store.claim_deliveries(T0, lease, "w1", 1).await.unwrap();
+    let second = store.claim_deliveries(T0, lease, "w2", 10).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(second.len(), 1);
+    assert_ne!(first[0].id, second[0].id);
+    assert!(
+        store
+            .claim_deliveries(T0 + Duration::seconds(59), lease, "w3", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A crashed worker's lease ends: the delivery is claimable again.
+    let reclaimed =
+        store.claim_deliveries(lease, lease + Duration::seconds(60), "w3", 10).await.unwrap();
+    assert_eq!(reclaimed.len(), 2);
+    assert_eq!(reclaimed.iter().filter(|d| d.id.as_str() == "msg_none").count(), 0);
+}
+
+pub async fn attempts_are_recorded_and_move_deliveries_on(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Approved,
+        result: None,
+        updated_at: T0,
+    };
+    let events = [event(&partner, &verification.scan_ref, "msg_r", Some("http://127.0.0.1:1/h"))];
+    store.change_verification(&change, &events).await.unwrap();
+    let lease = T0 + Duration::seconds(60);
+    store.claim_deliveries(T0, lease, "w", 10).await.unwrap();
+    let attempt = DeliveryAttempt {
+        event_id: webhook_id("msg_r"),
+        attempt: 1,
+        attempted_at: T0,
+        target_url: "http://127.0.0.1:1/h".into(),
+        request_headers: "{}".into(),
+        status_code: Some(500),
+        latency_ms: 12,
+        error: None,
+        response_excerpt: Some("oops".into()),
+    };
+    let retry_at = T0 + Duration::seconds(5);
+    store.record_attempt(&attempt, NextStep::RetryAt(retry_at)).await.unwrap();
+    let pending = store.delivery(&webhook_id("msg_r")).await.unwrap().unwrap();
+    assert_eq!(
+        (pending.state, pending.attempts, pending.next_attempt_at, pending.last_status),
+        (DeliveryState::Pending, 1, Some(retry_at), Some(500))
+    );
+    let failed = store
+        .deliveries(&DeliveryFilter { failed_only: true, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(failed.len(), 1, "a pending delivery whose last attempt failed counts as failed");
+    assert!(
+        store.claim_deliveries(T0 + Duration::seconds(4), lease, "w", 10).await.unwrap().is_empty()
+    );
+    assert_eq!(
+        store.claim_deliveries(retry_at, lease, "w", 10).await.unwrap().len(),
+        1,
+        "the lease was released"
+    );
+    let second =
+        DeliveryAttempt { attempt: 2, status_code: Some(200), attempted_at: retry_at, ..attempt };
+    store.record_attempt(&second, NextStep::Done(DeliveryState::Delivered)).await.unwrap();
+    let done = store.delivery(&webhook_id("msg_r")).await.unwrap().unwrap();
+    assert_eq!(
+        (done.state, done.attempts, done.next_attempt_at),
+        (DeliveryState::Delivered, 2, None)
+    );
+    let attempts = store.attempts(&webhook_id("msg_r")).await.unwrap();
+    assert_eq!(attempts.iter().map(|a| a.status_code).collect::<Vec<_>>(), [Some(500), Some(200)]);
+    assert!(
+        store
+            .claim_deliveries(retry_at + Duration::days(1), lease, "w", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let by_scan = DeliveryFilter {
+        scan_ref: Some(verification.scan_ref.clone()),
+        partner_id: Some(partner.id),
+        ..Default::default()
+    };
+    assert_eq!(store.deliveries(&by_scan).await.unwrap().len(), 1);
+    let other_partner =
+        DeliveryFilter { partner_id: Some(PartnerId::generate()), ..Default::default() };
+    assert!(store.deliveries(&other_partner).await.unwrap().is_empty());
+    assert!(
+        store
+            .deliveries(&DeliveryFilter { failed_only: true, ..Default::default() })
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn resend_queues_the_same_event_again(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Approved,
+        result: None,
+        updated_at: T0,
+    };
+    let events = [
+        event(&partner, &verification.scan_ref, "msg_s", Some("http://127.0.0.1:1/h")),
+        event(&partner, &verification.scan_ref, "msg_t", None),
+    ];
+    store.change_verification(&change, &events).await.unwrap();
+    let attempt = DeliveryAttempt {
+        event_id: webhook_id("msg_s"),
+        attempt: 1,
+        attempted_at: T0,
+        target_url: "http://127.0.0.1:1/h".into(),
+        request_headers: "{}".into(),
+        status_code: Some(410),
+        latency_ms: 1,
+        error: None,
+        response_excerpt: None,
+    };
+    store.record_attempt(&attempt, NextStep::Done(DeliveryState::Gone)).await.unwrap();
+    let later = T0 + Duration::minutes(3);
+    assert!(store.resend_delivery(&webhook_id("msg_s"), later).await.unwrap());
+    assert!(
+        !store.resend_delivery(&webhook_id("msg_t"), later).await.unwrap(),
+        "no target to send to"
+    );
+    assert!(!store.resend_delivery(&webhook_id("msg_unknown"), later).await.unwrap());
+    let claimed =
+        store.claim_deliveries(later, later + Duration::seconds(60), "w", 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!((claimed[0].id.as_str(), claimed[0].attempts), ("msg_s", 1));
+}

@@ -1,0 +1,60 @@
+//! [`VerificationStore`]: verification sessions through their life (creation with its credit,
+//! status changes with their webhook events, expiry, purge, retention). Changes are
+//! compare-and-set on the status; which change is allowed is kycd-domain's rule, not the store's.
+
+use crate::{
+    NewVerification, NewWebhookEvent, StoreResult, Verification, VerificationChange,
+    VerificationPurge,
+};
+use async_trait::async_trait;
+use kycd_domain::{Environment, PartnerId, ScanRef};
+use time::OffsetDateTime;
+
+#[async_trait]
+pub trait VerificationStore: Send + Sync {
+    /// Spends one credit (unless the partner is unlimited) and stores the verification and its
+    /// webhook events in one transaction. `NoCredits` leaves everything unchanged.
+    async fn create_verification(
+        &self,
+        verification: &NewVerification,
+        events: &[NewWebhookEvent],
+    ) -> StoreResult<()>;
+
+    /// How many verifications the partner has (any status).
+    async fn count_verifications(&self, partner: PartnerId) -> StoreResult<i64>;
+
+    /// The partner's verification with this scanRef; another partner's is `None`, like an unknown one.
+    async fn verification(
+        &self,
+        partner: PartnerId,
+        scan_ref: &ScanRef,
+    ) -> StoreResult<Option<Verification>>;
+
+    /// Applies a status change and writes its webhook events in one transaction, only if the
+    /// verification still has `expected_status` (returns false, writing nothing, otherwise).
+    async fn change_verification(
+        &self,
+        change: &VerificationChange,
+        events: &[NewWebhookEvent],
+    ) -> StoreResult<bool>;
+
+    /// ACTIVE verifications of any partner whose token expired at or before `now`.
+    async fn due_expirations(
+        &self,
+        now: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>>;
+
+    /// Removes a verification's personal data for good (see [`VerificationPurge`]). False, with
+    /// nothing changed, if the status is no longer `expected_status`.
+    async fn purge_verification(&self, purge: &VerificationPurge) -> StoreResult<bool>;
+
+    /// Verifications of partners in `environment` created before `created_before` that still hold
+    /// data (not ACTIVE, not deleted), oldest first.
+    async fn retention_candidates(
+        &self,
+        environment: Environment,
+        created_before: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>>;
+}
