@@ -254,8 +254,7 @@ pub async fn list(
     scan_ref: &ScanRef,
 ) -> CoreResult<Map<String, Value>> {
     let verification = crate::verifications::owned(core, partner, scan_ref).await?;
-    let result = crate::verifications::stored_result(&verification)?;
-    let urls = links(core, &verification, result.as_ref(), core.clock.now());
+    let urls = links(core, &verification, verification.result.as_ref(), core.clock.now());
     let kinds = urls.keys().cloned().collect::<Vec<_>>().join(",");
     audit::partner_read(core, partner, "files.list", &verification.scan_ref, Some(kinds)).await?;
     Ok(urls)

@@ -6,13 +6,14 @@
 use crate::{CoreError, CoreResult, Services, verifications};
 use kycd_domain::{
     Identifier, Rejection, ScanRef, dummy,
+    ids::WebhookId,
     lifecycle::{LifecycleEvent, is_deleted, transition},
     result::{PendingReview, VerificationResult},
     token_request,
     vocabulary::{DocumentStatus, FaceStatus, OverallStatus},
 };
 use kycd_store::{Delivery, DeliveryAttempt, DeliveryFilter, Partner, Verification};
-use kycd_webhooks::outbox::{self, Announcement};
+use kycd_webhooks::outbox::Announcement;
 use time::OffsetDateTime;
 
 /// PERMISSIONS_ERROR with the environment's message for partners outside DEV.
@@ -44,7 +45,7 @@ pub async fn add_dummy_status(
             .into());
         }
         let now = core.clock.now();
-        let previous = verifications::stored_result(&verification)?;
+        let previous = verification.result.clone();
         if previous.is_none() {
             crate::sample_images::store(core, scan_ref, &dummy::SAMPLE_FILES).await?;
         }
@@ -92,7 +93,7 @@ pub(crate) fn due_review(
     if verification.status != OverallStatus::Reviewing {
         return Ok(None);
     }
-    Ok(verifications::stored_result(verification)?.and_then(|result| {
+    Ok(verification.result.clone().and_then(|result| {
         let review = result.pending_review.clone()?;
         (review.due_at <= now.unix_timestamp()).then_some((result, review))
     }))
@@ -155,17 +156,12 @@ pub async fn advance(
     }
     let verification = verifications::owned(core, partner, scan_ref).await?;
     let by = time::Duration::seconds(seconds);
-    let mut result = verifications::stored_result(&verification)?;
+    let mut result = verification.result;
     if let Some(review) = result.as_mut().and_then(|r| r.pending_review.as_mut()) {
         review.due_at -= seconds;
     }
-    let result_json = result
-        .as_ref()
-        .map(serde_json::to_value)
-        .transpose()
-        .map_err(|e| CoreError::Internal(format!("result to JSON: {e}")))?;
     let shifted =
-        core.store.shift_verification_times(partner.id, scan_ref, by, result_json).await?;
+        core.store.shift_verification_times(partner.id, scan_ref, by, result.as_ref()).await?;
     if shifted {
         catch_up(core, partner, scan_ref).await?;
     }
@@ -232,7 +228,7 @@ pub async fn delivery_log(
 }
 
 /// Queues another attempt of the partner's event (same webhook-id) and wakes the worker.
-pub async fn resend(core: &Services, partner: &Partner, id: &str) -> CoreResult<()> {
+pub async fn resend(core: &Services, partner: &Partner, id: &WebhookId) -> CoreResult<()> {
     require_dev(partner)?;
     let delivery = core.store.delivery(id).await?.filter(|d| d.partner_id == partner.id);
     if delivery.is_none() {
@@ -251,7 +247,7 @@ pub async fn resend(core: &Services, partner: &Partner, id: &str) -> CoreResult<
 /// One webhook exactly as it would be POSTed: signed headers and body bytes.
 #[derive(Debug, Clone)]
 pub struct PreparedWebhook {
-    pub id: String,
+    pub id: WebhookId,
     pub event_type: &'static str,
     pub scan_ref: ScanRef,
     pub headers: Vec<(&'static str, String)>,
@@ -264,7 +260,7 @@ pub struct PreparedWebhook {
 #[derive(Debug, Clone)]
 pub struct EventCursor {
     pub since: OffsetDateTime,
-    pub last_id: Option<String>,
+    pub last_id: Option<WebhookId>,
 }
 
 impl EventCursor {
@@ -284,7 +280,7 @@ pub async fn events_after(
     require_dev(partner)?;
     let found = core
         .store
-        .partner_events_since(partner.id, cursor.since, cursor.last_id.as_deref(), 100)
+        .partner_events_since(partner.id, cursor.since, cursor.last_id.as_ref(), 100)
         .await?;
     let mut out = Vec::with_capacity(found.len());
     for delivery in found {
@@ -296,10 +292,10 @@ pub async fn events_after(
         let prepared = kycd_webhooks::signer::prepare(
             partner.signing_key.as_bytes(),
             delivery.event_type.as_str(),
-            &delivery.id,
+            delivery.id.as_str(),
             core.clock.now().unix_timestamp(),
             &delivery.payload,
-            &outbox::parse_chaos(delivery.chaos.as_deref()),
+            &delivery.chaos,
         );
         out.push(PreparedWebhook {
             id: delivery.id,

@@ -20,20 +20,6 @@ use time::OffsetDateTime;
 /// How often a compare-and-set change is retried when the verification changed meanwhile.
 const RETRIES: usize = 3;
 
-/// The stored result of a verification, if it has one.
-pub fn stored_result(verification: &Verification) -> CoreResult<Option<VerificationResult>> {
-    verification
-        .result
-        .clone()
-        .map(serde_json::from_value)
-        .transpose()
-        .map_err(|e| CoreError::Internal(format!("stored verification result does not parse: {e}")))
-}
-
-fn result_json(result: &VerificationResult) -> CoreResult<serde_json::Value> {
-    serde_json::to_value(result).map_err(|e| CoreError::Internal(format!("result to JSON: {e}")))
-}
-
 /// The partner's verification with this scanRef: [`CoreError::ScanRefNotFound`] for an unknown
 /// one and for another partner's alike.
 pub async fn owned(
@@ -132,7 +118,7 @@ async fn finish_dummy(
         Some(&result),
         now,
     );
-    let out_of_order = outbox::chaos_for(partner, verification).contains(&Chaos::OutOfOrder);
+    let out_of_order = outbox::chaos_for(partner, verification).contains(Chaos::OutOfOrder);
     match &result.pending_review {
         // OUT_OF_ORDER chaos: the review happens at once and its webhook goes first; the
         // automatic one follows a second later.
@@ -152,13 +138,13 @@ async fn finish_dummy(
                 Some(&reviewed),
                 now,
             );
-            verification.result = Some(result_json(&reviewed)?);
+            verification.result = Some(reviewed);
             let late_auto =
                 NewWebhookEvent { deliver_after: Some(now + time::Duration::seconds(1)), ..auto };
             Ok(vec![manual, late_auto])
         }
         _ => {
-            verification.result = Some(result_json(&result)?);
+            verification.result = Some(result);
             Ok(vec![auto])
         }
     }
@@ -182,7 +168,7 @@ pub(crate) async fn apply(
         scan_ref: verification.scan_ref.clone(),
         expected_status: verification.status,
         new_status,
-        result: result.map(result_json).transpose()?,
+        result: result.cloned(),
         updated_at: webhook.created_at,
     };
     let applied = core.store.change_verification(&change, &[webhook]).await?;
@@ -214,7 +200,7 @@ pub async fn status(
 ) -> CoreResult<(Verification, VerificationResult)> {
     let verification = owned(core, partner, scan_ref).await?;
     guard_polling(core, scan_ref).await?;
-    let result = stored_result(&verification)?.unwrap_or_default();
+    let result = verification.result.clone().unwrap_or_default();
     Ok((verification, result))
 }
 
@@ -251,7 +237,7 @@ pub async fn data(
     scan_ref: &ScanRef,
 ) -> CoreResult<(Verification, VerificationResult)> {
     let verification = owned(core, partner, scan_ref).await?;
-    let result = stored_result(&verification)?.unwrap_or_default();
+    let result = verification.result.clone().unwrap_or_default();
     audit::partner_read(core, partner, "data.read", &verification.scan_ref, None).await?;
     Ok((verification, result))
 }

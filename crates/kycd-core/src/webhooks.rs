@@ -3,6 +3,7 @@
 //! [`crate::sandbox`].
 
 use crate::{CoreError, CoreResult, Services};
+use kycd_domain::ids::WebhookId;
 use kycd_store::{Delivery, DeliveryAttempt, DeliveryFilter};
 
 /// Events matching `filter`, newest first, each with its attempts.
@@ -20,7 +21,7 @@ pub async fn log(
 
 /// Queues another attempt of the event now and wakes this process's worker (another node's
 /// worker finds it on its next poll).
-pub async fn resend(core: &Services, id: &str) -> CoreResult<()> {
+pub async fn resend(core: &Services, id: &WebhookId) -> CoreResult<()> {
     if !core.store.resend_delivery(id, core.clock.now()).await? {
         return Err(CoreError::NotFound(format!(
             "no webhook event '{id}' with a target to send to"

@@ -4,12 +4,12 @@
 
 use crate::payload::{self, WebhookInput};
 use kycd_domain::{
+    ids::WebhookId,
     lifecycle::Outcome,
     result::VerificationResult,
-    sandbox::Chaos,
     vocabulary::{EventType, OverallStatus},
 };
-use kycd_store::{NewWebhookEvent, Partner, Verification};
+use kycd_store::{ChaosSet, NewWebhookEvent, Partner, Verification};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -57,11 +57,6 @@ pub struct EventInput<'a> {
     pub file_urls: Map<String, Value>,
 }
 
-/// A new webhook-id (Standard Webhooks style `msg_…`), stable across retries of the event.
-pub fn new_webhook_id() -> String {
-    format!("msg_{}", uuid::Uuid::now_v7().simple())
-}
-
 /// The outbox row for `input`, delivered as soon as the worker gets to it.
 pub fn event(input: EventInput<'_>) -> NewWebhookEvent {
     let EventInput { partner, verification, announcement, result, at, created_at, file_urls } =
@@ -78,7 +73,7 @@ pub fn event(input: EventInput<'_>) -> NewWebhookEvent {
         file_urls,
     });
     NewWebhookEvent {
-        id: new_webhook_id(),
+        id: WebhookId::generate(),
         partner_id: partner.id,
         scan_ref: verification.scan_ref.clone(),
         event_type: announcement.event_type,
@@ -90,31 +85,19 @@ pub fn event(input: EventInput<'_>) -> NewWebhookEvent {
             .or_else(|| partner.webhook_url.clone()),
         created_at,
         deliver_after: None,
-        chaos: chaos_labels(&chaos_for(partner, verification)),
+        chaos: chaos_for(partner, verification),
     }
 }
 
 /// Sandbox chaos for this verification's webhooks (DEV partners only): the token's
-/// `dummyResult.webhookChaos` plus the partner's standing setting, sorted, each once.
-pub fn chaos_for(partner: &Partner, verification: &Verification) -> Vec<Chaos> {
+/// `dummyResult.webhookChaos` plus the partner's standing setting.
+pub fn chaos_for(partner: &Partner, verification: &Verification) -> ChaosSet {
     if !partner.environment.is_sandbox() {
-        return Vec::new();
+        return ChaosSet::new();
     }
-    let mut chaos = partner.token_defaults.webhook_chaos.clone();
+    let mut chaos: ChaosSet = partner.token_defaults.webhook_chaos.iter().copied().collect();
     if let Some(wanted) = &verification.request.dummy_result {
         chaos.extend(wanted.webhook_chaos.iter().copied());
     }
-    chaos.sort_unstable_by_key(|c| c.as_str());
-    chaos.dedup();
     chaos
-}
-
-/// The stored form of a chaos list: labels joined by commas, None when empty.
-pub fn chaos_labels(chaos: &[Chaos]) -> Option<String> {
-    (!chaos.is_empty()).then(|| chaos.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(","))
-}
-
-/// The chaos list of a stored delivery (labels this version does not know are skipped).
-pub fn parse_chaos(labels: Option<&str>) -> Vec<Chaos> {
-    labels.map_or_else(Vec::new, |l| l.split(',').filter_map(Chaos::parse).collect())
 }

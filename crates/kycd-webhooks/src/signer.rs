@@ -6,6 +6,7 @@
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use kycd_domain::sandbox::Chaos;
+use kycd_store::ChaosSet;
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -121,16 +122,16 @@ pub fn prepare(
     webhook_id: &str,
     now_unix: i64,
     payload: &[u8],
-    chaos: &[Chaos],
+    chaos: &ChaosSet,
 ) -> Prepared {
     let mut labels = Vec::new();
     let mut timestamp = now_unix;
-    if chaos.contains(&Chaos::StaleTimestamp) {
+    if chaos.contains(Chaos::StaleTimestamp) {
         timestamp -= 600;
         labels.push(Chaos::StaleTimestamp.as_str());
     }
     let wrong_key;
-    let signing_key = if chaos.contains(&Chaos::WrongSignature) {
+    let signing_key = if chaos.contains(Chaos::WrongSignature) {
         labels.push(Chaos::WrongSignature.as_str());
         wrong_key = [b"not-the-key:".as_slice(), key].concat();
         wrong_key.as_slice()
@@ -138,13 +139,13 @@ pub fn prepare(
         key
     };
     let headers = headers(signing_key, event_type, webhook_id, timestamp, payload);
-    let body = if chaos.contains(&Chaos::TruncatedBody) {
+    let body = if chaos.contains(Chaos::TruncatedBody) {
         labels.push(Chaos::TruncatedBody.as_str());
         payload[..payload.len() / 2].to_vec()
     } else {
         payload.to_vec()
     };
-    let send_twice = chaos.contains(&Chaos::Duplicate);
+    let send_twice = chaos.contains(Chaos::Duplicate);
     if send_twice {
         labels.push(Chaos::Duplicate.as_str());
     }

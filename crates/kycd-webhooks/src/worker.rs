@@ -144,14 +144,13 @@ impl DeliveryWorker {
                 return;
             }
         };
-        let chaos = crate::outbox::parse_chaos(delivery.chaos.as_deref());
         let prepared = signer::prepare(
             partner.signing_key.as_bytes(),
             delivery.event_type.as_str(),
-            &delivery.id,
+            delivery.id.as_str(),
             attempted_at.unix_timestamp(),
             &delivery.payload,
-            &chaos,
+            &delivery.chaos,
         );
         let headers_json = attempt_record_json(&prepared);
         let request = SendRequest {

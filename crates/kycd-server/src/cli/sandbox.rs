@@ -248,7 +248,7 @@ async fn listen_local(
     loop {
         for webhook in kycd_core::sandbox::events_after(&core, &partner, &mut cursor).await? {
             let event = Forwardable {
-                id: webhook.id.clone(),
+                id: webhook.id.to_string(),
                 event_type: webhook.event_type.to_owned(),
                 scan_ref: webhook.scan_ref.to_string(),
                 headers: webhook

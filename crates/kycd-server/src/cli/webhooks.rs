@@ -45,7 +45,11 @@ pub async fn run(config: &Config, command: WebhooksCommand) -> anyhow::Result<()
             }
         }
         WebhooksCommand::Resend { id } => {
-            kycd_core::webhooks::resend(&core, &id).await?;
+            kycd_core::webhooks::resend(
+                &core,
+                &kycd_domain::ids::WebhookId::from_trusted(id.clone()),
+            )
+            .await?;
             println!(
                 "event {id} queued for another attempt (a running server sends it within a second)"
             );

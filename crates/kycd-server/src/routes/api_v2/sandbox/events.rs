@@ -72,6 +72,6 @@ fn sse_events(webhook: &PreparedWebhook) -> Vec<Event> {
         "headers": headers,
         "body": base64::engine::general_purpose::STANDARD.encode(&webhook.body),
     });
-    let event = Event::default().event("webhook").id(webhook.id.clone()).data(data.to_string());
+    let event = Event::default().event("webhook").id(webhook.id.as_str()).data(data.to_string());
     if webhook.send_twice { vec![event.clone(), event] } else { vec![event] }
 }

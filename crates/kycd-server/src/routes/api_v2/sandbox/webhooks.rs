@@ -26,7 +26,7 @@ fn describe(delivery: &Delivery, attempts: &[DeliveryAttempt]) -> Value {
         "state": delivery.state.as_str(),
         "targetUrl": delivery.target_url,
         "createdAt": delivery.created_at.unix_timestamp(),
-        "chaos": delivery.chaos.as_deref().map(|c| c.split(',').collect::<Vec<_>>()).unwrap_or_default(),
+        "chaos": delivery.chaos.labels(),
         "body": String::from_utf8_lossy(&delivery.payload),
         "attempts": attempts.iter().map(|a| {
             let sent: Value = serde_json::from_str(&a.request_headers).unwrap_or(Value::Null);
@@ -85,6 +85,7 @@ pub async fn resend(
     Authenticated(partner): Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    kycd_core::sandbox::resend(&state.core, &partner, &id).await?;
+    let webhook_id = kycd_domain::ids::WebhookId::from_trusted(id.clone());
+    kycd_core::sandbox::resend(&state.core, &partner, &webhook_id).await?;
     Ok(Json(json!({ "id": id, "queued": true })))
 }
