@@ -5,10 +5,11 @@
 use crate::{SqliteStore, codec, db};
 use async_trait::async_trait;
 use kycd_domain::ids::WebhookId;
-use kycd_store::codec::{list_limit, partner_id_text, seal_payload, to_ms};
+use kycd_store::codec::{from_ms, list_limit, partner_id_text, seal_payload, to_ms};
 use kycd_store::crypto::KeyRing;
 use kycd_store::{
-    Delivery, DeliveryAttempt, DeliveryFilter, NewWebhookEvent, NextStep, OutboxStore, StoreResult,
+    Delivery, DeliveryAttempt, DeliveryFilter, NewWebhookEvent, NextStep, OutboxBacklog,
+    OutboxStore, StoreResult,
 };
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
@@ -208,5 +209,17 @@ impl OutboxStore for SqliteStore {
         .rows_affected();
         tx.commit().await.map_err(db)?;
         Ok(changed > 0)
+    }
+
+    async fn outbox_backlog(&self, now: OffsetDateTime) -> StoreResult<OutboxBacklog> {
+        let (pending, oldest_due): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MIN(CASE WHEN next_attempt_at <= ? THEN next_attempt_at END)
+             FROM webhook_events WHERE state = 'pending'",
+        )
+        .bind(to_ms(now))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(OutboxBacklog { pending, oldest_due_at: oldest_due.map(from_ms).transpose()? })
     }
 }

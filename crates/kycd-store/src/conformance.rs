@@ -13,8 +13,8 @@ pub mod verifications;
 
 use crate::{
     AuditFilter, AuditRecord, ChaosSet, DeliveryAttempt, DeliveryFilter, DeliveryState,
-    NewWebhookEvent, NextStep, Partner, PartnerUpdate, Store, StoreError, Verification,
-    VerificationChange, VerificationPurge,
+    NewWebhookEvent, NextStep, OutboxBacklog, Partner, PartnerUpdate, Store, StoreError,
+    Verification, VerificationChange, VerificationPurge,
 };
 use kycd_domain::{
     AuthToken, ClientId, Environment, PartnerId, ScanRef,
@@ -58,6 +58,7 @@ macro_rules! conformance_tests {
             outbox::claims_lease_each_delivery_to_one_worker_until_the_lease_ends,
             outbox::attempts_are_recorded_and_move_deliveries_on,
             outbox::resend_queues_the_same_event_again,
+            outbox::backlog_counts_pending_deliveries_and_the_longest_overdue,
             audit::audit_records_are_appended_and_listed_newest_first,
             keys::sealed_columns_round_trip_through_the_key_ring,
             sandbox::sandbox_queries_shift_list_stream_and_reset,

@@ -218,6 +218,15 @@ pub struct VerificationChange {
     pub updated_at: OffsetDateTime,
 }
 
+/// The outbox's backlog at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxBacklog {
+    /// Deliveries waiting for an attempt (due now or later, leased or not).
+    pub pending: i64,
+    /// The earliest `next_attempt_at` among pending deliveries already due; None when none is.
+    pub oldest_due_at: Option<OffsetDateTime>,
+}
+
 /// Which deliveries to list.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeliveryFilter {

@@ -2,7 +2,7 @@
 //! [`crate::VerificationStore`]): leased claims, recorded attempts, listings and resends. Retry
 //! schedules and signing belong to kycd-webhooks.
 
-use crate::{Delivery, DeliveryAttempt, DeliveryFilter, NextStep, StoreResult};
+use crate::{Delivery, DeliveryAttempt, DeliveryFilter, NextStep, OutboxBacklog, StoreResult};
 use async_trait::async_trait;
 use kycd_domain::ids::WebhookId;
 use time::OffsetDateTime;
@@ -32,4 +32,8 @@ pub trait OutboxStore: Send + Sync {
     /// Queues another attempt of the same event (same webhook-id) at `now`. False if unknown, it
     /// has no target, or its verification was deleted (its body is gone).
     async fn resend_delivery(&self, id: &WebhookId, now: OffsetDateTime) -> StoreResult<bool>;
+
+    /// How far delivery is behind at `now` (for metrics): pending deliveries, and when the
+    /// longest-waiting one that is due fell due.
+    async fn outbox_backlog(&self, now: OffsetDateTime) -> StoreResult<OutboxBacklog>;
 }

@@ -170,3 +170,49 @@ pub async fn resend_queues_the_same_event_again(store: &dyn Store) {
     assert_eq!(claimed.len(), 1);
     assert_eq!((claimed[0].id.as_str(), claimed[0].attempts), ("msg_s", 1));
 }
+
+pub async fn backlog_counts_pending_deliveries_and_the_longest_overdue(store: &dyn Store) {
+    assert_eq!(store.outbox_backlog(T0).await.unwrap(), OutboxBacklog::default());
+    let (partner, verification) = setup_one(store).await;
+    let scan = &verification.scan_ref;
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: scan.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Denied,
+        result: None,
+        updated_at: T0,
+    };
+    let later = T0 + Duration::minutes(10);
+    let events = [
+        event(&partner, scan, "msg_now", Some("http://127.0.0.1:1/h")),
+        NewWebhookEvent {
+            deliver_after: Some(later),
+            ..event(&partner, scan, "msg_later", Some("http://127.0.0.1:1/h"))
+        },
+        event(&partner, scan, "msg_none", None),
+    ];
+    assert!(store.change_verification(&change, &events).await.unwrap());
+    let before = store.outbox_backlog(T0 - Duration::seconds(1)).await.unwrap();
+    assert_eq!(before, OutboxBacklog { pending: 2, oldest_due_at: None }, "nothing due yet");
+    let at_t0 = store.outbox_backlog(T0).await.unwrap();
+    assert_eq!(at_t0, OutboxBacklog { pending: 2, oldest_due_at: Some(T0) });
+    // Leased deliveries are still pending: the backlog does not hide work in flight.
+    let claimed = store.claim_deliveries(T0, T0 + Duration::seconds(60), "w", 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(store.outbox_backlog(T0).await.unwrap().pending, 2);
+    let attempt = DeliveryAttempt {
+        event_id: webhook_id("msg_now"),
+        attempt: 1,
+        attempted_at: T0,
+        target_url: "http://127.0.0.1:1/h".into(),
+        request_headers: "{}".into(),
+        status_code: Some(200),
+        latency_ms: 3,
+        error: None,
+        response_excerpt: None,
+    };
+    store.record_attempt(&attempt, NextStep::Done(DeliveryState::Delivered)).await.unwrap();
+    let after = store.outbox_backlog(later + Duration::minutes(1)).await.unwrap();
+    assert_eq!(after, OutboxBacklog { pending: 1, oldest_due_at: Some(later) });
+}
