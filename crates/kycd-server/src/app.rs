@@ -23,14 +23,32 @@ pub struct AppState {
     /// The services every handler calls.
     pub core: Services,
     pub max_body_bytes: usize,
+    /// Serve `GET /metrics` on this router (see [`MetricsExposure`]).
+    pub metrics_route: bool,
+}
+
+/// Where `GET /metrics` is served (docs/adr/0013-metrics-endpoint.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricsExposure {
+    /// On the API's own address.
+    OnApi,
+    /// On a separate address only.
+    Separate(SocketAddr),
+    Off,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
-    routes::router()
+    let mut routes = routes::router();
+    if state.metrics_route {
+        crate::metrics::recorder();
+        routes = routes.route("/metrics", axum::routing::get(routes::metrics::scrape));
+    }
+    routes
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
             ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
         }))
@@ -94,9 +112,26 @@ impl RunningServer {
 
 /// Serves `state` on an already bound listener until told to stop.
 pub fn start_server(listener: TcpListener, state: AppState) -> std::io::Result<RunningServer> {
+    serve(listener, router(state))
+}
+
+/// Serves only `GET /metrics` for `core` on its own listener (a separate metrics address).
+pub fn start_metrics_server(
+    listener: TcpListener,
+    core: Services,
+) -> std::io::Result<RunningServer> {
+    crate::metrics::recorder();
+    let state = AppState { core, max_body_bytes: 0, metrics_route: true };
+    let app = Router::new()
+        .route("/metrics", axum::routing::get(routes::metrics::scrape))
+        .fallback(unknown_route)
+        .with_state(state);
+    serve(listener, app)
+}
+
+fn serve(listener: TcpListener, app: Router) -> std::io::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let (stop, mut stopped) = watch::channel(false);
-    let app = router(state);
     let task = tokio::spawn(async move {
         axum::serve(listener, app.into_make_service())
             .with_graceful_shutdown(async move {

@@ -18,6 +18,17 @@ pub enum LogFormat {
     Json,
 }
 
+/// Whether `GET /metrics` is served on the API address (docs/adr/0013-metrics-endpoint.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum MetricsSetting {
+    /// On the API address when it is a loopback address; elsewhere only via `metrics_listen`.
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -64,6 +75,10 @@ pub struct Config {
     pub retention_days_test: Option<u32>,
     pub retention_days_demo: Option<u32>,
     pub retention_days_prod: Option<u32>,
+    /// Prometheus metrics on the API address: auto (loopback only), on, off.
+    pub metrics: MetricsSetting,
+    /// A separate address serving only `GET /metrics` (then not on the API address).
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 fn list_or_comma_separated<'de, D: serde::Deserializer<'de>>(
@@ -125,6 +140,8 @@ impl Default for Config {
             retention_days_test: Some(14),
             retention_days_demo: Some(14),
             retention_days_prod: None,
+            metrics: MetricsSetting::Auto,
+            metrics_listen: None,
         }
     }
 }
@@ -148,6 +165,8 @@ const ENV_KEYS: &[&str] = &[
     "retention_days_test",
     "retention_days_demo",
     "retention_days_prod",
+    "metrics",
+    "metrics_listen",
 ];
 
 /// Values given on the command line or in KYCD_* variables; `None` = not given.
@@ -233,6 +252,18 @@ impl Config {
     }
 
     /// The public base URL without a trailing slash, derived from the bound address if unset.
+    /// Where `/metrics` is served for an API bound at `bound`.
+    pub fn metrics_exposure(&self, bound: SocketAddr) -> crate::app::MetricsExposure {
+        use crate::app::MetricsExposure as M;
+        match (self.metrics, self.metrics_listen) {
+            (MetricsSetting::Off, _) => M::Off,
+            (_, Some(addr)) => M::Separate(addr),
+            (MetricsSetting::On, None) => M::OnApi,
+            (MetricsSetting::Auto, None) if bound.ip().is_loopback() => M::OnApi,
+            (MetricsSetting::Auto, None) => M::Off,
+        }
+    }
+
     pub fn public_url_for(&self, bound: SocketAddr) -> String {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
@@ -312,6 +343,14 @@ retention_days_dev = 7
 retention_days_test = 14
 retention_days_demo = 14
 # retention_days_prod = 365
+
+# Prometheus metrics at GET /metrics (request counts and latency by route and status, webhook
+# delivery outcomes, outbox depth and the age of the oldest due delivery). "auto" serves them on
+# the API address only when it is a loopback address; "on" always; "off" never. With
+# metrics_listen set, they are served only there (also by `kycd worker`), e.g. on an address
+# that only the monitoring network reaches.  (KYCD_METRICS, KYCD_METRICS_LISTEN)
+metrics = "auto"
+# metrics_listen = "10.0.0.5:9464"
 "#;
 
 #[cfg(test)]
@@ -339,5 +378,24 @@ mod tests {
         assert_eq!(loaded.data_dir, PathBuf::from("/tmp/x"));
         std::fs::write(&path, "listne = \"127.0.0.1:9000\"\n").unwrap();
         assert!(Config::load(Some(&path), &Overrides::default()).is_err());
+    }
+
+    #[test]
+    fn metrics_are_on_the_api_only_on_loopback_unless_configured() {
+        use crate::app::MetricsExposure as M;
+        let loopback: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let public: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let separate: SocketAddr = "127.0.0.1:9464".parse().unwrap();
+        let with =
+            |metrics, metrics_listen| Config { metrics, metrics_listen, ..Config::default() };
+        assert_eq!(Config::default().metrics_exposure(loopback), M::OnApi);
+        assert_eq!(Config::default().metrics_exposure(public), M::Off);
+        assert_eq!(with(MetricsSetting::On, None).metrics_exposure(public), M::OnApi);
+        assert_eq!(with(MetricsSetting::Off, None).metrics_exposure(loopback), M::Off);
+        assert_eq!(
+            with(MetricsSetting::Auto, Some(separate)).metrics_exposure(public),
+            M::Separate(separate)
+        );
+        assert_eq!(with(MetricsSetting::Off, Some(separate)).metrics_exposure(public), M::Off);
     }
 }

@@ -4,6 +4,7 @@ pub mod api_v2;
 pub mod docs;
 pub mod files;
 pub mod health;
+pub mod metrics;
 pub mod sandbox;
 
 use crate::AppState;

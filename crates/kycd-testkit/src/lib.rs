@@ -51,6 +51,10 @@ pub struct TestOptions {
     pub file_link_ttl: time::Duration,
     /// None: a directory in the data dir; else an object store URL (e.g. `s3://…`).
     pub object_store_url: Option<String>,
+    /// Serve `GET /metrics` (as `kycd serve` does on loopback).
+    pub metrics: bool,
+    /// Run the webhook delivery worker (false: events stay in the outbox, as on an API-only node).
+    pub deliver_webhooks: bool,
 }
 
 impl Default for TestOptions {
@@ -63,6 +67,8 @@ impl Default for TestOptions {
             data_policy: kycd_core::DataPolicy::default(),
             file_link_ttl: time::Duration::hours(1),
             object_store_url: None,
+            metrics: true,
+            deliver_webhooks: true,
         }
     }
 }
@@ -102,10 +108,14 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         .await
         .unwrap()
         .expect("a fresh database gets the sandbox partner");
-    let state = AppState { core: core.clone(), max_body_bytes: options.max_body_bytes };
+    let state = AppState {
+        core: core.clone(),
+        max_body_bytes: options.max_body_bytes,
+        metrics_route: options.metrics,
+    };
     // Background jobs poll fast so tests that advance the fake clock see the effect quickly.
     let settings = kycd_server::app::BackgroundSettings {
-        worker: Some(kycd_webhooks::WorkerConfig {
+        worker: options.deliver_webhooks.then(|| kycd_webhooks::WorkerConfig {
             schedule: options.retry_schedule.clone(),
             lease: Duration::from_secs(60),
             poll_interval: Duration::from_millis(25),

@@ -220,11 +220,29 @@ impl DeliveryWorker {
     }
 
     async fn record(&self, attempt: &DeliveryAttempt, next: NextStep) {
+        count_outcome(attempt, next);
         if let Err(error) = self.store.record_attempt(attempt, next).await {
             tracing::error!(%error, "recording a webhook attempt failed; the lease will expire and it will be retried");
         }
     }
 }
+
+/// Every delivery attempt, by how it ended (`delivered`, `retry`, `failed`, `gone`), and the
+/// receivers' latency, for the Prometheus endpoint.
+fn count_outcome(attempt: &DeliveryAttempt, next: NextStep) {
+    let outcome = match next {
+        NextStep::RetryAt(_) => "retry",
+        NextStep::Done(DeliveryState::Delivered) => "delivered",
+        NextStep::Done(DeliveryState::Gone) => "gone",
+        NextStep::Done(_) => "failed",
+    };
+    metrics::counter!(DELIVERY_ATTEMPTS, "outcome" => outcome).increment(1);
+    metrics::histogram!(DELIVERY_LATENCY).record(attempt.latency_ms as f64 / 1000.0);
+}
+
+/// Metric names (documented in docs/operations.md).
+pub const DELIVERY_ATTEMPTS: &str = "kycd_webhook_delivery_attempts_total";
+pub const DELIVERY_LATENCY: &str = "kycd_webhook_delivery_latency_seconds";
 
 /// What the delivery log keeps of an attempt's request: the exact headers sent, the body size,
 /// and any sandbox chaos applied (labels are not sent to the receiver).

@@ -3,6 +3,7 @@
 
 use super::{build_services, command_services};
 use crate::{
+    app::MetricsExposure,
     config::{self, Config},
     start_server, telemetry,
 };
@@ -82,7 +83,13 @@ pub async fn serve(config: Config, background_jobs: bool) -> anyhow::Result<()> 
         None
     };
     let backend = core.store.backend_name();
-    let state = crate::AppState { core, max_body_bytes: config.max_body_bytes };
+    let exposure = config.metrics_exposure(bound);
+    let metrics_server = start_separate_metrics(exposure, &core).await?;
+    let state = crate::AppState {
+        core,
+        max_body_bytes: config.max_body_bytes,
+        metrics_route: exposure == MetricsExposure::OnApi,
+    };
     let server = start_server(listener, state)?;
     tracing::info!(%bound, %public_url, backend, background_jobs, "kycd is listening");
     let stop = server.stop_handle();
@@ -92,6 +99,9 @@ pub async fn serve(config: Config, background_jobs: bool) -> anyhow::Result<()> 
         let _ = stop.send(true);
     });
     server.wait().await?;
+    if let Some(metrics) = metrics_server {
+        let _ = metrics.shutdown().await;
+    }
     if let Some(background) = background {
         background.stop().await;
     }
@@ -105,9 +115,18 @@ pub async fn worker(config: Config) -> anyhow::Result<()> {
     let public_url = config.public_url_for(config.listen);
     let (core, _) = build_services(&config, &public_url).await?;
     let background = crate::app::start_background(&core, config.background(true)?)?;
+    // A worker has no API address: its metrics are served only on metrics_listen.
+    let exposure = match config.metrics_exposure(config.listen) {
+        separate @ MetricsExposure::Separate(_) => separate,
+        _ => MetricsExposure::Off,
+    };
+    let metrics_server = start_separate_metrics(exposure, &core).await?;
     tracing::info!(backend = core.store.backend_name(), "kycd worker running");
     shutdown_signal().await;
     tracing::info!("shutdown requested; finishing in-flight deliveries");
+    if let Some(metrics) = metrics_server {
+        let _ = metrics.shutdown().await;
+    }
     background.stop().await;
     Ok(())
 }
@@ -127,6 +146,19 @@ pub async fn verifications(config: &Config, command: VerificationsCommand) -> an
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(())
+}
+
+/// Binds the separate metrics address, when the configuration names one.
+async fn start_separate_metrics(
+    exposure: MetricsExposure,
+    core: &kycd_core::Services,
+) -> anyhow::Result<Option<crate::RunningServer>> {
+    let MetricsExposure::Separate(addr) = exposure else { return Ok(None) };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding the metrics address {addr}"))?;
+    tracing::info!(%addr, "serving /metrics");
+    Ok(Some(crate::app::start_metrics_server(listener, core.clone())?))
 }
 
 async fn shutdown_signal() {

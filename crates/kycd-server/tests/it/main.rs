@@ -5,6 +5,7 @@
 mod cli;
 mod dummy;
 mod durability;
+mod metrics;
 mod multinode;
 mod openapi;
 mod retrieval;
