@@ -20,7 +20,7 @@ pub enum DummyPlan {
     StayActive,
 }
 
-/// `manualFaceMatchResult` values add-dummy-status accepts (sources 000–002, FACE_NOT_CHECKED included).
+/// `manualFaceMatchResult` values add-dummy-status accepts (iDenfy's dummy-results and dummy-session pages, FACE_NOT_CHECKED included).
 pub const MANUAL_FACE_VALUES: &[FaceStatus] = &[
     FaceStatus::FaceMatch,
     FaceStatus::FaceMismatch,
@@ -35,7 +35,7 @@ pub const MANUAL_FACE_VALUES: &[FaceStatus] = &[
     FaceStatus::FaceNotChecked,
 ];
 
-/// `manualDocumentValidity` values add-dummy-status accepts (the same list in sources 000–002).
+/// `manualDocumentValidity` values add-dummy-status accepts (the same list on iDenfy's dummy-results and dummy-session pages).
 pub const MANUAL_DOCUMENT_VALUES: &[DocumentStatus] = &[
     DocumentStatus::DocValidated,
     DocumentStatus::DocInfoMismatch,

@@ -86,7 +86,7 @@ impl TokenType {
 }
 
 wire_enum!(
-    /// Request-side `documents` values (source 003 plus R21's `OTHER`).
+    /// Request-side `documents` values (iDenfy's token-generation page plus R21's `OTHER`, reference §0).
     DocumentKind {
         IdCard = "ID_CARD",
         Passport = "PASSPORT",
@@ -117,7 +117,7 @@ impl DocumentKind {
 }
 
 wire_enum!(
-    /// `dummyStatus` values (DEV only). `ACTIVE` comes from source 002.
+    /// `dummyStatus` values (DEV only). `ACTIVE` comes from iDenfy's dummy-session page.
     DummyStatus {
         Approved = "APPROVED",
         Denied = "DENIED",
@@ -212,7 +212,7 @@ wire_enum!(
 );
 
 wire_enum!(
-    /// `fraudTags` (OAS FraudTagsEnum plus source 004's utility-address tag).
+    /// `fraudTags` (OAS FraudTagsEnum plus the utility-address tag of iDenfy's data-retrieval page).
     FraudTag {
         FaceInBlacklist = "FACE_IN_BLACKLIST",
         DocFaceInBlacklist = "DOC_FACE_IN_BLACKLIST",
@@ -290,7 +290,7 @@ wire_enum!(
     }
 );
 
-/// Locales the hosted flow knows (source 003 plus the newer `lang` list). Others fall back to "en".
+/// Locales the hosted flow knows (iDenfy's token-generation page plus the newer `lang` list). Others fall back to "en".
 pub const LOCALES: &[&str] = &[
     "lt", "en", "ru", "pl", "lv", "ro", "it", "de", "fr", "sv", "es", "hu", "ja", "bg", "et", "cs",
     "nl", "pt", "uk", "vi", "sk", "th", "hi", "id",

@@ -9,6 +9,7 @@ mod metrics;
 mod multinode;
 mod openapi;
 mod retrieval;
+mod spec_copy;
 mod sandbox;
 mod token;
 mod token_bad_input;

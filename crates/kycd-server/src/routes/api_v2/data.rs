@@ -28,7 +28,7 @@ pub async fn data(
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
     };
-    // Source 004 order: addressVerification before additionalData, then the ids.
+    // Order of iDenfy's data-retrieval page: addressVerification before additionalData, then the ids.
     let additional = out.remove("additionalData").unwrap_or_else(|| Value::Object(Map::new()));
     out.insert("addressVerification".into(), Value::Null);
     out.insert("additionalData".into(), additional);
