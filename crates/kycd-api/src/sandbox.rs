@@ -238,7 +238,10 @@ mod tests {
         let response = ScenariosResponse::new(kycd_domain::sandbox::SCENARIOS);
         let text = serde_json::to_string(&response).unwrap();
         assert!(text.starts_with(r#"{"scenarios":[{"name":"#), "{text}");
-        assert!(text.contains(r#"{"eventType":"IDENTIFICATION_AUTO_FINISHED","overall":"#), "{text}");
+        assert!(
+            text.contains(r#"{"eventType":"IDENTIFICATION_AUTO_FINISHED","overall":"#),
+            "{text}"
+        );
         assert!(text.contains(r#","final":"#), "{text}");
     }
 

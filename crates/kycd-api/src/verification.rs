@@ -276,7 +276,9 @@ mod tests {
             _ => unreachable!(),
         };
         expected.retain(|k| k != "additionalData");
-        expected.extend(["addressVerification", "additionalData", "scanRef", "clientId"].map(String::from));
+        expected.extend(
+            ["addressVerification", "additionalData", "scanRef", "clientId"].map(String::from),
+        );
         let actual: Vec<String> = match serde_json::to_value(&data).unwrap() {
             Value::Object(map) => map.keys().cloned().collect(),
             _ => unreachable!(),

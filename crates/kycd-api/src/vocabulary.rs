@@ -102,6 +102,9 @@ mod tests {
         assert!(overall.iter().any(|v| v == "EXPIRED-DELETED"));
         assert_eq!(overall.len(), vocabulary::OverallStatus::ALL.len());
         assert_eq!(values(ManualFaceStatus::schema()).len(), dummy::MANUAL_FACE_VALUES.len());
-        assert_eq!(values(Chaos::schema()), ["DUPLICATE", "OUT_OF_ORDER", "STALE_TIMESTAMP", "WRONG_SIGNATURE", "TRUNCATED_BODY"]);
+        assert_eq!(
+            values(Chaos::schema()),
+            ["DUPLICATE", "OUT_OF_ORDER", "STALE_TIMESTAMP", "WRONG_SIGNATURE", "TRUNCATED_BODY"]
+        );
     }
 }

@@ -28,7 +28,13 @@ Every error is JSON with `identifier` and `message`. Authenticate with HTTP Basi
         crate::routes::api_v2::sandbox::reset::reset,
         crate::routes::health::health,
     ),
-    components(schemas(kycd_api::ErrorBody, kycd_api::ExtendedErrorBody)),
+    // Referenced by no body (the SSE stream is text/event-stream), so listed here.
+    components(schemas(
+        kycd_api::ErrorBody,
+        kycd_api::ExtendedErrorBody,
+        kycd_api::sandbox::SandboxReadyEvent,
+        kycd_api::sandbox::SandboxWebhookEvent,
+    )),
     modifiers(&BasicAuth),
     tags(
         (name = "Verification", description = "Creating and reading verification sessions"),
