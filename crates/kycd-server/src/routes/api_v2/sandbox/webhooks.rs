@@ -111,3 +111,21 @@ pub async fn resend(
     kycd_core::sandbox::resend(&state.core, &partner, &webhook_id).await?;
     Ok(Json(ResendResponse { id, queued: true }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delivery_states_keep_the_stores_wire_names() {
+        for stored in [
+            StoreState::Pending,
+            StoreState::Delivered,
+            StoreState::Failed,
+            StoreState::Gone,
+            StoreState::NoTarget,
+        ] {
+            assert_eq!(serde_json::to_value(state(stored)).unwrap(), stored.as_str());
+        }
+    }
+}
