@@ -27,13 +27,20 @@ Every error is JSON with `identifier` and `message`. Authenticate with HTTP Basi
         crate::routes::api_v2::sandbox::events::events,
         crate::routes::api_v2::sandbox::reset::reset,
         crate::routes::health::health,
+        crate::routes::metrics::scrape,
     ),
-    components(schemas(kycd_api::ErrorBody, kycd_api::ExtendedErrorBody)),
+    // Referenced by no body (the SSE stream is text/event-stream), so listed here.
+    components(schemas(
+        kycd_api::ErrorBody,
+        kycd_api::ExtendedErrorBody,
+        kycd_api::sandbox::SandboxReadyEvent,
+        kycd_api::sandbox::SandboxWebhookEvent,
+    )),
     modifiers(&BasicAuth),
     tags(
         (name = "Verification", description = "Creating and reading verification sessions"),
         (name = "Sandbox", description = "DEV-only tools: dummy results, scenarios, time control, delivery log and replay, event stream, reset"),
-        (name = "Operations", description = "Health and service documents"),
+        (name = "Operations", description = "Health, metrics and service documents"),
     )
 )]
 pub struct ApiDoc;

@@ -2,14 +2,7 @@
 
 use crate::{AppState, error::ApiError};
 use axum::{Json, extract::State};
-use serde::Serialize;
-use utoipa::ToSchema;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Health {
-    #[schema(example = "ok")]
-    pub status: &'static str,
-}
+use kycd_api::Health;
 
 /// Liveness and readiness: answers once the store is migrated and reachable.
 #[utoipa::path(get, path = "/health", tag = "Operations",
@@ -17,5 +10,5 @@ pub struct Health {
               (status = 500, description = "Database unreachable", body = kycd_api::ErrorBody)))]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state.core.store.ping().await?;
-    Ok(Json(Health { status: "ok" }))
+    Ok(Json(Health::OK))
 }

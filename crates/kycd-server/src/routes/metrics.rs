@@ -3,6 +3,15 @@
 use crate::{AppState, error::ApiError};
 use axum::{extract::State, http::header, response::IntoResponse};
 
+/// Prometheus metrics.
+///
+/// Prometheus text format 0.0.4: request count and latency by method, matched route and status;
+/// webhook delivery attempts by outcome and their latency; the outbox backlog (pending deliveries,
+/// age of the oldest due one). Served on the API address only when kycd listens on loopback, or
+/// with `metrics = "on"`; with `metrics_listen` only on that address. No authentication.
+#[utoipa::path(get, path = "/metrics", tag = "Operations",
+    responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain; version=0.0.4; charset=utf-8", body = String),
+              (status = 404, description = "NOT_FOUND: metrics are not served on this address", body = kycd_api::ErrorBody)))]
 pub async fn scrape(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let now = state.core.clock.now();
     let backlog = state.core.store.outbox_backlog(now).await?;

@@ -3,25 +3,13 @@
 
 use crate::{AppState, auth::Authenticated, body::JsonObject, error::ApiResult};
 use axum::{Json, extract::State};
+use kycd_api::sandbox::EmptyResponse;
 use kycd_domain::{
     Rejection, ScanRef,
     dummy::{MANUAL_DOCUMENT_VALUES, MANUAL_FACE_VALUES},
     fields::Fields,
     vocabulary::{DocumentStatus, FaceStatus},
 };
-use serde_json::{Map, Value};
-
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct AddDummyStatusRequest {
-    /// The verification (created by this DEV partner).
-    scan_ref: String,
-    /// FACE_MATCH, FACE_MISMATCH, NO_FACE_FOUND, TOO_MANY_FACES, FACE_TOO_BLURRY, FACE_UNCERTAIN, FACE_NOT_ANALYSED, FACE_ERROR, AUTO_UNVERIFIABLE, FAKE_FACE or FACE_NOT_CHECKED.
-    manual_face_match_result: String,
-    /// DOC_VALIDATED or one of the 27 failure values of the reference §8.2.
-    manual_document_validity: String,
-}
 
 fn parse_listed<T: Copy + PartialEq>(
     fields: &Fields<'_>,
@@ -42,20 +30,22 @@ fn parse_listed<T: Copy + PartialEq>(
 /// Approval needs FACE_MATCH and DOC_VALIDATED; the reviewer's verdict replaces automatic fraud
 /// and mismatch tags. Answers `{}` and sends IDENTIFICATION_MANUAL_FINISHED with final=true.
 #[utoipa::path(post, path = "/api/v2/add-dummy-status", tag = "Sandbox",
-    request_body = AddDummyStatusRequest,
+    request_body = kycd_api::sandbox::AddDummyStatusRequest,
     security(("basicAuth" = [])),
     responses(
-        (status = 200, description = "Manual result applied; the webhook is queued", body = Object),
-        (status = 400, description = "MISSING_VALUE or BAD_VALUE (field names the allowed values), or the verification is deleted", body = kycd_api::ErrorBody),
-        (status = 401, description = "UNAUTHORIZED", body = kycd_api::ErrorBody),
-        (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner", body = kycd_api::ErrorBody),
+        (status = 200, description = "Manual result applied; the webhook is queued", body = EmptyResponse),
+        (status = 400, description = "MISSING_VALUE or BAD_VALUE (field names the allowed values), or the verification is deleted; JSON_ERROR or ENCODING_ERROR: the body", body = kycd_api::ErrorBody),
+        (status = 401, description = "UNAUTHORIZED: missing or wrong API key/secret", body = kycd_api::ErrorBody),
+        (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner, or partner inactive", body = kycd_api::ErrorBody),
         (status = 404, description = "BAD_VALUE: unknown scanRef (or another partner's)", body = kycd_api::ErrorBody),
+        (status = 413, description = "Body over the size limit", body = kycd_api::ErrorBody),
+        (status = 429, description = "TOO_MANY_REQUESTS: the partner's rate limit; see Retry-After", body = kycd_api::ErrorBody),
     ))]
 pub async fn add_dummy_status(
     State(state): State<AppState>,
     Authenticated(partner): Authenticated,
     JsonObject(body): JsonObject,
-) -> ApiResult<Json<Map<String, Value>>> {
+) -> ApiResult<Json<EmptyResponse>> {
     kycd_core::sandbox::require_dev(&partner)?;
     let fields = Fields::new(&body);
     let scan_ref = ScanRef::from_trusted(fields.required_str("scanRef")?);
@@ -76,5 +66,5 @@ pub async fn add_dummy_status(
     )?;
 
     kycd_core::sandbox::add_dummy_status(&state.core, &partner, &scan_ref, face, document).await?;
-    Ok(Json(Map::new()))
+    Ok(Json(EmptyResponse {}))
 }

@@ -5,28 +5,26 @@ use crate::{
     AppState, auth::Authenticated, body::JsonObject, error::ApiResult, routes::api_v2::scan_ref_of,
 };
 use axum::{Json, extract::State};
-use serde_json::{Map, Value};
+use kycd_api::FilesResponse;
 
 /// Verification files (signed links, audited).
 #[utoipa::path(post, path = "/api/v2/files", tag = "Verification",
-    request_body(content = Object, description = "{\"scanRef\": \"...\"}"),
+    request_body = kycd_api::ScanRefRequest,
     security(("basicAuth" = [])),
     responses(
-        (status = 200, description = "{FRONT: url, …, fileUrls: {…}, videoUrls: {}, additionalStepPdfUrls: {}}; links expire (default 1 h)", body = Object),
-        (status = 400, description = "MISSING_VALUE: scanRef", body = kycd_api::ErrorBody),
+        (status = 200, description = "{FRONT: url, …, fileUrls: {…}, videoUrls: {}, additionalStepPdfUrls: {}}; links expire (default 1 h)", body = FilesResponse),
+        (status = 400, description = "MISSING_VALUE: scanRef; JSON_ERROR or ENCODING_ERROR: the body", body = kycd_api::ErrorBody),
+        (status = 401, description = "UNAUTHORIZED: missing or wrong API key/secret", body = kycd_api::ErrorBody),
+        (status = 403, description = "PERMISSIONS_ERROR: partner inactive", body = kycd_api::ErrorBody),
         (status = 404, description = "BAD_VALUE: unknown scanRef or another partner's", body = kycd_api::ErrorBody),
+        (status = 413, description = "Body over the size limit", body = kycd_api::ErrorBody),
+        (status = 429, description = "TOO_MANY_REQUESTS: the partner's rate limit; see Retry-After", body = kycd_api::ErrorBody),
     ))]
 pub async fn files(
     State(state): State<AppState>,
     Authenticated(partner): Authenticated,
     JsonObject(body): JsonObject,
-) -> ApiResult<Json<Map<String, Value>>> {
-    let urls = kycd_core::files::list(&state.core, &partner, &scan_ref_of(&body)?).await?;
-    let (videos, images): (Map<String, Value>, Map<String, Value>) =
-        urls.into_iter().partition(|(kind, _)| kind.ends_with("_VIDEO"));
-    let mut out = images.clone();
-    out.insert("fileUrls".into(), Value::Object(images));
-    out.insert("videoUrls".into(), Value::Object(videos));
-    out.insert("additionalStepPdfUrls".into(), Value::Object(Map::new()));
-    Ok(Json(out))
+) -> ApiResult<Json<FilesResponse>> {
+    let links = kycd_core::files::list(&state.core, &partner, &scan_ref_of(&body)?).await?;
+    Ok(Json(FilesResponse::from_links(links)))
 }

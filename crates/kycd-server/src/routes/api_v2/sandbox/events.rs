@@ -12,9 +12,9 @@ use axum::{
 };
 use base64::Engine;
 use futures::Stream;
+use kycd_api::sandbox::{SandboxReadyEvent, SandboxWebhookEvent};
 use kycd_core::sandbox::{EventCursor, PreparedWebhook};
 use kycd_store::Partner;
-use serde_json::json;
 use std::{convert::Infallible, time::Duration};
 
 const POLL: Duration = Duration::from_millis(100);
@@ -30,8 +30,10 @@ struct EventStream {
 /// Stream this partner's webhooks (DEV).
 #[utoipa::path(get, path = "/api/v2/sandbox/events", tag = "Sandbox",
     security(("basicAuth" = [])),
-    responses((status = 200, description = "text/event-stream: `ready` {partner, signingKey}, then `webhook` {id, eventType, scanRef, headers, body (base64)} per event", content_type = "text/event-stream"),
-              (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner", body = kycd_api::ErrorBody)))]
+    responses((status = 200, description = "text/event-stream: `ready` (data: SandboxReadyEvent), then `webhook` (data: SandboxWebhookEvent, id: the webhook-id) per event", content_type = "text/event-stream"),
+              (status = 401, description = "UNAUTHORIZED: missing or wrong API key/secret", body = kycd_api::ErrorBody),
+              (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner, or partner inactive", body = kycd_api::ErrorBody),
+              (status = 429, description = "TOO_MANY_REQUESTS: the partner's rate limit; see Retry-After", body = kycd_api::ErrorBody)))]
 pub async fn events(
     State(state): State<AppState>,
     Authenticated(partner): Authenticated,
@@ -43,8 +45,11 @@ pub async fn events(
         loop {
             if !s.greeted {
                 s.greeted = true;
-                let ready = json!({"partner": s.partner.name, "signingKey": s.partner.signing_key});
-                return Some((Ok(Event::default().event("ready").data(ready.to_string())), s));
+                let ready = SandboxReadyEvent {
+                    partner: s.partner.name.clone(),
+                    signing_key: s.partner.signing_key.clone(),
+                };
+                return Some((Ok(Event::default().event("ready").data(to_json(&ready))), s));
             }
             if let Some(event) = s.backlog.pop() {
                 return Some((Ok(event), s));
@@ -63,15 +68,18 @@ pub async fn events(
 /// The SSE `webhook` event for one prepared webhook; twice for DUPLICATE chaos, as the worker
 /// sends it.
 fn sse_events(webhook: &PreparedWebhook) -> Vec<Event> {
-    let headers: serde_json::Map<String, serde_json::Value> =
-        webhook.headers.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect();
-    let data = json!({
-        "id": webhook.id,
-        "eventType": webhook.event_type,
-        "scanRef": webhook.scan_ref,
-        "headers": headers,
-        "body": base64::engine::general_purpose::STANDARD.encode(&webhook.body),
-    });
-    let event = Event::default().event("webhook").id(webhook.id.as_str()).data(data.to_string());
+    let data = SandboxWebhookEvent {
+        id: webhook.id.clone(),
+        event_type: webhook.event_type,
+        scan_ref: webhook.scan_ref.clone(),
+        headers: webhook.headers.iter().map(|(k, v)| ((*k).to_owned(), v.clone().into())).collect(),
+        body: base64::engine::general_purpose::STANDARD.encode(&webhook.body),
+    };
+    let event = Event::default().event("webhook").id(webhook.id.as_str()).data(to_json(&data));
     if webhook.send_twice { vec![event.clone(), event] } else { vec![event] }
+}
+
+/// Compact JSON of an event's data (serialising these plain structs cannot fail).
+fn to_json(data: &impl serde::Serialize) -> String {
+    serde_json::to_string(data).unwrap_or_default()
 }

@@ -2,27 +2,19 @@
 
 use crate::{auth::Authenticated, error::ApiResult, routes::api_v2::sandbox::require_dev};
 use axum::Json;
+use kycd_api::sandbox::ScenariosResponse;
 use kycd_domain::sandbox::SCENARIOS;
-use serde_json::{Value, json};
 
 /// List sandbox scenarios (DEV).
 #[utoipa::path(get, path = "/api/v2/sandbox/scenarios", tag = "Sandbox",
     security(("basicAuth" = [])),
-    responses((status = 200, description = "{scenarios: [{name, description, webhooks: [{eventType, overall, final}]}]}", body = Object),
-              (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner", body = kycd_api::ErrorBody)))]
-pub async fn scenarios(Authenticated(partner): Authenticated) -> ApiResult<Json<Value>> {
+    responses((status = 200, description = "The scenarios and the webhooks each produces", body = ScenariosResponse),
+              (status = 401, description = "UNAUTHORIZED: missing or wrong API key/secret", body = kycd_api::ErrorBody),
+              (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner, or partner inactive", body = kycd_api::ErrorBody),
+              (status = 429, description = "TOO_MANY_REQUESTS: the partner's rate limit; see Retry-After", body = kycd_api::ErrorBody)))]
+pub async fn scenarios(
+    Authenticated(partner): Authenticated,
+) -> ApiResult<Json<ScenariosResponse>> {
     require_dev(&partner)?;
-    let list: Vec<Value> = SCENARIOS
-        .iter()
-        .map(|s| {
-            json!({
-                "name": s.name,
-                "description": s.description,
-                "webhooks": s.expected.iter().map(|(event, overall, is_final)| json!({
-                    "eventType": event.as_str(), "overall": overall.as_str(), "final": is_final,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    Ok(Json(json!({ "scenarios": list })))
+    Ok(Json(ScenariosResponse::new(SCENARIOS)))
 }

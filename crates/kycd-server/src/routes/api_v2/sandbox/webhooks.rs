@@ -6,8 +6,11 @@ use axum::{
     Json,
     extract::{Path, Query, State},
 };
+use kycd_api::sandbox::{
+    DeliveryAttemptRecord, DeliveryLogResponse, DeliveryRecord, DeliveryState, ResendResponse,
+};
 use kycd_domain::{Rejection, ScanRef};
-use kycd_store::{Delivery, DeliveryAttempt};
+use kycd_store::{Delivery, DeliveryAttempt, DeliveryState as StoreState};
 use serde_json::{Value, json};
 
 #[derive(Debug, serde::Deserialize)]
@@ -18,32 +21,46 @@ pub struct LogQuery {
     limit: Option<String>,
 }
 
-fn describe(delivery: &Delivery, attempts: &[DeliveryAttempt]) -> Value {
-    json!({
-        "id": delivery.id,
-        "eventType": delivery.event_type.as_str(),
-        "scanRef": delivery.scan_ref,
-        "state": delivery.state.as_str(),
-        "targetUrl": delivery.target_url,
-        "createdAt": delivery.created_at.unix_timestamp(),
-        "chaos": delivery.chaos.labels(),
-        "body": String::from_utf8_lossy(&delivery.payload),
-        "attempts": attempts.iter().map(|a| {
-            let sent: Value = serde_json::from_str(&a.request_headers).unwrap_or(Value::Null);
-            json!({
-                "attempt": a.attempt,
-                "attemptedAt": a.attempted_at.unix_timestamp(),
-                "targetUrl": a.target_url,
-                "requestHeaders": sent.get("headers").cloned().unwrap_or(sent.clone()),
-                "bodyBytes": sent.get("bodyBytes").cloned().unwrap_or(Value::Null),
-                "chaos": sent.get("chaos").cloned().unwrap_or(json!([])),
-                "statusCode": a.status_code,
-                "latencyMs": a.latency_ms,
-                "error": a.error,
-                "responseExcerpt": a.response_excerpt,
-            })
-        }).collect::<Vec<_>>(),
-    })
+fn state(state: StoreState) -> DeliveryState {
+    match state {
+        StoreState::Pending => DeliveryState::Pending,
+        StoreState::Delivered => DeliveryState::Delivered,
+        StoreState::Failed => DeliveryState::Failed,
+        StoreState::Gone => DeliveryState::Gone,
+        StoreState::NoTarget => DeliveryState::NoTarget,
+    }
+}
+
+/// One attempt as recorded; `request_headers` holds `{headers, bodyBytes, chaos}` (older rows:
+/// the headers alone), shown as it was stored.
+fn attempt(a: &DeliveryAttempt) -> DeliveryAttemptRecord {
+    let sent: Value = serde_json::from_str(&a.request_headers).unwrap_or(Value::Null);
+    DeliveryAttemptRecord {
+        attempt: a.attempt,
+        attempted_at: a.attempted_at.unix_timestamp(),
+        target_url: a.target_url.clone(),
+        request_headers: sent.get("headers").cloned().unwrap_or(sent.clone()),
+        body_bytes: sent.get("bodyBytes").cloned().unwrap_or(Value::Null),
+        chaos: sent.get("chaos").cloned().unwrap_or(json!([])),
+        status_code: a.status_code,
+        latency_ms: a.latency_ms,
+        error: a.error.clone(),
+        response_excerpt: a.response_excerpt.clone(),
+    }
+}
+
+fn describe(delivery: &Delivery, attempts: &[DeliveryAttempt]) -> DeliveryRecord {
+    DeliveryRecord {
+        id: delivery.id.clone(),
+        event_type: delivery.event_type,
+        scan_ref: delivery.scan_ref.clone(),
+        state: state(delivery.state),
+        target_url: delivery.target_url.clone(),
+        created_at: delivery.created_at.unix_timestamp(),
+        chaos: delivery.chaos.labels(),
+        body: String::from_utf8_lossy(&delivery.payload).into_owned(),
+        attempts: attempts.iter().map(attempt).collect(),
+    }
 }
 
 /// Delivery log of this partner's webhooks (DEV).
@@ -51,13 +68,16 @@ fn describe(delivery: &Delivery, attempts: &[DeliveryAttempt]) -> Value {
     params(("scanRef" = Option<String>, Query, description = "only this verification's events"),
            ("limit" = Option<i64>, Query, description = "at most this many events (default 100)")),
     security(("basicAuth" = [])),
-    responses((status = 200, description = "{webhooks: [{id, eventType, scanRef, state, targetUrl, createdAt, chaos, body, attempts: [{attempt, attemptedAt, requestHeaders, bodyBytes, chaos, statusCode, latencyMs, error, responseExcerpt}]}]} newest first", body = Object),
-              (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner", body = kycd_api::ErrorBody)))]
+    responses((status = 200, description = "The partner's webhook events, newest first, each with every attempt", body = DeliveryLogResponse),
+              (status = 400, description = "BAD_VALUE: limit is not an integer", body = kycd_api::ErrorBody),
+              (status = 401, description = "UNAUTHORIZED: missing or wrong API key/secret", body = kycd_api::ErrorBody),
+              (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner, or partner inactive", body = kycd_api::ErrorBody),
+              (status = 429, description = "TOO_MANY_REQUESTS: the partner's rate limit; see Retry-After", body = kycd_api::ErrorBody)))]
 pub async fn log(
     State(state): State<AppState>,
     Authenticated(partner): Authenticated,
     Query(query): Query<LogQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<DeliveryLogResponse>> {
     // DEV first, so other partners learn nothing from their query's mistakes.
     crate::routes::api_v2::sandbox::require_dev(&partner)?;
     let limit = match query.limit.as_deref() {
@@ -68,24 +88,44 @@ pub async fn log(
     };
     let scan_ref = query.scan_ref.map(ScanRef::from_trusted);
     let log = kycd_core::sandbox::delivery_log(&state.core, &partner, scan_ref, limit).await?;
-    let out: Vec<Value> = log.iter().map(|(d, attempts)| describe(d, attempts)).collect();
-    Ok(Json(json!({ "webhooks": out })))
+    let webhooks = log.iter().map(|(d, attempts)| describe(d, attempts)).collect();
+    Ok(Json(DeliveryLogResponse { webhooks }))
 }
 
 /// Send one of this partner's webhooks again: same webhook-id, fresh timestamp and signatures (DEV).
 #[utoipa::path(post, path = "/api/v2/sandbox/webhooks/{id}/resend", tag = "Sandbox",
     params(("id" = String, Path, description = "the webhook-id")),
     security(("basicAuth" = [])),
-    responses((status = 200, description = "{id, queued: true}", body = Object),
+    responses((status = 200, description = "Queued", body = ResendResponse),
               (status = 400, description = "BAD_VALUE: no target URL, or the verification was deleted", body = kycd_api::ErrorBody),
-              (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner", body = kycd_api::ErrorBody),
-              (status = 404, description = "BAD_VALUE: unknown webhook id or another partner's", body = kycd_api::ErrorBody)))]
+              (status = 401, description = "UNAUTHORIZED: missing or wrong API key/secret", body = kycd_api::ErrorBody),
+              (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner, or partner inactive", body = kycd_api::ErrorBody),
+              (status = 404, description = "BAD_VALUE: unknown webhook id or another partner's", body = kycd_api::ErrorBody),
+              (status = 429, description = "TOO_MANY_REQUESTS: the partner's rate limit; see Retry-After", body = kycd_api::ErrorBody)))]
 pub async fn resend(
     State(state): State<AppState>,
     Authenticated(partner): Authenticated,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ResendResponse>> {
     let webhook_id = kycd_domain::ids::WebhookId::from_trusted(id.clone());
     kycd_core::sandbox::resend(&state.core, &partner, &webhook_id).await?;
-    Ok(Json(json!({ "id": id, "queued": true })))
+    Ok(Json(ResendResponse { id, queued: true }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delivery_states_keep_the_stores_wire_names() {
+        for stored in [
+            StoreState::Pending,
+            StoreState::Delivered,
+            StoreState::Failed,
+            StoreState::Gone,
+            StoreState::NoTarget,
+        ] {
+            assert_eq!(serde_json::to_value(state(stored)).unwrap(), stored.as_str());
+        }
+    }
 }
