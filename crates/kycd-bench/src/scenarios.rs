@@ -1,6 +1,9 @@
 //! The scenarios. Each one starts kycd and its comparator once, then measures them in turns
 //! (kycd, comparator, kycd, comparator, …) for the configured number of rounds, so slow drifts of
 //! the machine hit both alike, and reports medians, ratios and the goals.
+//!
+//! Over 500 lines on purpose: one function per scenario of docs/benchmarks.md, side by side, so
+//! the scenarios stay comparable.
 
 use crate::{
     bodies,

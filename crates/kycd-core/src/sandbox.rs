@@ -199,13 +199,7 @@ pub async fn trigger(
     scenario: &str,
     client_id: &str,
 ) -> CoreResult<Verification> {
-    if kycd_domain::sandbox::scenario(scenario).is_none() {
-        let names: Vec<&str> = kycd_domain::sandbox::SCENARIOS.iter().map(|s| s.name).collect();
-        return Err(CoreError::Invalid(format!(
-            "unknown scenario '{scenario}'; choose one of {}",
-            names.join(", ")
-        )));
-    }
+    kycd_domain::sandbox::known_scenario(scenario).map_err(CoreError::Invalid)?;
     let body = serde_json::json!({"clientId": client_id, "dummyResult": {"scenario": scenario}});
     let serde_json::Value::Object(map) = body else {
         return Err(CoreError::Internal("token body is not an object".into()));

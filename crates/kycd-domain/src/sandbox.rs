@@ -212,6 +212,14 @@ pub fn scenario(name: &str) -> Option<&'static Scenario> {
     SCENARIOS.iter().find(|s| s.name == name)
 }
 
+/// The named scenario, or a message listing the names there are.
+pub fn known_scenario(name: &str) -> Result<&'static Scenario, String> {
+    scenario(name).ok_or_else(|| {
+        let names: Vec<&str> = SCENARIOS.iter().map(|s| s.name).collect();
+        format!("unknown scenario '{name}'; choose one of {}", names.join(", "))
+    })
+}
+
 /// The scenarios as a Markdown table (docs/sandbox.md embeds exactly this; a test keeps it so).
 pub fn scenarios_markdown() -> String {
     let mut out = String::from(

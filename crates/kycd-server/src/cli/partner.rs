@@ -98,21 +98,7 @@ pub async fn run(config: &Config, command: PartnerCommand) -> anyhow::Result<()>
                 credits,
                 rate_limit_per_hour: rate_limit,
             };
-            let issued = partners::create(&core, spec).await?;
-            if json {
-                println!("{}", serde_json::to_string(&issued)?);
-            } else {
-                println!(
-                    "created partner '{}' ({})\n  API key      {}\n  API secret   {}   (shown only now)\n  Signing key  {}\n  credits      {}\n  rate limit   {}",
-                    issued.name,
-                    issued.environment,
-                    issued.api_key,
-                    issued.api_secret,
-                    issued.signing_key,
-                    describe_credits(issued.credits),
-                    describe_rate(issued.rate_limit_per_hour),
-                );
-            }
+            print_issued(&partners::create(&core, spec).await?, json)?;
         }
         PartnerCommand::List { json } => print_list(&partners::list(&core).await?, json)?,
         PartnerCommand::Disable { name } => {
@@ -126,10 +112,8 @@ pub async fn run(config: &Config, command: PartnerCommand) -> anyhow::Result<()>
         PartnerCommand::RotateSecret { name, json } => {
             let (partner, secret) = partners::rotate_secret(&core, &name).await?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::json!({"name": partner.name, "apiKey": partner.api_key, "apiSecret": secret})
-                );
+                let out = serde_json::json!({"name": partner.name, "apiKey": partner.api_key, "apiSecret": secret});
+                println!("{out}");
             } else {
                 println!("new API secret for '{name}' (shown only now): {secret}");
             }
@@ -162,6 +146,24 @@ pub async fn run(config: &Config, command: PartnerCommand) -> anyhow::Result<()>
             println!("{}", serde_json::to_string(&partner_summary(&partner))?);
         }
     }
+    Ok(())
+}
+
+fn print_issued(issued: &partners::IssuedCredentials, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string(issued)?);
+        return Ok(());
+    }
+    println!(
+        "created partner '{}' ({})\n  API key      {}\n  API secret   {}   (shown only now)\n  Signing key  {}\n  credits      {}\n  rate limit   {}",
+        issued.name,
+        issued.environment,
+        issued.api_key,
+        issued.api_secret,
+        issued.signing_key,
+        describe_credits(issued.credits),
+        describe_rate(issued.rate_limit_per_hour),
+    );
     Ok(())
 }
 

@@ -83,10 +83,8 @@ async fn trigger_remote(
     scenario: &str,
     client_id: &str,
 ) -> anyhow::Result<String> {
-    if kycd_domain::sandbox::scenario(scenario).is_none() {
-        let names: Vec<&str> = kycd_domain::sandbox::SCENARIOS.iter().map(|s| s.name).collect();
-        bail!("unknown scenario '{scenario}'; choose one of {}", names.join(", "));
-    }
+    // Checked here too, so a typo is named before any request is made.
+    kycd_domain::sandbox::known_scenario(scenario).map_err(anyhow::Error::msg)?;
     let body = json!({"clientId": client_id, "dummyResult": {"scenario": scenario}});
     let response = reqwest::Client::new()
         .post(format!("{}/api/v2/token", remote.url.trim_end_matches('/')))
@@ -107,11 +105,12 @@ async fn local(config: &Config, url: &str) -> anyhow::Result<(Services, Partner)
     // File links in webhooks should point where the server is reachable.
     let public_url = config.public_url.clone().unwrap_or_else(|| url.to_owned());
     let (core, _) = super::build_services(config, &public_url).await?;
-    let partner = core
-        .store
-        .partner_by_name(SANDBOX_PARTNER)
-        .await?
-        .context("no 'sandbox' partner in this database: start `kycd serve` once, or pass --api-key/--api-secret")?;
+    let partner = match kycd_core::partners::named(&core, SANDBOX_PARTNER).await {
+        Err(kycd_core::CoreError::NotFound(_)) => bail!(
+            "no 'sandbox' partner in this database: start `kycd serve` once, or pass --api-key/--api-secret"
+        ),
+        other => other?,
+    };
     Ok((core, partner))
 }
 
@@ -200,28 +199,14 @@ async fn listen_remote(
         buffer.push_str(&String::from_utf8_lossy(&chunk?));
         while let Some(end) = buffer.find("\n\n") {
             let block: String = buffer.drain(..end + 2).collect();
-            let mut name = "message";
-            let mut data = String::new();
-            for line in block.lines() {
-                if let Some(value) = line.strip_prefix("event:") {
-                    name = if value.trim() == "ready" {
-                        "ready"
-                    } else if value.trim() == "webhook" {
-                        "webhook"
-                    } else {
-                        "other"
-                    };
-                } else if let Some(value) = line.strip_prefix("data:") {
-                    data.push_str(value.trim_start());
-                }
-            }
+            let (name, data) = sse_event(&block);
             match name {
                 "ready" => {
                     let ready: Value = serde_json::from_str(&data).unwrap_or(Value::Null);
-                    println!(
-                        "Ready: forwarding webhooks of partner '{}' to {target}\nVerify Idenfy-Signature and webhook-signature with signing key: {}",
+                    print_ready(
                         ready["partner"].as_str().unwrap_or("?"),
-                        ready["signingKey"].as_str().unwrap_or("?")
+                        ready["signingKey"].as_str().unwrap_or("?"),
+                        target,
                     );
                 }
                 "webhook" => forward(client, target, &parse_event(&data)?).await,
@@ -232,6 +217,30 @@ async fn listen_remote(
     bail!("the server closed the event stream")
 }
 
+/// The event name (`ready`, `webhook`, or `other`) and the data of one SSE block.
+fn sse_event(block: &str) -> (&'static str, String) {
+    let mut name = "message";
+    let mut data = String::new();
+    for line in block.lines() {
+        if let Some(value) = line.strip_prefix("event:") {
+            name = match value.trim() {
+                "ready" => "ready",
+                "webhook" => "webhook",
+                _ => "other",
+            };
+        } else if let Some(value) = line.strip_prefix("data:") {
+            data.push_str(value.trim_start());
+        }
+    }
+    (name, data)
+}
+
+fn print_ready(partner: &str, signing_key: &str, target: &str) {
+    println!(
+        "Ready: forwarding webhooks of partner '{partner}' to {target}\nVerify Idenfy-Signature and webhook-signature with signing key: {signing_key}"
+    );
+}
+
 async fn listen_local(
     config: &Config,
     url: &str,
@@ -239,10 +248,7 @@ async fn listen_local(
     target: &str,
 ) -> anyhow::Result<()> {
     let (core, partner) = local(config, url).await?;
-    println!(
-        "Ready: forwarding webhooks of partner '{}' to {target}\nVerify Idenfy-Signature and webhook-signature with signing key: {}",
-        partner.name, partner.signing_key
-    );
+    print_ready(&partner.name, &partner.signing_key, target);
     // Same cursor as the server's event stream: (created_at, id) of the last event seen.
     let mut cursor = EventCursor::now(&core);
     loop {
