@@ -4,6 +4,8 @@
 //! database, no files) and runs synchronously: callers run it off the async runtime. Document
 //! localisation, the MRZ line recogniser and the face checks join here (issues 13 and 16).
 
+pub mod ctc;
 pub mod decode;
 pub mod mrz;
 pub mod quality;
+pub mod zone;

@@ -57,7 +57,9 @@ mod tests {
     use image::Luma;
 
     fn stripes(width: u32, period: u32) -> GrayImage {
-        GrayImage::from_fn(width, 40, |x, _| Luma([if (x / period).is_multiple_of(2) { 30 } else { 220 }]))
+        GrayImage::from_fn(width, 40, |x, _| {
+            Luma([if (x / period).is_multiple_of(2) { 30 } else { 220 }])
+        })
     }
 
     fn box_blur(image: &GrayImage, radius: u32) -> GrayImage {

@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod countries;
 pub mod custom_settings;
+pub mod document_check;
 pub mod dummy;
 pub mod environment;
 pub mod fields;
