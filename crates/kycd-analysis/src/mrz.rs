@@ -88,6 +88,32 @@ pub struct MrzReading {
     pub personal_number: Option<String>,
 }
 
+impl MrzReading {
+    /// The reading as the domain's document decision takes it; `confident` says whether the
+    /// recogniser was sure enough of every character.
+    pub fn zone_fields(&self, confident: bool) -> kycd_domain::document_check::ZoneFields {
+        use kycd_domain::vocabulary::Sex;
+        kycd_domain::document_check::ZoneFields {
+            valid: self.valid,
+            confident,
+            document_code: self.document_type.clone(),
+            issuing_country: self.issuing_country.clone(),
+            nationality: self.nationality.clone(),
+            surname: self.surname.clone(),
+            given_names: self.given_names.clone(),
+            document_number: self.document_number.clone(),
+            personal_number: self.personal_number.clone(),
+            date_of_birth: self.date_of_birth,
+            date_of_expiry: self.date_of_expiry,
+            sex: match self.sex {
+                Some(MrzSex::M) => Some(Sex::Male),
+                Some(MrzSex::F) => Some(Sex::Female),
+                Some(MrzSex::X) | None => None,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MrzReadError {
     #[error(
@@ -273,6 +299,11 @@ mod tests {
             (Some(date!(1974 - 08 - 12)), Some(date!(2012 - 04 - 15)))
         );
         assert_eq!((td3.sex, td3.personal_number.as_deref()), (Some(MrzSex::F), Some("ZE184226B")));
+        let fields = td3.zone_fields(true);
+        assert_eq!(
+            (fields.document_code.as_str(), fields.sex),
+            ("P", Some(kycd_domain::vocabulary::Sex::Female))
+        );
         for zone in [&TD1[..], &TD2[..]] {
             let reading = read(zone, TODAY).unwrap();
             assert!(reading.valid, "{reading:?}");
