@@ -6,6 +6,8 @@
 
 pub mod ctc;
 pub mod decode;
+pub mod document;
 pub mod mrz;
 pub mod quality;
+pub mod recognise;
 pub mod zone;

@@ -22,16 +22,27 @@ pub struct FoundZone {
     pub line_height: f64,
 }
 
+/// `image` at the working width (never enlarged), and the factor applied.
+fn working_copy(image: &GrayImage) -> (GrayImage, f64) {
+    let scale = (f64::from(WORK_WIDTH) / f64::from(image.width().max(1))).min(1.0);
+    if scale < 1.0 {
+        let h = ((f64::from(image.height()) * scale).round() as u32).max(1);
+        (imageops::resize(image, WORK_WIDTH, h, imageops::FilterType::Triangle), scale)
+    } else {
+        (image.clone(), scale)
+    }
+}
+
+/// Whether `image` shows any rows of text at all (a document without a zone, as opposed to a
+/// picture of something else).
+pub fn has_text(image: &GrayImage) -> bool {
+    let (small, _) = working_copy(image);
+    text_rows(&small).iter().filter(|r| r.glyphs >= 5).count() >= 2
+}
+
 /// The zone of `image`, if one is there.
 pub fn find(image: &GrayImage) -> Option<FoundZone> {
-    let scale = f64::from(WORK_WIDTH) / f64::from(image.width().max(1));
-    let scale = scale.min(1.0);
-    let small = if scale < 1.0 {
-        let h = ((f64::from(image.height()) * scale).round() as u32).max(1);
-        imageops::resize(image, WORK_WIDTH, h, imageops::FilterType::Triangle)
-    } else {
-        image.clone()
-    };
+    let (small, scale) = working_copy(image);
     let dark = dark_pixels(&small);
     if dark.len() < 200 {
         return None;
