@@ -49,7 +49,8 @@ pub fn frames(line: &GrayImage) -> Result<Frames, RecogniserError> {
     )
     .into();
     let outputs = plan()?.run(tvec!(input.into())).map_err(|e| RecogniserError(e.to_string()))?;
-    let view = outputs[0].to_plain_array_view::<f32>().map_err(|e| RecogniserError(e.to_string()))?;
+    let view =
+        outputs[0].to_plain_array_view::<f32>().map_err(|e| RecogniserError(e.to_string()))?;
     let shape = view.shape().to_vec();
     let [1, frames, classes] = shape[..] else {
         return Err(RecogniserError(format!("unexpected output shape {shape:?}")));
