@@ -220,7 +220,7 @@ def degrade(rng, nprng, img, cond, variant, char_h):
                       jpeg=(85, 98), jpeg_p=0.6),
         "phone": dict(light=0.35, glare=0.3, blur=(0.2, 1.1), motion=0.25, noise=(2, 9), contrast=(0.6, 1.0),
                       jpeg=(60, 92), jpeg_p=1.0),
-        "hard": dict(light=0.5, glare=0.55, blur=(0.7, 1.3), motion=0.35, noise=(4, 14), contrast=(0.45, 0.9),
+        "hard": dict(light=0.5, glare=0.55, blur=(0.7, 1.3), motion=0.35, noise=(4, 14), contrast=(0.55, 0.95),
                      jpeg=(55, 80), jpeg_p=1.0),
     }[cond]
     if variant == "eval":
