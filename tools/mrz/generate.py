@@ -3,7 +3,7 @@
 
 Line mode (default) writes LINE crops, as a line finder would cut them, normalised to 32 x W grayscale:
     OUT/images.npy   uint8 [N, 32, W]   (dark text on light background, as captured)
-    OUT/labels.tsv   index \t format \t condition \t line_no \t text
+    OUT/labels.tsv   index \t format \t condition \t line_no \t text \t flags (glare,motion,grey or -)
     OUT/png/*.png    only with --png
 Zone mode (--zones) writes whole-zone images and ground truth for end-to-end evaluation:
     OUT/zone_000000.png + OUT/zone_000000.json  {format, lines, condition, line_quads, char_height_px, ...}
@@ -213,7 +213,8 @@ def disk_kernel(r):
     return k / k.sum()
 
 
-def degrade(rng, nprng, img, cond, variant, char_h):
+def degrade(rng, nprng, img, cond, variant, char_h, flags=None):
+    flags = [] if flags is None else flags
     h, w = img.shape
     P = {
         "clean": dict(light=0.05, glare=0.0, blur=(0.0, 0.5), motion=0.0, noise=(0.5, 3), contrast=(0.85, 1.0),
@@ -236,6 +237,7 @@ def degrade(rng, nprng, img, cond, variant, char_h):
         img = img * np.clip(f, 0.3, 1.4)
     # glare spots
     if rng.random() < P["glare"]:
+        flags.append("glare")
         for _ in range(rng.randint(1, 2)):
             cx, cy = rng.uniform(0, w), rng.uniform(0, h)
             sx = rng.uniform(0.7, 4.0) * char_h
@@ -255,6 +257,7 @@ def degrade(rng, nprng, img, cond, variant, char_h):
     if rng.random() < P["motion"]:
         img = cv2.filter2D(img, -1, motion_kernel(rng, rng.uniform(2, 4.5 if cond == "hard" else 3.5)))
         sigma *= 0.5
+        flags.append("motion")
     elif variant == "eval" and rng.random() < 0.3 and cond != "clean":
         img = cv2.filter2D(img, -1, disk_kernel(sigma * 1.3 + 0.3))
         sigma = 0
@@ -329,8 +332,11 @@ def capture_zone(rng, nprng, lines, cond, variant, zone_mode=False):
             y = rng.uniform(0, Hc)
             cv2.line(ov, (0, int(y)), (Wc, int(y + rng.uniform(-Hc, Hc))), 1.0, max(1, int(ch * rng.uniform(0.1, 0.5))), cv2.LINE_AA)
         img = img * (1 - ov * rng.uniform(0.05, 0.2))
-    img = degrade(rng, nprng, img, cond, variant, ch)
-    return img, qw, ch
+    flags = []
+    img = degrade(rng, nprng, img, cond, variant, ch, flags)
+    if ink_level >= 70:
+        flags.append("grey")
+    return img, qw, ch, flags
 
 
 # ---------------------------------------------------------------- line crops as a line finder cuts them
@@ -400,11 +406,11 @@ def work_lines(task):
         fmt, lines = mrzdata.SPECIMENS[i % len(mrzdata.SPECIMENS)]
     else:
         fmt, lines = mrzdata.make_zone(rng, fmt, random_p=args.random_p, specimen_p=args.specimen_p)
-    img, quads, ch = capture_zone(rng, nprng, lines, cond, args.variant)
+    img, quads, ch, flags = capture_zone(rng, nprng, lines, cond, args.variant)
     out = []
     for k, (line, q) in enumerate(zip(lines, quads)):
         crop = crop_line(rng, img, q, len(line), cond, args.width)
-        out.append((crop, fmt, cond, k, line))
+        out.append((crop, fmt, cond, k, line, ",".join(flags) or "-"))
     return out
 
 
@@ -417,11 +423,11 @@ def work_zone(task):
         fmt, lines = mrzdata.SPECIMENS[i % len(mrzdata.SPECIMENS)]
     else:
         fmt, lines = mrzdata.make_zone(rng, fmt, random_p=0.0, specimen_p=args.specimen_p)
-    img, quads, ch = capture_zone(rng, nprng, lines, cond, args.variant, zone_mode=True)
+    img, quads, ch, flags = capture_zone(rng, nprng, lines, cond, args.variant, zone_mode=True)
     name = "zone_%06d" % i
     cv2.imwrite(os.path.join(args.out, name + ".png"), img)
     gt = {"image": name + ".png", "format": fmt, "lines": lines, "condition": cond, "variant": args.variant,
-          "seed": args.seed, "valid": mrzdata.validate(fmt, lines), "char_height_px": round(ch, 2),
+          "seed": args.seed, "valid": mrzdata.validate(fmt, lines), "char_height_px": round(ch, 2), "flags": flags,
           "line_quads": [[[round(float(x), 2), round(float(y), 2)] for x, y in q] for q in quads]}
     with open(os.path.join(args.out, name + ".json"), "w") as f:
         json.dump(gt, f, indent=1)
@@ -453,17 +459,17 @@ def main():
             return
         imgs, rows = [], []
         for res in pool.imap(work_lines, tasks, chunksize=32):
-            for crop, fmt, cond, k, line in res:
-                rows.append((len(rows), fmt, cond, k, line))
+            for crop, fmt, cond, k, line, fl in res:
+                rows.append((len(rows), fmt, cond, k, line, fl))
                 imgs.append(crop)
     arr = np.stack(imgs).astype(np.uint8)
     np.save(os.path.join(args.out, "images.npy"), arr)
     with open(os.path.join(args.out, "labels.tsv"), "w") as f:
         for r in rows:
-            f.write("%d\t%s\t%s\t%d\t%s\n" % r)
+            f.write("%d\t%s\t%s\t%d\t%s\t%s\n" % r)
     if args.png:
         os.makedirs(os.path.join(args.out, "png"), exist_ok=True)
-        for (idx, fmt, cond, k, line), im in zip(rows, imgs):
+        for (idx, fmt, cond, k, line, fl), im in zip(rows, imgs):
             cv2.imwrite(os.path.join(args.out, "png", "%07d.png" % idx), im)
     print("wrote %d lines (%s) to %s" % (len(rows), arr.shape, args.out))
 

@@ -17,7 +17,31 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import ALPHABET, CRNN, HEIGHT, greedy_decode  # noqa: E402
+from model import ALPHABET, CRNN, HEIGHT, greedy_decode, write_meta  # noqa: E402
+
+
+PREPROCESSING = {
+    "preprocessing": [
+        "Input: the document image rectified so that the MRZ lines are horizontal (residual tilt <= 2 deg; "
+        "the model was trained with |tilt| mostly < 1 deg), grayscale (e.g. 0.299 R + 0.587 G + 0.114 B), "
+        "dark ink on light paper (do not invert).",
+        "Cut ONE line: the axis-aligned box of that line's ink (cap top to baseline, first to last "
+        "character) plus a vertical margin of about 0.25 x character height on each side (trained 0.05-0.6) "
+        "and a horizontal margin of about 0.5 x character pitch on each side (trained 0.05-1.8). Parts of "
+        "the neighbouring lines inside the margin are fine. Replicate the edge pixels if the box leaves "
+        "the image.",
+        "Resize (stretch, no aspect-ratio preservation, no padding) the crop to exactly 32 rows x 512 "
+        "columns: area averaging when shrinking, bilinear when enlarging.",
+        "value = pixel / 255.0 as float32, NCHW [1, 1, 32, 512]. No mean/std: the graph normalises "
+        "contrast itself.",
+        "Output [1, 128, 38] log-probabilities: greedy decoding = argmax per step, merge repeats, drop "
+        "blank (index 0); class k >= 1 is alphabet[k-1]. Better: CTC decoding constrained to the line "
+        "length of the format (30 / 36 / 44).",
+        "Upside-down lines are not recognised (garbage, low confidence): if no format validates, "
+        "retry the zone rotated by 180 degrees.",
+    ],
+    "trained_character_height_px": "10-40 px in the source image before resizing",
+}
 
 
 def load(dirname):
@@ -84,11 +108,13 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--minutes", type=float, default=35.0)
     ap.add_argument("--steps", type=int, default=0, help="fixed number of steps (overrides --minutes schedule)")
+    ap.add_argument("--width", type=int, default=512, help="input width (export only; training uses the data's)")
     ap.add_argument("--threads", type=int, default=1, help="1 is faster than 2 when another job loads the CPU")
     ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--log-every", type=int, default=100)
     ap.add_argument("--bf16", type=int, default=1, help="bfloat16 autocast for the forward pass (AVX512-BF16 CPUs)")
     ap.add_argument("--init", default="", help="checkpoint to continue from")
+    ap.add_argument("--export", default="", help="only export this checkpoint to OUT/mrz-line.onnx + .json")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -97,6 +123,13 @@ def main():
     np.random.seed(args.seed)
     g = torch.Generator().manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
+    if args.export:
+        model = CRNN()
+        model.load_state_dict(torch.load(args.export))
+        export_onnx(model, os.path.join(args.out, "mrz-line.onnx"), args.width)
+        write_meta(os.path.join(args.out, "mrz-line.json"), args.width, PREPROCESSING)
+        print("exported", os.path.join(args.out, "mrz-line.onnx"))
+        return
 
     # data directories that do not exist yet (still being generated) are picked up when they appear
     pending = list(args.data)
@@ -189,6 +222,7 @@ def main():
     log.write(msg + "\n")
     model.load_state_dict(torch.load(os.path.join(args.out, "best.pt")))
     export_onnx(model, os.path.join(args.out, "mrz-line.onnx"), width)
+    write_meta(os.path.join(args.out, "mrz-line.json"), width, PREPROCESSING)
     print("exported", os.path.join(args.out, "mrz-line.onnx"))
 
 
