@@ -46,12 +46,58 @@ def run_onnx(path, imgs):
     return np.concatenate(out)
 
 
+def report(preds, rows, title):
+
+    stats = defaultdict(lambda: [0, 0, 0, 0])  # lines, exact, edit distance, chars
+    errors = []
+    for p, r in zip(preds, rows):
+        fmt, cond, gt = r[1], r[2], r[4]
+        d = levenshtein(p, gt)
+        for key in [(fmt, cond), ("all", cond), (fmt, "all"), ("all", "all")]:
+            s = stats[key]
+            s[0] += 1
+            s[1] += p == gt
+            s[2] += d
+            s[3] += len(gt)
+        flags = r[5] if len(r) > 5 else "-"
+        for fl in ["glare", "motion", "grey"]:
+            key = ("flag", cond, fl if fl in flags.split(",") else "no-" + fl)
+            s = stats[key]
+            s[0] += 1
+            s[1] += p == gt
+            s[2] += d
+            s[3] += len(gt)
+        if p != gt:
+            errors.append((fmt, cond, gt, p))
+    conds = ["clean", "phone", "hard", "all"]
+    lines = ["**%s**" % title, "", "| format | " + " | ".join("%s: exact / CER" % c for c in conds) + " |",
+             "|---|" + "---|" * len(conds)]
+    for fmt in ["TD1", "TD2", "TD3", "all"]:
+        cells = []
+        for c in conds:
+            s = stats[(fmt, c)]
+            cells.append("%.2f %% / %.3f %% (n=%d)" % (100 * s[1] / max(s[0], 1), 100 * s[2] / max(s[3], 1), s[0]))
+        lines.append("| %s | %s |" % (fmt, " | ".join(cells)))
+    lines.append("")
+    lines.append("| condition | degradation | lines | exact | CER |")
+    lines.append("|---|---|---|---|---|")
+    for c in conds[:3]:
+        for fl in ["glare", "no-glare", "motion", "grey"]:
+            s = stats[("flag", c, fl)]
+            if s[0]:
+                lines.append("| %s | %s | %d | %.2f %% | %.3f %% |" % (c, fl, s[0], 100 * s[1] / s[0], 100 * s[2] / max(s[3], 1)))
+    table = "\n".join(lines)
+    print(table, flush=True)
+    return table, errors
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True)
     ap.add_argument("--onnx", default="")
     ap.add_argument("--torch", default="", help="checkpoint (.pt); evaluated with PyTorch if no --onnx")
     ap.add_argument("--errors", type=int, default=0, help="print this many misread lines")
+    ap.add_argument("--constrained", action="store_true", help="also decode constrained to the line length")
     ap.add_argument("--markdown", default="", help="also write the table to this file")
     args = ap.parse_args()
 
@@ -85,31 +131,12 @@ def main():
     else:
         lp = tl
     preds = greedy_decode(lp)
-
-    stats = defaultdict(lambda: [0, 0, 0, 0])  # lines, exact, edit distance, chars
-    errors = []
-    for p, r in zip(preds, rows):
-        fmt, cond, gt = r[1], r[2], r[4]
-        d = levenshtein(p, gt)
-        for key in [(fmt, cond), ("all", cond), (fmt, "all"), ("all", "all")]:
-            s = stats[key]
-            s[0] += 1
-            s[1] += p == gt
-            s[2] += d
-            s[3] += len(gt)
-        if p != gt:
-            errors.append((fmt, cond, gt, p))
-    conds = ["clean", "phone", "hard", "all"]
-    lines = ["| format | " + " | ".join("%s: exact / CER" % c for c in conds) + " |",
-             "|---|" + "---|" * len(conds)]
-    for fmt in ["TD1", "TD2", "TD3", "all"]:
-        cells = []
-        for c in conds:
-            s = stats[(fmt, c)]
-            cells.append("%.2f %% / %.3f %% (n=%d)" % (100 * s[1] / max(s[0], 1), 100 * s[2] / max(s[3], 1), s[0]))
-        lines.append("| %s | %s |" % (fmt, " | ".join(cells)))
-    table = "\n".join(lines)
-    print(table)
+    table, errors = report(preds, rows, "greedy CTC decoding")
+    if args.constrained:
+        from model import constrained_decode
+        cpreds = [constrained_decode(lp[i], len(r[4]))[0] or "" for i, r in enumerate(rows)]
+        t2, errors = report(cpreds, rows, "CTC decoding constrained to the format's line length")
+        table += "\n\n" + t2
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(table + "\n")

@@ -79,3 +79,59 @@ def write_meta(path, width=WIDTH, extra=None):
         d.update(extra)
     with open(path, "w") as f:
         json.dump(d, f, indent=2)
+
+
+def constrained_decode(logp, length):
+    """Best CTC path that emits exactly `length` labels (max-product / Viterbi over alignments).
+
+    logp: numpy [T, C] log-probabilities (C = 38, blank = 0). Returns (text, score) or (None, -inf)
+    when T is too short. State (n, last): n labels emitted so far, `last` = class of the previous frame
+    (0 = blank). At frame t with class c: blank keeps n; c == last continues the same label; any other
+    non-blank c starts label n+1 (so a repeated character needs a blank between its two frames).
+    """
+    import numpy as np
+    T, C = logp.shape
+    NEG = -1e30
+    L = length
+    score = np.full((L + 1, C), NEG)
+    score[0, 0] = 0.0  # virtual start: "previous frame was blank"
+    back = np.zeros((T, L + 1, C, 2), dtype=np.int16)  # (prev n, prev last)
+    ar = np.arange(C)
+    for t in range(T):
+        new = np.full((L + 1, C), NEG)
+        nb = np.zeros((L + 1, C, 2), dtype=np.int16)
+        # blank: from any last at same n
+        best_last = score.argmax(1)
+        new[:, 0] = score[np.arange(L + 1), best_last] + logp[t, 0]
+        nb[:, 0, 0] = np.arange(L + 1)
+        nb[:, 0, 1] = best_last
+        # continue same label (c != 0, last == c, same n)
+        cont = score[:, 1:]
+        # start new label from n-1, best last != c
+        prev = score[:-1]                     # [L, C]
+        o = np.argsort(prev, axis=1)
+        a1, a2 = o[:, -1], o[:, -2]
+        m1 = prev[np.arange(L), a1][:, None]
+        m2 = prev[np.arange(L), a2][:, None]
+        use2 = (a1[:, None] == ar[None, 1:])
+        start = np.where(use2, m2, m1)        # [L, C-1]
+        start_last = np.where(use2, a2[:, None], a1[:, None])
+        cand_cont = cont[1:]                  # n >= 1
+        take_start = start > cand_cont
+        new[1:, 1:] = np.where(take_start, start, cand_cont) + logp[t, 1:]
+        nb[1:, 1:, 0] = np.where(take_start, np.arange(L)[:, None], np.arange(1, L + 1)[:, None])
+        nb[1:, 1:, 1] = np.where(take_start, start_last, ar[None, 1:])
+        new[0, 1:] = NEG
+        score = new
+        back[t] = nb
+    last = int(score[L].argmax())
+    best = float(score[L, last])
+    if best <= NEG / 2:
+        return None, float("-inf")
+    n, out = L, []
+    for t in range(T - 1, -1, -1):
+        pn, pl = back[t, n, last]
+        if last != 0 and (pn != n):
+            out.append(ALPHABET[last - 1])
+        n, last = int(pn), int(pl)
+    return "".join(reversed(out)), best
