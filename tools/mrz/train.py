@@ -91,10 +91,36 @@ def evaluate(model, imgs, rows, bs=128):
     return ok / max(n, 1)
 
 
+class ExportCRNN(nn.Module):
+    """Batch-1, static-shape view of CRNN for export: explicit zero LSTM state and constant reshapes, so the
+    graph has no Shape/Gather/Expand/Concat (plain ops for tract)."""
+
+    def __init__(self, m, width):
+        super().__init__()
+        self.m = m
+        self.t = width // 4
+        hs = m.rnn.hidden_size
+        self.register_buffer("h0", torch.zeros(2, 1, hs))
+        self.register_buffer("c0", torch.zeros(2, 1, hs))
+
+    def forward(self, x):
+        m = self.m
+        mu = x.mean(dim=(2, 3), keepdim=True)
+        v = ((x - mu) * (x - mu)).mean(dim=(2, 3), keepdim=True)
+        x = (x - mu) / torch.sqrt(v + 1e-4)
+        f = m.cnn(x)
+        f = f.reshape(1, -1, self.t).permute(0, 2, 1)
+        y, _ = m.rnn(f, (self.h0, self.c0))
+        return torch.log_softmax(m.fc(y), dim=-1)
+
+
 def export_onnx(model, path, width):
     model.eval()
     x = torch.zeros(1, 1, HEIGHT, width)
-    torch.onnx.export(model, (x,), path, opset_version=13, dynamo=False, input_names=["image"],
+    wrapped = ExportCRNN(model, width).eval()
+    with torch.no_grad():
+        assert torch.allclose(wrapped(x), model(x), atol=1e-5)
+    torch.onnx.export(wrapped, (x,), path, opset_version=13, dynamo=False, input_names=["image"],
                       output_names=["logprobs"], do_constant_folding=True)
 
 
