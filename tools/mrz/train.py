@@ -77,6 +77,13 @@ def augment(x, g):
     return out.unsqueeze(1)
 
 
+def shuffle(weights, g):
+    """Epoch order: a permutation, or weighted sampling with replacement when --cond-weights differ."""
+    if bool((weights == weights[0]).all()):
+        return torch.randperm(len(weights), generator=g)
+    return torch.multinomial(weights, len(weights), replacement=True, generator=g)
+
+
 def evaluate(model, imgs, rows, bs=128):
     model.eval()
     ok, n = 0, 0
@@ -135,6 +142,7 @@ def main():
     ap.add_argument("--minutes", type=float, default=35.0)
     ap.add_argument("--steps", type=int, default=0, help="fixed number of steps (overrides --minutes schedule)")
     ap.add_argument("--width", type=int, default=512, help="input width (export only; training uses the data's)")
+    ap.add_argument("--cond-weights", default="clean=1,phone=1,hard=1", help="sampling weight per condition")
     ap.add_argument("--threads", type=int, default=1, help="1 is faster than 2 when another job loads the CPU")
     ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--log-every", type=int, default=100)
@@ -158,6 +166,7 @@ def main():
         return
 
     # data directories that do not exist yet (still being generated) are picked up when they appear
+    cw = {k: float(v) for k, v in (kv.split("=") for kv in args.cond_weights.split(","))}
     pending = list(args.data)
     loaded = []
 
@@ -169,11 +178,12 @@ def main():
                 print("loaded", d, len(loaded[-1][1]), "lines", flush=True)
         imgs = np.concatenate([p[0] for p in loaded]) if len(loaded) > 1 else loaded[0][0]
         rows = [r for p in loaded for r in p[1]]
-        return torch.from_numpy(imgs), [r[4] for r in rows]
+        w = torch.tensor([cw.get(r[2], 1.0) for r in rows], dtype=torch.double)
+        return torch.from_numpy(imgs), [r[4] for r in rows], w
 
     while not any(os.path.exists(os.path.join(d, "labels.tsv")) for d in pending):
         time.sleep(5)
-    timgs, texts = refresh()
+    timgs, texts, weights = refresh()
     width = timgs.shape[2]
     vimgs, vrows = load(args.val)
     print("train lines %d, val lines %d, width %d" % (len(texts), len(vrows), width), flush=True)
@@ -189,7 +199,7 @@ def main():
     t0 = time.time()
     budget = args.minutes * 60
     step, best, ema = 0, -1.0, None
-    perm = torch.randperm(len(texts), generator=g)
+    perm = shuffle(weights, g)
     pos = 0
     warm = 300
     log = open(os.path.join(args.out, "train.log"), "a")
@@ -202,8 +212,8 @@ def main():
             pg["lr"] = lr
         if pos + args.batch > len(texts):
             if pending:
-                timgs, texts = refresh()
-            perm = torch.randperm(len(texts), generator=g)
+                timgs, texts, weights = refresh()
+            perm = shuffle(weights, g)
             pos = 0
         idx = perm[pos:pos + args.batch]
         pos += args.batch
@@ -227,8 +237,8 @@ def main():
             log.flush()
         if step % args.eval_every == 0:
             if pending and any(os.path.exists(os.path.join(d, "labels.tsv")) for d in pending):
-                timgs, texts = refresh()
-                perm = torch.randperm(len(texts), generator=g)
+                timgs, texts, weights = refresh()
+                perm = shuffle(weights, g)
                 pos = 0
             acc = evaluate(model, vimgs, vrows)
             msg = "  val exact-line %.4f" % acc
