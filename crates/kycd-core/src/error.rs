@@ -33,6 +33,9 @@ pub enum CoreError {
     /// Deleting a verification whose token can still be used.
     #[error("Token has not expired yet.")]
     TokenNotExpired,
+    /// Deleting a verification whose submission is still being analysed.
+    #[error("The verification is being analysed; delete it once it has a result.")]
+    BeingAnalysed,
     /// An operator's input that breaks a rule (CLI and admin calls), with a message naming it.
     #[error("{0}")]
     Invalid(String),

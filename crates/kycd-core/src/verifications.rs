@@ -182,6 +182,10 @@ pub(crate) async fn apply(
 /// Expires one ACTIVE verification whose token ran out, sending IDENTIFICATION_EXPIRED (dated
 /// when the token ran out). False when it is not ACTIVE any more.
 pub async fn expire(core: &Services, verification: &Verification) -> CoreResult<bool> {
+    if verification.submitted_at.is_some() {
+        // Submitted in time: it waits for its analysis, whenever the token runs out.
+        return Ok(false);
+    }
     let Some(partner) = core.store.partner_by_id(verification.partner_id).await? else {
         return Ok(false);
     };
@@ -255,6 +259,9 @@ pub async fn delete(core: &Services, partner: &Partner, scan_ref: &ScanRef) -> C
         if verification.status == OverallStatus::Active {
             if core.clock.now() < verification.token_expires_at {
                 return Err(CoreError::TokenNotExpired);
+            }
+            if verification.submitted_at.is_some() {
+                return Err(CoreError::BeingAnalysed);
             }
             expire(core, &verification).await?;
             continue;

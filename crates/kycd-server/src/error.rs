@@ -75,8 +75,8 @@ impl From<CoreError> for ApiError {
             CoreError::ScanRefNotFound => Self::ScanRefNotFound,
             CoreError::LinkRefused => Self::LinkRefused,
             CoreError::NotFound(message) => Self::NotFound(message),
-            CoreError::TokenNotExpired => {
-                Self::PartnerError(CoreError::TokenNotExpired.to_string())
+            error @ (CoreError::TokenNotExpired | CoreError::BeingAnalysed) => {
+                Self::PartnerError(error.to_string())
             }
             CoreError::Invalid(message) | CoreError::Conflict(message) => {
                 Self::Rejected(Rejection::bad_value(message))

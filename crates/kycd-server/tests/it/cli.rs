@@ -365,3 +365,76 @@ fn listen_forwards_what_trigger_causes_and_it_verifies_with_the_signing_key() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+fn document(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents").join(name)
+}
+
+#[test]
+fn analyze_reads_a_document_from_files_and_prints_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let analyze = |args: &[&std::ffi::OsStr]| {
+        let mut command = kycd(dir.path());
+        command.arg("analyze").args(args);
+        command
+    };
+    let front = document("passport-valid.jpg");
+    let request = r#"{"clientId":"c","lastName":"Petraitis","dateOfBirth":"1990-05-17"}"#;
+    let out = run_ok(&mut analyze(&[
+        "--front".as_ref(),
+        front.as_os_str(),
+        "--token-request".as_ref(),
+        request.as_ref(),
+        "--json".as_ref(),
+    ]));
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let mrz = &report["document"]["mrz"];
+    assert_eq!(report["document"]["found"], true);
+    assert_eq!(report["document"]["type"], "PASSPORT");
+    assert_eq!(mrz["format"], "TD3");
+    assert_eq!(mrz["valid"], true);
+    assert_eq!(mrz["lines"][0], "P<LTUJONAITIS<<JONAS<<<<<<<<<<<<<<<<<<<<<<<<");
+    assert_eq!(mrz["documentNumber"], "LT1234567");
+    assert_eq!(mrz["dateOfBirth"], "1990-05-17");
+    assert_eq!(mrz["dateOfExpiry"], "2034-03-01");
+    assert_eq!(mrz["sex"], "M");
+    assert_eq!(report["autoDocument"], "DOC_VALIDATED");
+    assert_eq!(report["autoFace"], "FACE_NOT_CHECKED");
+    assert_eq!(report["mismatchTags"], serde_json::json!(["SURNAME"]));
+    assert_eq!(report["data"]["docNumber"], "LT1234567");
+    assert!(report["timingsMs"]["recognise"].as_f64().unwrap() > 0.0, "{report}");
+
+    // The zone of a TD1 card is on its back, whichever file is named first; --today judges expiry.
+    let (card_front, card_back) = (document("id-card-front.jpg"), document("id-card-back.jpg"));
+    let out = run_ok(&mut analyze(&[
+        "--front".as_ref(),
+        card_front.as_os_str(),
+        "--back".as_ref(),
+        card_back.as_os_str(),
+        "--today".as_ref(),
+        "2035-01-01".as_ref(),
+        "--json".as_ref(),
+    ]));
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["document"]["mrz"]["format"], "TD1");
+    assert_eq!(report["document"]["mrzSide"], "back");
+    assert_eq!(report["autoDocument"], "DOC_EXPIRED");
+    assert_eq!(report["autoFace"], "FACE_NOT_ANALYSED");
+
+    let blank = document("no-document.jpg");
+    let out = run_ok(&mut analyze(&["--front".as_ref(), blank.as_os_str(), "--json".as_ref()]));
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["document"]["found"], false);
+    assert_eq!(report["document"]["mrz"], Value::Null);
+    assert_eq!(report["autoDocument"], "DOC_NOT_FOUND");
+
+    // The readable summary, and a clear refusal of a file that is not an image.
+    let summary = run_ok(&mut analyze(&["--front".as_ref(), front.as_os_str()]));
+    assert!(summary.contains("DOC_VALIDATED") && summary.contains("JONAITIS"), "{summary}");
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not an image").unwrap();
+    let output = analyze(&["--front".as_ref(), text.as_os_str()]).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not a JPEG, PNG or WebP image"), "{stderr}");
+}

@@ -2,6 +2,7 @@
 //! One test binary for the crate (link time matters on small machines).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod analysis;
 mod cli;
 mod dummy;
 mod durability;

@@ -43,7 +43,8 @@ pub async fn process(
         country: fields.opt_str("country")?.map(str::to_owned),
         document_type: fields.opt_str("documentType")?.map(str::to_owned),
         images: images(&fields)?,
-        platform: Some("API".to_owned()),
+        // The wire vocabulary has no "API"; direct processing is neither a browser nor an app.
+        platform: Some("OTHER".to_owned()),
     };
     kycd_core::analysis::submit(&state.core, &partner, &token, input).await?;
     Ok(StatusCode::OK.into_response())
