@@ -109,3 +109,92 @@ fn a_sigkilled_server_delivers_the_committed_webhook_after_restart_exactly_once_
     second.kill().unwrap();
     second.wait().unwrap();
 }
+
+/// A submission queued by an API-only node that is then SIGKILLed is analysed by a `kycd worker`
+/// started afterwards: the job lives in the database, not in a process.
+#[test]
+fn a_queued_analysis_survives_its_api_node_being_killed_and_a_worker_finishes_it() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let created = run_ok(kycd(dir.path()).args([
+        "partner",
+        "create",
+        "--name",
+        "direct",
+        "--environment",
+        "test",
+        "--json",
+    ]));
+    let created: Value = serde_json::from_str(created.trim()).unwrap();
+    let (key, secret) =
+        (created["apiKey"].as_str().unwrap(), created["apiSecret"].as_str().unwrap());
+    let port = free_port();
+    let mut api_only = kycd(dir.path())
+        .args(["serve", "--no-worker", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let front = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/documents/passport-valid.jpg"),
+    )
+    .unwrap();
+    use base64::Engine;
+    let front = base64::engine::general_purpose::STANDARD.encode(front);
+    let scan_ref = runtime.block_on(async {
+        wait_healthy(&base).await;
+        let client = Client::new(&base).with_basic(key, secret);
+        let token = client
+            .post_json("/api/v2/token", &json!({"clientId": "direct"}))
+            .await
+            .expect(201)
+            .json();
+        client
+            .post_json(
+                "/api/v2/process",
+                &json!({"authToken": token["authToken"], "images": {"FRONT": front}}),
+            )
+            .await
+            .expect(200);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let status = client
+            .post_json("/api/v2/status", &json!({"scanRef": token["scanRef"]}))
+            .await
+            .expect(200)
+            .json();
+        assert_eq!(status["status"], "ACTIVE", "nobody analyses on an API-only node");
+        token["scanRef"].as_str().unwrap().to_owned()
+    });
+    api_only.kill().unwrap(); // SIGKILL
+    api_only.wait().unwrap();
+
+    let mut worker = kycd(dir.path())
+        .args(["worker"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let exported = loop {
+        let out = run_ok(kycd(dir.path()).args([
+            "verifications",
+            "export",
+            &scan_ref,
+            "--partner",
+            "direct",
+        ]));
+        let exported: Value = serde_json::from_str(out.trim()).unwrap();
+        if exported["status"] != "ACTIVE" {
+            break exported;
+        }
+        assert!(Instant::now() < deadline, "the worker did not finish the analysis: {exported}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    worker.kill().unwrap();
+    worker.wait().unwrap();
+    assert_eq!(exported["status"], "REVIEWING", "{exported}");
+    assert_eq!(exported["result"]["autoDocument"], "DOC_VALIDATED", "{exported}");
+    assert_eq!(exported["result"]["data"]["docNumber"], "LT1234567");
+}
