@@ -90,6 +90,32 @@ async fn outbox_depth_and_the_age_of_the_oldest_due_delivery_are_reported() {
     let text = scrape(&app).await;
     assert_eq!(value(&text, "kycd_outbox_pending_deliveries"), Some(2.0), "{text}");
     assert_eq!(value(&text, "kycd_outbox_oldest_due_age_seconds"), Some(90.0), "{text}");
+    assert_eq!(value(&text, "kycd_analysis_queued_jobs"), Some(0.0), "{text}");
+}
+
+#[tokio::test]
+async fn the_analysis_queue_and_its_oldest_job_are_reported() {
+    // An API-only node: nothing analyses, so the submission waits in the queue.
+    let app = spawn_app_with(TestOptions { deliver_webhooks: false, ..Default::default() }).await;
+    let client = app.sandbox_client();
+    let token =
+        client.post_json("/api/v2/token", &json!({"clientId": "q"})).await.expect(201).json();
+    let blank = image::GrayImage::from_pixel(32, 32, image::Luma([128]));
+    let mut png = Vec::new();
+    blank.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    use base64::Engine;
+    let front = base64::engine::general_purpose::STANDARD.encode(&png);
+    client
+        .post_json(
+            "/api/v2/process",
+            &json!({"authToken": token["authToken"], "images": {"FRONT": front}}),
+        )
+        .await
+        .expect(200);
+    app.clock.advance(time::Duration::seconds(30));
+    let text = scrape(&app).await;
+    assert_eq!(value(&text, "kycd_analysis_queued_jobs"), Some(1.0), "{text}");
+    assert_eq!(value(&text, "kycd_analysis_oldest_job_age_seconds"), Some(30.0), "{text}");
 }
 
 #[tokio::test]
