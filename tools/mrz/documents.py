@@ -269,7 +269,8 @@ def portrait(rng, d, box, big=False):
     for yy in range(h):  # vertical gradient backdrop
         f = yy / max(1, h - 1)
         dr.line([(0, yy), (w, yy)], fill=tuple(int(c * (1 - 0.15 * f)) for c in top))
-    skin = (int(rng.uniform(120, 225)), int(rng.uniform(95, 185)), int(rng.uniform(75, 160)))
+    t = rng.random()  # skin tone from light to dark
+    skin = tuple(int(a + (b - a) * t + rng.uniform(-8, 8)) for a, b in [(240, 95), (205, 60), (180, 40)])
     hair = tuple(int(rng.uniform(20, 110)) for _ in range(3))
     cloth = tuple(int(rng.uniform(30, 140)) for _ in range(3))
     cx = w * rng.uniform(0.46, 0.54)
@@ -507,7 +508,7 @@ def scene_params(rng, cond, fmt, cap_mm):
     if cond == "scan":
         doc_w = rng.uniform(1050, 1250) if fmt != "TD3" else rng.uniform(1150, 1300)
         ppmm = doc_w / W
-        m = rng.uniform(0.02, 0.05)
+        m = rng.uniform(0.025, 0.05)
         cw, ch = int(doc_w * (1 + 2 * m)), int(H * ppmm + doc_w * 2 * m)
         rot, persp = max(-1.0, min(1.0, rng.gauss(0, 0.4))), 0.0
     elif cond == "phone":
@@ -525,6 +526,14 @@ def scene_params(rng, cond, fmt, cap_mm):
         cw = int(W * ppmm / frac)
         ch = int(cw * 0.75)
         rot, persp = rng.uniform(-15, 15), rng.uniform(0.02, 0.07)
+    if cond != "scan":  # the turned, tilted document must fit: phone shrinks it, hard widens the canvas
+        ca, sa = abs(math.cos(math.radians(rot))), abs(math.sin(math.radians(rot)))
+        bw = (W * ca + H * sa) * ppmm * (1 + 2 * persp)
+        bh = (W * sa + H * ca) * ppmm * (1 + 2 * persp)
+        if cond == "phone":
+            ppmm *= min(1.0, cw * 0.92 / bw, ch * 0.92 / bh)
+        else:
+            cw, ch = int(max(cw, bw * 1.1)), int(max(ch, bh * 1.1))
     return ppmm, cw, ch, rot, persp
 
 
@@ -582,7 +591,7 @@ def capture(rng, nprng, side_img, alpha, zone_quad, cap_doc_px, cond, variant, f
         alpha = cv2.resize(alpha, (nw, nh), interpolation=cv2.INTER_AREA)
     h, w = alpha.shape
     sx, sy = w / W0, h / H0
-    margin = 0.025 * cw if cond == "scan" else 0.03 * cw
+    margin = 0.01 * cw if cond == "scan" else 0.03 * cw
     dst = place(rng, w, h, cw, ch, rot, persp, margin)
     src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
     M = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
