@@ -846,7 +846,12 @@ def main():
     n = len(a["formats"]) * len(a["conditions"]) * args.per_cell + args.no_document
     with Pool(args.workers) as pool:
         done = sum(1 for _ in pool.imap_unordered(work, [(i, a) for i in range(n)], chunksize=4))
-    print("wrote %d samples to %s in %.1f s" % (done, args.out, time.time() - t0))
+    took = time.time() - t0
+    with open(os.path.join(args.out, "_set.json"), "w") as fh:
+        json.dump({"seed": args.seed, "variant": args.variant, "perCell": args.per_cell, "noDocument": args.no_document,
+                   "invalidP": args.invalid_p, "formats": a["formats"], "conditions": a["conditions"],
+                   "generation": "%d samples in %.0f s with %d workers" % (done, took, args.workers)}, fh, indent=1)
+    print("wrote %d samples to %s in %.1f s" % (done, args.out, took))
 
 
 if __name__ == "__main__":
