@@ -12,4 +12,6 @@ pub mod vocabulary;
 
 pub use error_body::{ErrorBody, ExtendedErrorBody};
 pub use health::Health;
-pub use verification::{DataResponse, FilesResponse, ScanRefRequest, StatusResponse};
+pub use verification::{
+    DataResponse, FilesResponse, ProcessRequest, ScanRefRequest, StatusResponse,
+};

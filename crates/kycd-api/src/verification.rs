@@ -299,3 +299,39 @@ mod tests {
         );
     }
 }
+
+/// The request body of POST /api/v2/process ("direct processing"), for documentation: the server
+/// reads it with `kycd_domain::fields`.
+#[derive(Debug, Clone, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ProcessRequest {
+    /// The verification's `authToken`, as returned by POST /api/v2/token: unused and unexpired.
+    #[schema(min_length = 1, max_length = 40)]
+    auth_token: String,
+    /// The country the document is from (ISO 3166-1 alpha-2); checked against the document's
+    /// issuing state (COUNTRY_MISMATCH). Defaults to the token's `country`.
+    #[schema(example = "LT", nullable)]
+    country: Option<String>,
+    /// The document type; it must be among the token's `documents` when those are set, and the
+    /// document read must be of this type (DOC_TYPE_MISMATCH).
+    #[schema(example = "PASSPORT", nullable)]
+    document_type: Option<String>,
+    images: ProcessImages,
+}
+
+/// Images of a direct-processing request: base64 (standard alphabet; a `data:image/...;base64,`
+/// prefix is accepted) of a JPEG, PNG or WebP file of at most 2 MiB (2,097,152 bytes) decoded,
+/// 8,000 px a side and 40 megapixels. FRONT is required; for a TD1 ID card the machine readable
+/// zone is on BACK. UTILITY_BILL and PASSPORT_COVER are refused (not supported).
+#[derive(Debug, Clone, ToSchema)]
+#[allow(dead_code, clippy::upper_case_acronyms)]
+pub struct ProcessImages {
+    #[schema(rename = "FRONT")]
+    front: String,
+    #[schema(rename = "BACK", nullable)]
+    back: Option<String>,
+    /// Stored for the review; the face check is not automatic yet (autoFace FACE_NOT_CHECKED).
+    #[schema(rename = "FACE", nullable)]
+    face: Option<String>,
+}

@@ -3,6 +3,7 @@
 //! owns its rules' orchestration: a front end extracts its input, calls one function here and maps
 //! the result. No HTTP, no command line, no SQL: the store and the file store come in [`Services`].
 
+pub mod analysis;
 pub mod audit;
 pub mod error;
 pub mod files;
@@ -31,6 +32,8 @@ pub struct Services {
     pub policy: Arc<DataPolicy>,
     /// Woken after a commit that queued webhooks, so delivery starts at once.
     pub webhook_wake: Arc<Notify>,
+    /// Woken after a submission queued an analysis job, so analysis starts at once.
+    pub analysis_wake: Arc<Notify>,
     /// Base URL for links, without a trailing slash.
     pub public_url: Arc<str>,
 }
@@ -39,6 +42,11 @@ impl Services {
     /// Wakes the delivery worker after a commit that queued webhooks.
     pub(crate) fn wake_worker(&self) {
         self.webhook_wake.notify_one();
+    }
+
+    /// Wakes the analysis runner after a submission queued a job.
+    pub(crate) fn wake_analysis(&self) {
+        self.analysis_wake.notify_one();
     }
 }
 

@@ -71,6 +71,7 @@ pub async fn create(
         created_at: now,
         result: None,
         updated_at: now,
+        submitted_at: None,
     };
     tracing::Span::current().record("scan_ref", verification.scan_ref.as_str());
     let events = match dummy::plan_for(&verification.request, now.unix_timestamp()) {

@@ -76,8 +76,25 @@ pub fn kind_of(code: &str) -> Option<DocumentKind> {
     }
 }
 
-/// Decides the document of `request` from `reading`, `today`.
-pub fn decide(request: &TokenRequest, reading: &DocumentReading, today: Date) -> DocumentDecision {
+/// What the person chose in the flow (or /api/v2/process named): the country and document type
+/// they said the document is. `None` leaves the token's own values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Choice {
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    pub document: Option<DocumentKind>,
+}
+
+/// Decides the document of `request` from `reading`, `today`: DOC_TYPE_MISMATCH when the zone's
+/// document is not the kind chosen, DOC_NOT_ALLOWED when it is not among the token's
+/// `documents`, COUNTRY_MISMATCH when its issuer is not the chosen (else the token's) country.
+pub fn decide(
+    request: &TokenRequest,
+    chosen: &Choice,
+    reading: &DocumentReading,
+    today: Date,
+) -> DocumentDecision {
+    let country = chosen.country.as_deref().or(request.country.as_deref());
     let fields = match reading {
         DocumentReading::NoDocument => return status(DocumentStatus::DocNotFound),
         DocumentReading::NoZone if !needs_zone(&request.documents) => {
@@ -95,7 +112,7 @@ pub fn decide(request: &TokenRequest, reading: &DocumentReading, today: Date) ->
         DocumentReading::Unreadable { .. } => return status(DocumentStatus::MrzOcrReadingError),
         DocumentReading::Read(fields) => fields,
     };
-    let data = document_data(request, fields);
+    let data = document_data(country, fields);
     if !fields.valid {
         return DocumentDecision { data, ..status(DocumentStatus::MrzInvalid) };
     }
@@ -105,8 +122,11 @@ pub fn decide(request: &TokenRequest, reading: &DocumentReading, today: Date) ->
     let mismatch_tags = mismatches(request, fields, today);
     let verdict = match kind_of(&fields.document_code) {
         None => DocumentStatus::DocNotSupported,
-        Some(kind) if !kind_allowed(kind, &request.documents) => DocumentStatus::DocTypeMismatch,
-        Some(_) if country_differs(request, fields) => DocumentStatus::CountryMismatch,
+        Some(kind) if chosen.document.is_some_and(|c| !kind_allowed(kind, &[c])) => {
+            DocumentStatus::DocTypeMismatch
+        }
+        Some(kind) if !kind_allowed(kind, &request.documents) => DocumentStatus::DocNotAllowed,
+        Some(_) if country_differs(country, fields) => DocumentStatus::CountryMismatch,
         Some(_) if fields.date_of_expiry.is_some_and(|expiry| expiry < today) => {
             DocumentStatus::DocExpired
         }
@@ -134,8 +154,8 @@ fn kind_allowed(kind: DocumentKind, allowed: &[DocumentKind]) -> bool {
             && (allowed.contains(&IdCard) || allowed.contains(&ResidencePermit)))
 }
 
-fn country_differs(request: &TokenRequest, fields: &ZoneFields) -> bool {
-    let Some(chosen) = request.country.as_deref() else { return false };
+fn country_differs(country: Option<&str>, fields: &ZoneFields) -> bool {
+    let Some(chosen) = country else { return false };
     countries::alpha2_of_icao(&fields.issuing_country).is_some_and(|issuer| issuer != chosen)
 }
 
@@ -315,7 +335,7 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 
 /// The webhook `data` fields the zone fills (names as printed, dates YYYY-MM-DD, countries as
 /// ISO alpha-2).
-fn document_data(request: &TokenRequest, fields: &ZoneFields) -> DocumentData {
+fn document_data(country: Option<&str>, fields: &ZoneFields) -> DocumentData {
     let text = |s: &str| (!s.is_empty()).then(|| s.to_owned());
     let full_name = [fields.given_names.as_str(), fields.surname.as_str()]
         .iter()
@@ -342,7 +362,7 @@ fn document_data(request: &TokenRequest, fields: &ZoneFields) -> DocumentData {
         doc_nationality: countries::alpha2_of_icao(&fields.nationality).map(str::to_owned),
         doc_issuing_country: countries::alpha2_of_icao(&fields.issuing_country).map(str::to_owned),
         full_name: text(&full_name),
-        selected_country: request.country.clone(),
+        selected_country: country.map(str::to_owned),
         ..DocumentData::default()
     }
 }
@@ -379,7 +399,7 @@ mod tests {
     }
 
     fn decide_zone(body: serde_json::Value, fields: ZoneFields) -> DocumentDecision {
-        decide(&request(body), &DocumentReading::Read(fields), TODAY)
+        decide(&request(body), &Choice::default(), &DocumentReading::Read(fields), TODAY)
     }
 
     #[test]
@@ -420,15 +440,28 @@ mod tests {
         let mut id = zone();
         id.document_code = "ID".into();
         assert_eq!(
-            decide_zone(passport_only.clone(), id).status,
-            Some(DocumentStatus::DocTypeMismatch)
+            decide_zone(passport_only.clone(), id.clone()).status,
+            Some(DocumentStatus::DocNotAllowed)
+        );
+        let chose_passport = Choice { document: Some(DocumentKind::Passport), country: None };
+        let any = request(serde_json::json!({"clientId": "c"}));
+        assert_eq!(
+            decide(&any, &chose_passport, &DocumentReading::Read(id.clone()), TODAY).status,
+            Some(DocumentStatus::DocTypeMismatch),
+            "an ID card where the person chose a passport"
+        );
+        let chose_latvia = Choice { country: Some("LV".into()), document: None };
+        assert_eq!(
+            decide(&any, &chose_latvia, &DocumentReading::Read(zone()), TODAY).status,
+            Some(DocumentStatus::CountryMismatch),
+            "the chosen country decides, not only the token's"
         );
         assert_eq!(
             decide_zone(passport_only, zone()).status,
             Some(DocumentStatus::CountryMismatch)
         );
         let r = request(base);
-        let st = |reading: DocumentReading| decide(&r, &reading, TODAY).status;
+        let st = |reading: DocumentReading| decide(&r, &Choice::default(), &reading, TODAY).status;
         assert_eq!(st(DocumentReading::NoDocument), Some(DocumentStatus::DocNotFound));
         assert_eq!(
             st(DocumentReading::NoZone),
@@ -450,7 +483,7 @@ mod tests {
         let no_licences =
             request(serde_json::json!({"clientId": "c", "documents": ["PASSPORT", "ID_CARD"]}));
         assert_eq!(
-            decide(&no_licences, &DocumentReading::NoZone, TODAY).status,
+            decide(&no_licences, &Choice::default(), &DocumentReading::NoZone, TODAY).status,
             Some(DocumentStatus::MrzNotFound)
         );
     }

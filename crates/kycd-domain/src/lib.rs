@@ -2,6 +2,7 @@
 //! rules, the verification lifecycle and the clock. Nothing here performs I/O (no sockets, no
 //! database, no files), so every rule can be tested in isolation.
 
+pub mod auto_result;
 pub mod clock;
 pub mod countries;
 pub mod custom_settings;

@@ -142,11 +142,13 @@ fn serve(listener: TcpListener, app: Router) -> std::io::Result<RunningServer> {
     Ok(RunningServer { addr, stop, task })
 }
 
-/// Settings of the background jobs (webhook delivery worker, expiry sweeper).
+/// Settings of the background jobs (webhook delivery worker, analysis runner, expiry sweeper).
 #[derive(Debug, Clone)]
 pub struct BackgroundSettings {
     /// None = this node does not deliver webhooks (API-only node).
     pub worker: Option<kycd_webhooks::WorkerConfig>,
+    /// None = this node does not analyse submissions (API-only node).
+    pub analysis: Option<kycd_core::analysis::RunnerConfig>,
     pub webhook_timeout: Duration,
     pub network_policy: kycd_webhooks::network::NetworkPolicy,
     pub sweep_interval: Duration,
@@ -187,6 +189,9 @@ pub fn start_background(
             core.webhook_wake.clone(),
         );
         tasks.push(tokio::spawn(worker.run(stopped.clone())));
+    }
+    if let Some(config) = settings.analysis {
+        tasks.push(tokio::spawn(kycd_core::analysis::run(core.clone(), config, stopped.clone())));
     }
     tasks.push(tokio::spawn(kycd_core::sweeper::run(
         core.clone(),

@@ -20,20 +20,40 @@ impl FromRequest<AppState> for JsonObject {
     type Rejection = ApiError;
 
     async fn from_request(request: Request<Body>, state: &AppState) -> Result<Self, ApiError> {
-        let limit = state.max_body_bytes;
-        let declared = request
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|len| len > limit as u64) {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        let bytes = axum::body::to_bytes(request.into_body(), limit)
-            .await
-            .map_err(|_| ApiError::PayloadTooLarge { limit })?;
-        parse_object(&bytes).map(Self).map_err(ApiError::from)
+        read_object(request, state.max_body_bytes).await.map(Self)
     }
+}
+
+/// A request body carrying images (`/api/v2/process`): a JSON object of up to
+/// [`SUBMISSION_BODY_LIMIT`] bytes (or the configured limit, when larger).
+#[derive(Debug)]
+pub struct SubmissionBody(pub Map<String, Value>);
+
+/// Three images of [`kycd_core::analysis::MAX_IMAGE_BYTES`] in base64, and room for the rest.
+pub const SUBMISSION_BODY_LIMIT: usize =
+    kycd_core::analysis::MAX_IMAGE_BYTES / 3 * 4 * 3 + 256 * 1024;
+
+impl FromRequest<AppState> for SubmissionBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request<Body>, state: &AppState) -> Result<Self, ApiError> {
+        read_object(request, state.max_body_bytes.max(SUBMISSION_BODY_LIMIT)).await.map(Self)
+    }
+}
+
+async fn read_object(request: Request<Body>, limit: usize) -> Result<Map<String, Value>, ApiError> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    let bytes = axum::body::to_bytes(request.into_body(), limit)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge { limit })?;
+    parse_object(&bytes).map_err(ApiError::from)
 }
 
 /// Bytes → JSON object, with the spec's identifiers for each way it can fail.

@@ -2,6 +2,7 @@
 //! group. Each command parses its arguments, calls kycd-core and prints the result: output meant
 //! for people goes to stdout, logs to stderr.
 
+mod analyze;
 mod audit;
 mod keys;
 mod operator;
@@ -73,6 +74,9 @@ pub enum Command {
     /// Read verifications from the command line (audited as cli.export).
     #[command(subcommand)]
     Verifications(operator::VerificationsCommand),
+    /// Analyse a document from image files (no server, no database): reads and checks the
+    /// machine readable zone and prints the automatic statuses.
+    Analyze(analyze::AnalyzeArgs),
     /// Sandbox: create a token with a named scenario and print its scanRef.
     Trigger(sandbox::TriggerArgs),
     /// Sandbox: forward the sandbox partner's webhooks to a local URL (no inbound port needed).
@@ -121,6 +125,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(command) => keys::run(&config, command).await,
         Command::Webhooks(command) => webhooks::run(&config, command).await,
         Command::Audit(command) => audit::run(&config, command).await,
+        Command::Analyze(args) => analyze::run(args).await,
         Command::Trigger(args) => sandbox::trigger(&config, args).await,
         Command::Listen(args) => sandbox::listen(&config, args).await,
     }
@@ -149,6 +154,7 @@ pub async fn build_services(
         ),
         policy: Arc::new(config.data_policy()),
         webhook_wake: Default::default(),
+        analysis_wake: Default::default(),
         public_url: public_url.trim_end_matches('/').into(),
     };
     Ok((services, master))

@@ -79,6 +79,8 @@ pub struct Config {
     pub metrics: MetricsSetting,
     /// A separate address serving only `GET /metrics` (then not on the API address).
     pub metrics_listen: Option<SocketAddr>,
+    /// Document analyses one worker node runs at once (each keeps one core busy while it runs).
+    pub analysis_concurrency: usize,
 }
 
 fn list_or_comma_separated<'de, D: serde::Deserializer<'de>>(
@@ -142,6 +144,7 @@ impl Default for Config {
             retention_days_prod: None,
             metrics: MetricsSetting::Auto,
             metrics_listen: None,
+            analysis_concurrency: 1,
         }
     }
 }
@@ -167,6 +170,7 @@ const ENV_KEYS: &[&str] = &[
     "retention_days_prod",
     "metrics",
     "metrics_listen",
+    "analysis_concurrency",
 ];
 
 /// Values given on the command line or in KYCD_* variables; `None` = not given.
@@ -220,8 +224,14 @@ impl Config {
             lease: std::time::Duration::from_secs(self.webhook_lease_secs),
             ..Default::default()
         };
+        anyhow::ensure!(self.analysis_concurrency >= 1, "analysis_concurrency must be at least 1");
+        let analysis = kycd_core::analysis::RunnerConfig {
+            concurrency: self.analysis_concurrency,
+            ..Default::default()
+        };
         Ok(crate::app::BackgroundSettings {
             worker: deliver_webhooks.then_some(worker),
+            analysis: deliver_webhooks.then_some(analysis),
             webhook_timeout: std::time::Duration::from_secs(self.webhook_timeout_secs),
             network_policy: kycd_webhooks::network::NetworkPolicy { allowed_networks },
             sweep_interval: std::time::Duration::from_millis(self.sweep_interval_ms),
@@ -351,6 +361,12 @@ retention_days_demo = 14
 # that only the monitoring network reaches.  (KYCD_METRICS, KYCD_METRICS_LISTEN)
 metrics = "auto"
 # metrics_listen = "10.0.0.5:9464"
+
+# Submitted documents (/api/v2/process) are analysed by a job queue in the database that every
+# worker node (`serve` without --no-worker, `kycd worker`) takes jobs from. This is how many
+# analyses one node runs at once; each keeps one core busy for a few hundred milliseconds.
+# (KYCD_ANALYSIS_CONCURRENCY)
+analysis_concurrency = 1
 "#;
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ pub const HTTP_REQUESTS: &str = "kycd_http_requests_total";
 pub const HTTP_DURATION: &str = "kycd_http_request_duration_seconds";
 pub const OUTBOX_PENDING: &str = "kycd_outbox_pending_deliveries";
 pub const OUTBOX_OLDEST_DUE_AGE: &str = "kycd_outbox_oldest_due_age_seconds";
+pub const ANALYSIS_QUEUED: &str = "kycd_analysis_queued_jobs";
+pub const ANALYSIS_OLDEST_AGE: &str = "kycd_analysis_oldest_job_age_seconds";
 
 /// Upper bounds of the latency buckets, in seconds: 1 ms to 10 s.
 const LATENCY_BUCKETS: &[f64] =
@@ -80,8 +82,13 @@ pub async fn track(request: Request, next: Next) -> Response {
     response
 }
 
-/// The exposition text: the recorder's series, then the outbox backlog of this node's store.
-pub fn render(backlog: &kycd_store::OutboxBacklog, now: time::OffsetDateTime) -> String {
+/// The exposition text: the recorder's series, then the outbox and analysis backlogs of this
+/// node's store.
+pub fn render(
+    backlog: &kycd_store::OutboxBacklog,
+    analysis: &kycd_store::AnalysisBacklog,
+    now: time::OffsetDateTime,
+) -> String {
     let mut text = match recorder() {
         Some(handle) => {
             handle.run_upkeep();
@@ -97,6 +104,16 @@ pub fn render(backlog: &kycd_store::OutboxBacklog, now: time::OffsetDateTime) ->
          # HELP {OUTBOX_OLDEST_DUE_AGE} How long the longest-waiting due delivery has waited (0 when none is due).\n\
          # TYPE {OUTBOX_OLDEST_DUE_AGE} gauge\n{OUTBOX_OLDEST_DUE_AGE} {oldest_age}\n",
         backlog.pending
+    );
+    let oldest_job =
+        analysis.oldest_queued_at.map_or(0.0, |at| (now - at).as_seconds_f64().max(0.0));
+    let _ = write!(
+        text,
+        "# HELP {ANALYSIS_QUEUED} Submissions waiting for (or in) their automatic analysis.\n\
+         # TYPE {ANALYSIS_QUEUED} gauge\n{ANALYSIS_QUEUED} {}\n\
+         # HELP {ANALYSIS_OLDEST_AGE} How long the oldest queued analysis has waited (0 when none is queued).\n\
+         # TYPE {ANALYSIS_OLDEST_AGE} gauge\n{ANALYSIS_OLDEST_AGE} {oldest_job}\n",
+        analysis.queued
     );
     text
 }

@@ -19,6 +19,7 @@ Every error is JSON with `identifier` and `message`. Authenticate with HTTP Basi
         crate::routes::api_v2::data::data,
         crate::routes::api_v2::files::files,
         crate::routes::api_v2::delete::delete,
+        crate::routes::api_v2::process::process,
         crate::routes::api_v2::add_dummy_status::add_dummy_status,
         crate::routes::api_v2::sandbox::scenarios::scenarios,
         crate::routes::api_v2::sandbox::advance::advance,

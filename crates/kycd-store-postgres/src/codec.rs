@@ -3,7 +3,7 @@
 //! cannot hold (NUL), made storable.
 
 use kycd_store::{
-    AuditRecord, Delivery, DeliveryAttempt, Partner, StoreResult, Verification,
+    AnalysisJob, AuditRecord, Delivery, DeliveryAttempt, Partner, StoreResult, Verification,
     codec::{self, Columns},
     crypto::KeyRing,
 };
@@ -59,6 +59,10 @@ pub fn delivery(row: &PgRow, ring: &KeyRing) -> StoreResult<Delivery> {
 
 pub fn attempt(row: &PgRow) -> StoreResult<DeliveryAttempt> {
     codec::attempt(&Cols(row))
+}
+
+pub fn analysis_job(row: &PgRow) -> StoreResult<AnalysisJob> {
+    codec::analysis_job(&Cols(row))
 }
 
 pub fn audit_record(row: &PgRow) -> StoreResult<AuditRecord> {

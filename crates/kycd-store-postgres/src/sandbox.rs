@@ -98,6 +98,7 @@ impl SandboxStore for PostgresStore {
         for statement in [
             "DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM webhook_events WHERE partner_id = $1)",
             "DELETE FROM webhook_events WHERE partner_id = $1",
+            "DELETE FROM analysis_jobs WHERE partner_id = $1",
             "DELETE FROM verifications WHERE partner_id = $1",
         ] {
             sqlx::query(statement).bind(&id).execute(&mut *tx).await.map_err(db)?;

@@ -5,13 +5,43 @@ use crate::codec::{self, lookup};
 use crate::outbox::insert_event;
 use crate::{PostgresStore, db, sql_limit, unique_or_db};
 use async_trait::async_trait;
-use kycd_domain::{Environment, PartnerId, ScanRef};
+use kycd_domain::{AuthToken, Environment, PartnerId, ScanRef};
 use kycd_store::codec::{partner_id_text, seal_request, seal_result, to_ms};
+use kycd_store::crypto::KeyRing;
 use kycd_store::{
     NewVerification, NewWebhookEvent, StoreError, StoreResult, Verification, VerificationChange,
     VerificationPurge, VerificationStore,
 };
 use time::OffsetDateTime;
+
+/// Compare-and-set of the status (and result) inside `tx`: false, changing nothing, when the
+/// verification no longer has the expected status.
+pub(crate) async fn apply_change(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    ring: &KeyRing,
+    change: &VerificationChange,
+) -> StoreResult<bool> {
+    let Some(scan_ref) = lookup(change.scan_ref.as_str()) else { return Ok(false) };
+    let result =
+        change.result.as_ref().map(|r| seal_result(ring, &change.scan_ref, r)).transpose()?;
+    // A concurrent change of the same row commits first, then this one re-checks `status`
+    // against the committed row and matches nothing.
+    let changed = sqlx::query(
+        "UPDATE verifications SET status = $1, result = COALESCE($2, result), updated_at = $3
+         WHERE scan_ref = $4 AND partner_id = $5 AND status = $6",
+    )
+    .bind(change.new_status.as_str())
+    .bind(result)
+    .bind(to_ms(change.updated_at))
+    .bind(scan_ref)
+    .bind(partner_id_text(change.partner_id))
+    .bind(change.expected_status.as_str())
+    .execute(&mut **tx)
+    .await
+    .map_err(db)?
+    .rows_affected();
+    Ok(changed > 0)
+}
 
 #[async_trait]
 impl VerificationStore for PostgresStore {
@@ -92,35 +122,23 @@ impl VerificationStore for PostgresStore {
         row.as_ref().map(|r| codec::verification(r, &self.ring)).transpose()
     }
 
+    async fn verification_by_token(&self, token: &AuthToken) -> StoreResult<Option<Verification>> {
+        let Some(token) = lookup(token.as_str()) else { return Ok(None) };
+        let row = sqlx::query("SELECT * FROM verifications WHERE auth_token = $1")
+            .bind(token)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(|r| codec::verification(r, &self.ring)).transpose()
+    }
+
     async fn change_verification(
         &self,
         change: &VerificationChange,
         events: &[NewWebhookEvent],
     ) -> StoreResult<bool> {
-        let Some(scan_ref) = lookup(change.scan_ref.as_str()) else { return Ok(false) };
-        let result = change
-            .result
-            .as_ref()
-            .map(|r| seal_result(&self.ring, &change.scan_ref, r))
-            .transpose()?;
         let mut tx = self.tx().await?;
-        // Compare-and-set: a concurrent change of the same row commits first, then this one
-        // re-checks `status` against the committed row and matches nothing.
-        let changed = sqlx::query(
-            "UPDATE verifications SET status = $1, result = COALESCE($2, result), updated_at = $3
-             WHERE scan_ref = $4 AND partner_id = $5 AND status = $6",
-        )
-        .bind(change.new_status.as_str())
-        .bind(result)
-        .bind(to_ms(change.updated_at))
-        .bind(scan_ref)
-        .bind(partner_id_text(change.partner_id))
-        .bind(change.expected_status.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if changed == 0 {
+        if !apply_change(&mut tx, &self.ring, change).await? {
             return Ok(false);
         }
         for event in events {
@@ -137,7 +155,8 @@ impl VerificationStore for PostgresStore {
     ) -> StoreResult<Vec<Verification>> {
         // scan_ref (UUID v7) breaks ties in creation order, as SQLite's rowid does.
         let rows = sqlx::query(
-            "SELECT * FROM verifications WHERE status = 'ACTIVE' AND token_expires_at <= $1
+            "SELECT * FROM verifications
+             WHERE status = 'ACTIVE' AND submitted_at IS NULL AND token_expires_at <= $1
              ORDER BY token_expires_at, scan_ref LIMIT $2",
         )
         .bind(to_ms(now))

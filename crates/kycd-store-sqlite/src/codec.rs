@@ -2,7 +2,7 @@
 //! by `kycd_store::codec`, exactly as the PostgreSQL backend builds it.
 
 use kycd_store::{
-    AuditRecord, Delivery, DeliveryAttempt, Partner, StoreResult, Verification,
+    AnalysisJob, AuditRecord, Delivery, DeliveryAttempt, Partner, StoreResult, Verification,
     codec::{self, Columns},
     crypto::KeyRing,
 };
@@ -61,4 +61,8 @@ pub fn attempt(row: &SqliteRow) -> StoreResult<DeliveryAttempt> {
 
 pub fn audit_record(row: &SqliteRow) -> StoreResult<AuditRecord> {
     codec::audit_record(&Cols(row))
+}
+
+pub fn analysis_job(row: &SqliteRow) -> StoreResult<AnalysisJob> {
+    codec::analysis_job(&Cols(row))
 }

@@ -5,6 +5,7 @@
 //! apart from SQL lives in `kycd_store::codec`. It must not contain rules: it stores what it is
 //! given.
 
+mod analysis;
 mod audit;
 mod codec;
 mod counters;

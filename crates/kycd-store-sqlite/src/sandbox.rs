@@ -92,6 +92,7 @@ impl SandboxStore for SqliteStore {
         for statement in [
             "DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM webhook_events WHERE partner_id = ?)",
             "DELETE FROM webhook_events WHERE partner_id = ?",
+            "DELETE FROM analysis_jobs WHERE partner_id = ?",
             "DELETE FROM verifications WHERE partner_id = ?",
         ] {
             sqlx::query(statement).bind(&id).execute(&mut *tx).await.map_err(db)?;

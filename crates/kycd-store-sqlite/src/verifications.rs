@@ -4,8 +4,9 @@
 use crate::outbox::{insert_events, sealed_events};
 use crate::{SqliteStore, codec, db, unique_or_db};
 use async_trait::async_trait;
-use kycd_domain::{Environment, PartnerId, ScanRef};
+use kycd_domain::{AuthToken, Environment, PartnerId, ScanRef};
 use kycd_store::codec::{partner_id_text, seal_request, seal_result, to_ms};
+use kycd_store::crypto::KeyRing;
 use kycd_store::{
     NewVerification, NewWebhookEvent, StoreError, StoreResult, Verification, VerificationChange,
     VerificationPurge, VerificationStore,
@@ -21,6 +22,56 @@ struct StatusSwap {
     expected: &'static str,
     new: &'static str,
     at: i64,
+}
+
+/// A status change with its result sealed, ready for the writer.
+pub(crate) struct SealedChange {
+    swap: StatusSwap,
+    result: Option<Vec<u8>>,
+}
+
+pub(crate) fn seal_change(
+    ring: &KeyRing,
+    change: &VerificationChange,
+) -> StoreResult<SealedChange> {
+    Ok(SealedChange {
+        result: change
+            .result
+            .as_ref()
+            .map(|r| seal_result(ring, &change.scan_ref, r))
+            .transpose()?,
+        swap: StatusSwap {
+            scan_ref: change.scan_ref.as_str().to_owned(),
+            partner_id: partner_id_text(change.partner_id),
+            expected: change.expected_status.as_str(),
+            new: change.new_status.as_str(),
+            at: to_ms(change.updated_at),
+        },
+    })
+}
+
+/// Compare-and-set of the status (and result): false, changing nothing, when the verification
+/// no longer has the expected status.
+pub(crate) async fn apply_change(
+    conn: &mut SqliteConnection,
+    change: &SealedChange,
+) -> StoreResult<bool> {
+    let swap = &change.swap;
+    let changed = sqlx::query(
+        "UPDATE verifications SET status = ?, result = COALESCE(?, result), updated_at = ?
+         WHERE scan_ref = ? AND partner_id = ? AND status = ?",
+    )
+    .bind(swap.new)
+    .bind(change.result.as_deref())
+    .bind(swap.at)
+    .bind(&swap.scan_ref)
+    .bind(&swap.partner_id)
+    .bind(swap.expected)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?
+    .rows_affected();
+    Ok(changed > 0)
 }
 
 #[async_trait]
@@ -107,43 +158,26 @@ impl VerificationStore for SqliteStore {
         row.as_ref().map(|r| codec::verification(r, &self.ring)).transpose()
     }
 
+    async fn verification_by_token(&self, token: &AuthToken) -> StoreResult<Option<Verification>> {
+        let row = sqlx::query("SELECT * FROM verifications WHERE auth_token = ?")
+            .bind(token.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(|r| codec::verification(r, &self.ring)).transpose()
+    }
+
     async fn change_verification(
         &self,
         change: &VerificationChange,
         events: &[NewWebhookEvent],
     ) -> StoreResult<bool> {
-        let result = change
-            .result
-            .as_ref()
-            .map(|r| seal_result(&self.ring, &change.scan_ref, r))
-            .transpose()?;
+        let change = seal_change(&self.ring, change)?;
         let events = sealed_events(&self.ring, events);
-        let swap = StatusSwap {
-            scan_ref: change.scan_ref.as_str().to_owned(),
-            partner_id: partner_id_text(change.partner_id),
-            expected: change.expected_status.as_str(),
-            new: change.new_status.as_str(),
-            at: to_ms(change.updated_at),
-        };
         self.writer
             .run(Box::new(move |conn: &mut SqliteConnection| {
                 Box::pin(async move {
-                    let changed = sqlx::query(
-                        "UPDATE verifications SET status = ?, result = COALESCE(?, result),
-                            updated_at = ?
-                         WHERE scan_ref = ? AND partner_id = ? AND status = ?",
-                    )
-                    .bind(swap.new)
-                    .bind(result)
-                    .bind(swap.at)
-                    .bind(&swap.scan_ref)
-                    .bind(&swap.partner_id)
-                    .bind(swap.expected)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(db)?
-                    .rows_affected();
-                    if changed == 0 {
+                    if !apply_change(conn, &change).await? {
                         return Ok(false);
                     }
                     insert_events(conn, &events).await?;
@@ -159,7 +193,8 @@ impl VerificationStore for SqliteStore {
         limit: i64,
     ) -> StoreResult<Vec<Verification>> {
         let rows = sqlx::query(
-            "SELECT * FROM verifications WHERE status = 'ACTIVE' AND token_expires_at <= ?
+            "SELECT * FROM verifications
+             WHERE status = 'ACTIVE' AND submitted_at IS NULL AND token_expires_at <= ?
              ORDER BY token_expires_at LIMIT ?",
         )
         .bind(to_ms(now))

@@ -4,8 +4,8 @@
 //! builders here, so both store and read exactly the same values. No I/O.
 
 use crate::{
-    AuditRecord, ChaosSet, Delivery, DeliveryAttempt, DeliveryState, Partner, StoreError,
-    StoreResult, Verification,
+    AnalysisJob, AuditRecord, ChaosSet, Delivery, DeliveryAttempt, DeliveryState, Partner,
+    StoreError, StoreResult, Submission, Verification,
     crypto::{KeyRing, contexts, is_sealed},
 };
 use kycd_domain::{
@@ -168,6 +168,7 @@ pub fn verification(row: &impl Columns, ring: &KeyRing) -> StoreResult<Verificat
             .transpose()
             .map_err(|e| corrupt("verifications.result", e))?,
         updated_at: time(row, "updated_at")?,
+        submitted_at: row.opt_int("submitted_at")?.map(from_ms).transpose()?,
         scan_ref,
     })
 }
@@ -211,6 +212,24 @@ pub fn attempt(row: &impl Columns) -> StoreResult<DeliveryAttempt> {
         error: row.opt_text("error")?,
         response_excerpt: row.opt_text("response_excerpt")?,
     })
+}
+
+/// An `analysis_jobs` row.
+pub fn analysis_job(row: &impl Columns) -> StoreResult<AnalysisJob> {
+    Ok(AnalysisJob {
+        scan_ref: ScanRef::from_trusted(row.text("scan_ref")?),
+        partner_id: partner_id(&row.text("partner_id")?, "analysis_jobs.partner_id")?,
+        submission: serde_json::from_str(&row.text("submission")?)
+            .map_err(|e| corrupt("analysis_jobs.submission", e))?,
+        queued_at: time(row, "queued_at")?,
+        attempts: row.int("attempts")?,
+        last_error: row.opt_text("last_error")?,
+    })
+}
+
+/// The `analysis_jobs.submission` column.
+pub fn submission_json(submission: &Submission) -> StoreResult<String> {
+    serde_json::to_string(submission).map_err(|e| corrupt("analysis_jobs.submission", e))
 }
 
 /// An `audit_log` row.
@@ -340,6 +359,7 @@ mod tests {
             ("created_at", Value::Int(0)),
             ("token_expires_at", Value::Int(1)),
             ("updated_at", Value::Int(2)),
+            ("submitted_at", Value::Null),
         ] {
             row.0.insert(column, value);
         }

@@ -3,6 +3,7 @@
 //! failure does not hide the rest; every check gets a fresh, empty, migrated store.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic loudly
 
+pub mod analysis;
 pub mod audit;
 pub mod counters;
 pub mod keys;
@@ -59,6 +60,10 @@ macro_rules! conformance_tests {
             outbox::attempts_are_recorded_and_move_deliveries_on,
             outbox::resend_queues_the_same_event_again,
             outbox::backlog_counts_pending_deliveries_and_the_longest_overdue,
+            analysis::a_submission_uses_the_token_once_and_queues_one_job,
+            analysis::analysis_jobs_are_leased_to_one_worker_until_the_lease_ends,
+            analysis::a_result_commits_with_its_webhooks_and_the_jobs_removal,
+            analysis::a_failed_attempt_waits_for_its_retry_and_keeps_its_error,
             audit::audit_records_are_appended_and_listed_newest_first,
             keys::sealed_columns_round_trip_through_the_key_ring,
             sandbox::sandbox_queries_shift_list_stream_and_reset,
@@ -108,6 +113,7 @@ pub fn sample_verification(partner: &Partner, client: &str) -> Verification {
         token_expires_at: T0 + Duration::days(1),
         result: None,
         updated_at: T0,
+        submitted_at: None,
     }
 }
 
@@ -167,6 +173,7 @@ mod tests {
     fn every_check_is_run_by_the_macro() {
         let listed = include_str!("conformance.rs");
         let modules = [
+            ("analysis", include_str!("conformance/analysis.rs")),
             ("audit", include_str!("conformance/audit.rs")),
             ("counters", include_str!("conformance/counters.rs")),
             ("keys", include_str!("conformance/keys.rs")),

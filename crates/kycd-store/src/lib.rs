@@ -1,5 +1,5 @@
 //! kycd's storage contract: one focused trait per concern ([`PartnerStore`], [`VerificationStore`],
-//! [`OutboxStore`], [`AuditStore`], [`CounterStore`], [`KeyStore`], [`SandboxStore`]), the
+//! [`OutboxStore`], [`AnalysisStore`], [`AuditStore`], [`CounterStore`], [`KeyStore`], [`SandboxStore`]), the
 //! [`Store`] every backend is (all of them, plus liveness), the records they store, the codec both
 //! backends share ([`codec`]) and [`StoreError`]. Backends live in their own crates (SQLite,
 //! PostgreSQL), hold only their SQL, and all run the same `conformance` suite (feature `testing`).
@@ -10,6 +10,7 @@
 //! Every method is callable on an `Arc<dyn Store>` (or a `S: Store`) as it is; code calling them
 //! on a concrete backend (`SqliteStore`, `PostgresStore`) does `use kycd_store::prelude::*;`.
 
+mod analysis;
 mod audit;
 mod chaos;
 pub mod codec;
@@ -25,6 +26,7 @@ mod verifications;
 #[cfg(feature = "testing")]
 pub mod conformance;
 
+pub use analysis::AnalysisStore;
 pub use audit::AuditStore;
 pub use chaos::ChaosSet;
 pub use counters::CounterStore;
@@ -38,8 +40,8 @@ pub use verifications::VerificationStore;
 /// Every store trait, for `use kycd_store::prelude::*;` where store methods are called.
 pub mod prelude {
     pub use crate::{
-        AuditStore, CounterStore, KeyStore, OutboxStore, PartnerStore, SandboxStore, Store,
-        VerificationStore,
+        AnalysisStore, AuditStore, CounterStore, KeyStore, OutboxStore, PartnerStore, SandboxStore,
+        Store, VerificationStore,
     };
 }
 
@@ -74,6 +76,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait Store:
     PartnerStore
     + VerificationStore
+    + AnalysisStore
     + OutboxStore
     + AuditStore
     + CounterStore

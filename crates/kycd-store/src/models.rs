@@ -6,8 +6,9 @@ use kycd_domain::{
     ids::WebhookId,
     result::VerificationResult,
     token_request::{TokenDefaults, TokenRequest},
-    vocabulary::{EventType, OverallStatus},
+    vocabulary::{DocumentKind, EventType, FileKind, OverallStatus},
 };
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// An API key pair and everything that belongs to it.
@@ -80,9 +81,46 @@ pub struct Verification {
     /// The verification result once there is one (stored as its JSON, sealed).
     pub result: Option<VerificationResult>,
     pub updated_at: OffsetDateTime,
+    /// When the person (or /api/v2/process) submitted the images: the token is used from then on.
+    pub submitted_at: Option<OffsetDateTime>,
 }
 
 pub type NewVerification = Verification;
+
+/// What a submission brought besides the images (which the file store keeps, sealed).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Submission {
+    /// The country the person chose (ISO 3166-1 alpha-2), when given.
+    pub country: Option<String>,
+    /// The document type the person chose, when given.
+    pub document_type: Option<DocumentKind>,
+    /// The images stored for the analysis.
+    pub files: Vec<FileKind>,
+    /// PC, MOBILE … when known.
+    pub platform: Option<String>,
+}
+
+/// A queued analysis: one per submitted verification, until its result is applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalysisJob {
+    pub scan_ref: ScanRef,
+    pub partner_id: PartnerId,
+    pub submission: Submission,
+    pub queued_at: OffsetDateTime,
+    /// Attempts started, this claim included.
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}
+
+/// The analysis queue at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AnalysisBacklog {
+    /// Jobs waiting or running.
+    pub queued: i64,
+    /// When the oldest of them was queued.
+    pub oldest_queued_at: Option<OffsetDateTime>,
+}
 
 /// A webhook event to deliver, written in the same transaction as the state change (outbox).
 #[derive(Debug, Clone, PartialEq)]

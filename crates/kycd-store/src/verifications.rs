@@ -7,7 +7,7 @@ use crate::{
     VerificationPurge,
 };
 use async_trait::async_trait;
-use kycd_domain::{Environment, PartnerId, ScanRef};
+use kycd_domain::{AuthToken, Environment, PartnerId, ScanRef};
 use time::OffsetDateTime;
 
 #[async_trait]
@@ -29,6 +29,10 @@ pub trait VerificationStore: Send + Sync {
         partner: PartnerId,
         scan_ref: &ScanRef,
     ) -> StoreResult<Option<Verification>>;
+
+    /// The verification whose auth token this is. The token is a credential of its own (the
+    /// hosted flow is opened with it); a partner API caller must still compare `partner_id`.
+    async fn verification_by_token(&self, token: &AuthToken) -> StoreResult<Option<Verification>>;
 
     /// Applies a status change and writes its webhook events in one transaction, only if the
     /// verification still has `expected_status` (returns false, writing nothing, otherwise).

@@ -102,6 +102,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         ),
         policy: Arc::new(options.data_policy.clone()),
         webhook_wake: Default::default(),
+        analysis_wake: Default::default(),
         public_url: base_url.clone().into(),
     };
     let sandbox = partners::ensure_sandbox(&core)
@@ -119,6 +120,11 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
             schedule: options.retry_schedule.clone(),
             lease: Duration::from_secs(60),
             poll_interval: Duration::from_millis(25),
+            ..Default::default()
+        }),
+        analysis: options.deliver_webhooks.then(|| kycd_core::analysis::RunnerConfig {
+            poll_interval: Duration::from_millis(25),
+            retry_after: Duration::from_millis(50),
             ..Default::default()
         }),
         webhook_timeout: options.webhook_timeout,

@@ -31,6 +31,16 @@ impl Announcement {
         }
     }
 
+    /// IDENTIFICATION_AUTO_FINISHED when the machine reached no verdict and a person decides:
+    /// announces REVIEWING, not final.
+    pub fn auto_undecided() -> Self {
+        Self {
+            event_type: EventType::AutoFinished,
+            overall: OverallStatus::Reviewing,
+            is_final: false,
+        }
+    }
+
     /// IDENTIFICATION_MANUAL_FINISHED, always final.
     pub fn manual(outcome: Outcome) -> Self {
         Self { event_type: EventType::ManualFinished, overall: outcome.status(), is_final: true }

@@ -4,6 +4,7 @@ pub mod add_dummy_status;
 pub mod data;
 pub mod delete;
 pub mod files;
+pub mod process;
 pub mod sandbox;
 pub mod status;
 pub mod token;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/data", post(data::data))
         .route("/files", post(files::files))
         .route("/delete", post(delete::delete))
+        .route("/process", post(process::process))
         .route("/sandbox/scenarios", get(sandbox::scenarios::scenarios))
         .route("/sandbox/advance", post(sandbox::advance::advance))
         .route("/sandbox/reset", post(sandbox::reset::reset))

@@ -28,6 +28,12 @@ pub async fn verification_round_trip_and_isolation(store: &dyn Store) {
         None,
         "another partner must not see the verification"
     );
+    assert_eq!(
+        store.verification_by_token(&verification.auth_token).await.unwrap(),
+        Some(verification.clone()),
+        "found by its auth token"
+    );
+    assert_eq!(store.verification_by_token(&AuthToken::generate()).await.unwrap(), None);
     assert_eq!(store.count_verifications(owner.id).await.unwrap(), 1);
     assert_eq!(store.count_verifications(other.id).await.unwrap(), 0);
     let unknown = ScanRef::from_trusted("00000000-0000-0000-0000-000000000000");

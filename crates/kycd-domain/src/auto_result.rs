@@ -1,0 +1,175 @@
+//! The automatic result of a real analysis (DECISIONS.md "Automatic analysis"): from the document
+//! decision, the face status, the overall outcome and whether a person must look.
+//!
+//! Statuses come only from checks that ran. Until the face check exists the face is
+//! `FACE_NOT_CHECKED` after a validated document (the face would be checked next) and
+//! `FACE_NOT_ANALYSED` after a failed one (reference §5.7 rule 5). When the machine cannot decide
+//! — the document is validated but the face was not checked, or the document is
+//! `AUTO_UNVERIFIABLE` — and no tag already makes it SUSPECTED, the verification goes to
+//! REVIEWING and the automatic webhook announces REVIEWING with `final: false`, never APPROVED.
+
+use crate::{
+    document_check::DocumentDecision,
+    lifecycle::Outcome,
+    result::{VerificationResult, overall},
+    token_request::TokenRequest,
+    vocabulary::{DocumentStatus, FaceStatus, FileKind},
+};
+
+/// What the submission brought besides the images' content.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SubmissionFacts {
+    /// Image kinds stored for the verification.
+    pub files: Vec<FileKind>,
+    /// PC, MOBILE … when known.
+    pub platform: Option<String>,
+    /// Unix seconds: when the person submitted, and when the analysis decided.
+    pub submitted_at: i64,
+    pub decided_at: i64,
+}
+
+/// An automatic result ready to be applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoResult {
+    pub result: VerificationResult,
+    /// The verdict by the overall rule (reference §5.7).
+    pub outcome: Outcome,
+    /// A person decides next: the verification waits in REVIEWING.
+    pub manual_review_follows: bool,
+    /// The machine reached no verdict (see the module documentation): the webhook announces
+    /// REVIEWING rather than `outcome`.
+    pub undecided: bool,
+}
+
+/// The automatic result of `request`'s analysis: `document` decided, the face not yet checked.
+pub fn from_document(
+    request: &TokenRequest,
+    document: DocumentDecision,
+    facts: SubmissionFacts,
+) -> AutoResult {
+    let document_status = document.status.unwrap_or(DocumentStatus::DocNotAnalysed);
+    let face = if document_status == DocumentStatus::DocValidated {
+        FaceStatus::FaceNotChecked
+    } else {
+        FaceStatus::FaceNotAnalysed
+    };
+    let outcome = overall(Some(face), Some(document_status), &[], &document.mismatch_tags);
+    let undecided = document.mismatch_tags.is_empty()
+        && matches!(
+            document_status,
+            DocumentStatus::DocValidated | DocumentStatus::AutoUnverifiable
+        );
+    let manual_review_follows = undecided
+        || match outcome {
+            Outcome::Approved => request.wants_manual_review_after_success(),
+            Outcome::Denied | Outcome::Suspected => request.wants_manual_review_after_failure(),
+        };
+    AutoResult {
+        result: VerificationResult {
+            auto_face: Some(face),
+            auto_document: Some(document_status),
+            mismatch_tags: document.mismatch_tags,
+            data: document.data,
+            platform: facts.platform,
+            start_time: facts.submitted_at,
+            finish_time: facts.decided_at,
+            files: facts.files,
+            ..VerificationResult::default()
+        },
+        outcome,
+        manual_review_follows,
+        undecided,
+    }
+}
+
+/// The result when the analysis itself failed for good (an internal error, retried and still
+/// failing): nothing was decided, so a person looks at the images.
+pub fn analysis_failed(facts: SubmissionFacts) -> AutoResult {
+    AutoResult {
+        result: VerificationResult {
+            auto_face: Some(FaceStatus::FaceNotAnalysed),
+            auto_document: Some(DocumentStatus::DocError),
+            platform: facts.platform,
+            start_time: facts.submitted_at,
+            finish_time: facts.decided_at,
+            files: facts.files,
+            ..VerificationResult::default()
+        },
+        outcome: Outcome::Denied,
+        manual_review_follows: true,
+        undecided: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::{environment::Environment, token_request, vocabulary::MismatchTag};
+
+    fn request(body: serde_json::Value) -> TokenRequest {
+        let map = body.as_object().unwrap().clone();
+        token_request::parse(&map, &Default::default(), Environment::Dev).unwrap()
+    }
+
+    fn plain() -> TokenRequest {
+        request(serde_json::json!({"clientId": "c1"}))
+    }
+
+    fn decision(status: DocumentStatus, tags: Vec<MismatchTag>) -> DocumentDecision {
+        DocumentDecision { status: Some(status), mismatch_tags: tags, ..Default::default() }
+    }
+
+    fn decide(
+        request: &TokenRequest,
+        status: DocumentStatus,
+        tags: Vec<MismatchTag>,
+    ) -> AutoResult {
+        from_document(request, decision(status, tags), SubmissionFacts::default())
+    }
+
+    #[test]
+    fn a_validated_document_without_a_face_check_goes_to_a_person_not_to_approved() {
+        let auto = decide(&plain(), DocumentStatus::DocValidated, vec![]);
+        assert_eq!(auto.result.auto_face, Some(FaceStatus::FaceNotChecked));
+        assert!(auto.undecided && auto.manual_review_follows);
+        assert_ne!(auto.outcome, Outcome::Approved);
+    }
+
+    #[test]
+    fn a_failed_document_is_denied_and_its_face_not_analysed() {
+        let auto = decide(&plain(), DocumentStatus::DocExpired, vec![]);
+        assert_eq!(auto.result.auto_face, Some(FaceStatus::FaceNotAnalysed));
+        assert_eq!(auto.outcome, Outcome::Denied);
+        assert!(!auto.undecided && !auto.manual_review_follows);
+    }
+
+    #[test]
+    fn a_mismatch_is_suspected_even_while_the_face_is_unchecked() {
+        let auto = decide(&plain(), DocumentStatus::DocValidated, vec![MismatchTag::Surname]);
+        assert_eq!(auto.outcome, Outcome::Suspected);
+        assert!(!auto.undecided && !auto.manual_review_follows);
+        assert_eq!(auto.result.mismatch_tags, vec![MismatchTag::Surname]);
+    }
+
+    #[test]
+    fn low_confidence_goes_to_a_person() {
+        let auto = decide(&plain(), DocumentStatus::AutoUnverifiable, vec![]);
+        assert!(auto.undecided && auto.manual_review_follows);
+    }
+
+    #[test]
+    fn review_failed_sends_a_denied_result_to_a_person_too() {
+        let request = request(serde_json::json!({"clientId": "c1", "reviewFailed": true}));
+        let auto = decide(&request, DocumentStatus::MrzInvalid, vec![]);
+        assert_eq!(auto.outcome, Outcome::Denied);
+        assert!(auto.manual_review_follows && !auto.undecided);
+    }
+
+    #[test]
+    fn a_failed_analysis_is_an_error_for_a_person() {
+        let auto = analysis_failed(SubmissionFacts::default());
+        assert_eq!(auto.result.auto_document, Some(DocumentStatus::DocError));
+        assert!(auto.manual_review_follows);
+    }
+}
