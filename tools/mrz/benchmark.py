@@ -480,6 +480,10 @@ def write_md(path, summary, env, meta, labels):
           "alone take about 160 MB); the one worker process that read every image of the run grew to %.0f MB."
           % pe["workerRssAfterRunMb"])
         w("")
+    if meta.get("notes") and os.path.exists(meta["notes"]):
+        with open(meta["notes"]) as fh:
+            w(fh.read().strip())
+        w("")
     for reader in READERS:
         s = summary.get(reader)
         w("## %s" % reader)
@@ -537,6 +541,7 @@ def main():
     ap.add_argument("--json", default="docs/accuracy.json")
     ap.add_argument("--command", default="", help="the command line to quote in the report")
     ap.add_argument("--generation", default="", help="how long generating the set took (quoted in the report)")
+    ap.add_argument("--notes", help="a Markdown file of observations to include after the summary")
     args = ap.parse_args()
     if args.worker:
         return worker()
@@ -578,7 +583,7 @@ def main():
             "variant": (docs_labels[0].get("variant") if docs_labels else "?"),
             "perCell": round(len(docs_labels) / 9) if docs_labels else 0,
             "invalidP": (sum(not lab["valid"] for lab in docs_labels) / len(docs_labels)) if docs_labels else 0,
-            "command": args.command or " ".join(sys.argv), "generation": args.generation}
+            "command": args.command or " ".join(sys.argv), "generation": args.generation, "notes": args.notes}
     set_meta = os.path.join(args.data, "_set.json")
     if os.path.exists(set_meta):
         with open(set_meta) as fh:
@@ -587,7 +592,7 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(args.md)), exist_ok=True)
     write_md(args.md, summary, env, meta, labels)
     with open(args.json, "w") as fh:
-        json.dump({"environment": env, "meta": meta, "readers": summary}, fh, indent=1)
+        json.dump({"environment": env, "meta": meta, "readers": summary}, fh, separators=(",", ":"))
     print("wrote %s and %s" % (args.md, args.json))
     for reader, s in summary.items():
         c = s["cells"]
