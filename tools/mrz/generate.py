@@ -213,7 +213,10 @@ def disk_kernel(r):
     return k / k.sum()
 
 
-def degrade(rng, nprng, img, cond, variant, char_h, flags=None):
+def degrade(rng, nprng, img, cond, variant, char_h, flags=None, jpeg=True, glare_out=None):
+    """Degrades a grayscale float image like a capture. jpeg=False skips the JPEG step (the caller
+    encodes); glare_out, a list, receives each glare spot as (cx, cy, sx, sy, angle, strength).
+    Neither option changes the random draws, so existing sets stay identical."""
     flags = [] if flags is None else flags
     h, w = img.shape
     P = {
@@ -247,6 +250,8 @@ def degrade(rng, nprng, img, cond, variant, char_h, flags=None):
             yr = -(xx - cx) * math.sin(a) + (yy - cy) * math.cos(a)
             gsp = np.exp(-(xr ** 2 / (2 * sx * sx) + yr ** 2 / (2 * sy * sy)))
             strength = rng.uniform(0.3, 0.8 if cond == "phone" else 0.85)
+            if glare_out is not None:
+                glare_out.append((cx, cy, sx, sy, a, strength))
             img = img + (265 - img) * gsp * strength
     # contrast loss
     c = rng.uniform(*P["contrast"])
@@ -270,7 +275,7 @@ def degrade(rng, nprng, img, cond, variant, char_h, flags=None):
         noise = cv2.GaussianBlur(noise, (0, 0), 0.7) * 1.6
     img = img + noise
     img = np.clip(img, 0, 255).astype(np.uint8)
-    if rng.random() < P["jpeg_p"]:
+    if jpeg and rng.random() < P["jpeg_p"]:
         q = rng.randint(*P["jpeg"])
         ok, enc = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, q])
         img = cv2.imdecode(enc, cv2.IMREAD_GRAYSCALE)

@@ -9,6 +9,8 @@ use kycd_analysis::{
 use kycd_domain::document_check::DocumentReading;
 use time::macros::date;
 
+mod smoke;
+
 fn fixture(name: &str) -> Vec<u8> {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures").join(name);
