@@ -217,6 +217,7 @@ fn reading(format: MrzFormat, lines: Vec<String>, parsed: &::mrz::MrzData) -> Mr
     .into_iter()
     .filter_map(|(name, ok)| (ok == Some(false)).then_some(name))
     .collect();
+    let (surname, given_names) = names(format, &lines);
     MrzReading {
         format,
         lines,
@@ -224,8 +225,8 @@ fn reading(format: MrzFormat, lines: Vec<String>, parsed: &::mrz::MrzData) -> Mr
         failed_checks,
         document_type: parsed.document_type.clone(),
         document_number: parsed.full_document_number().to_owned(),
-        surname: parsed.surname.clone(),
-        given_names: parsed.given_names.clone(),
+        surname,
+        given_names,
         nationality: parsed.nationality.clone(),
         issuing_country: parsed.issuing_country.clone(),
         date_of_birth: calendar(parsed.date_of_birth),
@@ -240,6 +241,22 @@ fn reading(format: MrzFormat, lines: Vec<String>, parsed: &::mrz::MrzData) -> Mr
             MrzFormat::Td3 => parsed.personal_number().map(str::to_owned),
             MrzFormat::Td1 | MrzFormat::Td2 => None,
         },
+    }
+}
+
+/// The primary and secondary identifiers (ICAO 9303 part 3 §4.6): the surname runs to the first
+/// `<<`, the given names follow; a single `<` separates name parts. A zone whose name has no `<<`
+/// (only a surname) has no given names.
+fn names(format: MrzFormat, lines: &[String]) -> (String, String) {
+    let field: &str = match format {
+        MrzFormat::Td1 => lines.get(2).map_or("", |l| l.as_str()),
+        MrzFormat::Td2 | MrzFormat::Td3 => lines.first().and_then(|l| l.get(5..)).unwrap_or(""),
+    };
+    let words =
+        |part: &str| part.split('<').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    match field.split_once("<<") {
+        Some((surname, given)) => (words(surname), words(given)),
+        None => (words(field), String::new()),
     }
 }
 
@@ -310,6 +327,24 @@ mod tests {
             assert_eq!(reading.document_number, "D23145890");
             assert_eq!(reading.nationality, "UTO");
             assert_eq!(reading.personal_number, None);
+        }
+    }
+
+    #[test]
+    fn the_surname_runs_to_the_first_double_filler() {
+        let lines = |name: &str| vec![format!("I<UTO{name:<<31}"), String::new()];
+        let (surname, given) = names(MrzFormat::Td2, &lines("DI<LIN<<"));
+        assert_eq!((surname.as_str(), given.as_str()), ("DI LIN", ""), "a two-part surname only");
+        let (surname, given) = names(MrzFormat::Td2, &lines("VAN<DER<BERG<<JAN<PIETER"));
+        assert_eq!((surname.as_str(), given.as_str()), ("VAN DER BERG", "JAN PIETER"));
+        let (surname, given) = names(MrzFormat::Td2, &lines("ONLYSURNAME"));
+        assert_eq!((surname.as_str(), given.as_str()), ("ONLYSURNAME", ""));
+        for zone in [&TD1[..], &TD2[..]] {
+            let reading = read(zone, TODAY).unwrap();
+            assert_eq!(
+                (reading.surname.as_str(), reading.given_names.as_str()),
+                ("ERIKSSON", "ANNA MARIA")
+            );
         }
     }
 
