@@ -1,12 +1,16 @@
-//! One document's analysis from its photos: decode each image, find the machine readable zone
-//! (on the front, else the back — a TD1 card carries it on the back; upside-down photos are
-//! turned), read its lines with the recogniser at the line length of each possible format, and
+//! One document's analysis from its photos: decode each image, find the document in it and
+//! straighten it (perspective and rotation; a scan that is all document is taken whole), find
+//! the machine readable zone (on the front, else the back — a TD1 card carries it on the back;
+//! upside-down photos are turned; if the straightened document shows none, the whole photo is
+//! searched, in case the quad was something else), read its lines with the recogniser at the line length of each possible format, and
 //! read the zone. The result is what the domain's document decision needs
 //! ([`kycd_domain::document_check::DocumentReading`]) plus what an operator wants to see:
 //! the zone as read, the image quality and the time each stage took.
 
 use crate::{
     decode::{self, DecodeError, DecodeLimits},
+    geometry::Quad,
+    locate,
     mrz::{self, MrzFormat, MrzReading},
     quality::{self, Quality},
     recognise::{self, RecogniserError},
@@ -45,6 +49,12 @@ pub struct DocumentAnalysis {
     pub confidence: Option<f32>,
     /// Quality of the image that held the zone (else of the front).
     pub quality: Option<Quality>,
+    /// A document was seen: its outline, its zone, or rows of print filling the photo. False
+    /// means DOC_NOT_FOUND rather than MRZ_NOT_FOUND.
+    pub document_found: bool,
+    /// The outline of the document in the image that held the zone (else the first outline
+    /// found), corners top-left first, in that image's pixels (after EXIF orientation).
+    pub document_quad: Option<Quad>,
     /// Milliseconds per stage.
     pub timings_ms: BTreeMap<&'static str, f64>,
     #[serde(skip)]
@@ -67,7 +77,8 @@ pub fn analyse(
 ) -> Result<DocumentAnalysis, AnalysisError> {
     let mut timings = BTreeMap::new();
     let mut first_quality = None;
-    let mut saw_text = false;
+    let mut first_quad = None;
+    let mut saw_document = false;
     for &(side, bytes) in images {
         let started = Instant::now();
         let image = decode::decode(bytes, limits)
@@ -75,17 +86,24 @@ pub fn analyse(
             .to_luma8();
         lap(&mut timings, "decode", started);
         let started = Instant::now();
-        let quality = quality::measure(&image);
-        first_quality.get_or_insert(quality);
-        let found = zone::find(&image).or_else(|| zone::find(&image::imageops::rotate180(&image)));
-        lap(&mut timings, "zone", started);
-        let Some(found) = found else {
-            saw_text |= zone::has_text(&image);
-            continue;
-        };
+        let document = locate::find(&image);
+        let page = document.as_ref().and_then(|d| d.rectify(&image));
+        lap(&mut timings, "locate", started);
+        if document.is_some() {
+            saw_document = true;
+            first_quad = first_quad.or(document.map(|d| d.quad));
+        }
         let started = Instant::now();
-        let read = read_zone(&found.lines, today)?;
-        lap(&mut timings, "recognise", started);
+        // The quality of the document itself, not of the table it lies on.
+        let quality = quality::measure(page.as_ref().unwrap_or(&image));
+        first_quality.get_or_insert(quality);
+        lap(&mut timings, "quality", started);
+        let (found, read) = read_views(page.as_ref(), &image, today, &mut timings)?;
+        if !found {
+            saw_document |= zone::has_text(page.as_ref().unwrap_or(&image));
+            continue;
+        }
+        let document_quad = document.map(|d| d.quad);
         let Some((reading, confidence)) = read else {
             let reading = DocumentReading::Unreadable {
                 too_blurry: quality.sharpness < BLURRY,
@@ -96,6 +114,8 @@ pub fn analyse(
                 mrz_side: Some(side),
                 confidence: None,
                 quality: Some(quality),
+                document_found: true,
+                document_quad,
                 timings_ms: timings,
                 reading,
             });
@@ -106,6 +126,8 @@ pub fn analyse(
             mrz_side: Some(side),
             confidence: Some(confidence),
             quality: Some(quality),
+            document_found: true,
+            document_quad,
             timings_ms: timings,
             reading: DocumentReading::Read(fields),
         });
@@ -115,9 +137,56 @@ pub fn analyse(
         mrz_side: None,
         confidence: None,
         quality: first_quality,
+        document_found: saw_document,
+        document_quad: first_quad,
         timings_ms: timings,
-        reading: if saw_text { DocumentReading::NoZone } else { DocumentReading::NoDocument },
+        reading: if saw_document { DocumentReading::NoZone } else { DocumentReading::NoDocument },
     })
+}
+
+/// Finds and reads the zone in the straightened document as it is and upside down (the zone
+/// finder cannot tell a zone's top from its bottom, and the recogniser reads upright lines
+/// only), and — only when neither shows a zone, in case the outline was something else — in
+/// the whole image both ways. Stops at the first reading whose check digits hold; otherwise
+/// keeps the most confident. Returns whether any zone was found, and the reading.
+fn read_views(
+    page: Option<&GrayImage>,
+    image: &GrayImage,
+    today: Date,
+    timings: &mut BTreeMap<&'static str, f64>,
+) -> Result<(bool, Option<(MrzReading, f32)>), AnalysisError> {
+    let mut found_any = false;
+    let mut best: Option<(MrzReading, f32)> = None;
+    let sources: Vec<&GrayImage> = page.into_iter().chain(std::iter::once(image)).collect();
+    for (n, source) in sources.into_iter().enumerate() {
+        if n > 0 && found_any {
+            break;
+        }
+        for turned in [false, true] {
+            let started = Instant::now();
+            let view = if turned { image::imageops::rotate180(source) } else { source.clone() };
+            let found = zone::find(&view);
+            lap(timings, "zone", started);
+            let Some(found) = found else { continue };
+            found_any = true;
+            let started = Instant::now();
+            let read = read_zone(&found.lines, today)?;
+            lap(timings, "recognise", started);
+            let Some((reading, confidence)) = read else { continue };
+            let better = best.as_ref().is_none_or(|(held, held_confidence)| {
+                (reading.valid && !held.valid)
+                    || (reading.valid == held.valid && confidence > *held_confidence)
+            });
+            let valid = reading.valid;
+            if better {
+                best = Some((reading, confidence));
+            }
+            if valid {
+                return Ok((true, best));
+            }
+        }
+    }
+    Ok((found_any, best))
 }
 
 fn lap(timings: &mut BTreeMap<&'static str, f64>, stage: &'static str, started: Instant) {

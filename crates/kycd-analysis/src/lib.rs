@@ -1,12 +1,16 @@
 //! kycd's analysis: image bytes in, typed findings out. Decoding with limits checked before any
-//! pixel is decoded ([`decode`]), image quality measures ([`quality`]), and reading a machine
-//! readable zone from recognised lines ([`mrz`]). It performs no I/O of its own (no HTTP, no
-//! database, no files) and runs synchronously: callers run it off the async runtime. Document
-//! localisation, the MRZ line recogniser and the face checks join here (issues 13 and 16).
+//! pixel is decoded ([`decode`]), finding and straightening the document in a photo
+//! ([`locate`], on [`geometry`]), image quality measures ([`quality`]), finding the machine
+//! readable zone ([`zone`]), recognising its lines ([`recognise`], [`ctc`]) and reading the zone
+//! ([`mrz`]), put together in [`document`]. It performs no I/O of its own (no HTTP, no
+//! database, no files) and runs synchronously: callers run it off the async runtime. The face
+//! checks join here (issue 13).
 
 pub mod ctc;
 pub mod decode;
 pub mod document;
+pub mod geometry;
+pub mod locate;
 pub mod mrz;
 pub mod quality;
 pub mod recognise;
