@@ -11,11 +11,19 @@ use kycd_domain::document_check::DocumentReading;
 use time::macros::date;
 
 /// The documents of the set that the reader reads exactly today.
-const READ_EXACTLY: &[&str] = &["td3-scan", "td2-scan", "td1-scan", "td1-scan-long-number"];
+const READ_EXACTLY: &[&str] = &[
+    "td3-scan",
+    "td2-scan",
+    "td1-scan",
+    "td1-scan-long-number",
+    "td3-phone-long-name",
+    "td2-phone",
+];
 
-/// Phone photos on a desk whose zone the reader does not find yet. Move a name to `READ_EXACTLY`
-/// once the document localisation reads it; until then they must at least not be misread as valid.
-const NOT_READ_YET: &[&str] = &["td3-phone", "td3-phone-long-name", "td2-phone", "td1-phone"];
+/// Phone photos on a desk that the reader does not read exactly yet (one character of each is
+/// misread, and its check digit catches it). Move a name to `READ_EXACTLY` once it is read; until
+/// then they must at least not be misread as valid.
+const NOT_READ_YET: &[&str] = &["td3-phone", "td1-phone"];
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
