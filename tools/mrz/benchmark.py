@@ -121,7 +121,11 @@ def read_kycd(binary, images):
     m = d.get("mrz")
     if m:
         rec["zone"] = m.get("lines")
-        rec["valid"] = bool(m.get("valid"))
+        # kycd's claim: check digits hold AND it decided automatically. AUTO_UNVERIFIABLE (a
+        # character it was unsure of, e.g. in the name, which has no check digit) hands the zone to a
+        # person: not an acceptance.
+        rec["valid"] = bool(m.get("valid")) and j.get("autoDocument") != "AUTO_UNVERIFIABLE"
+        rec["checkDigitsHold"] = bool(m.get("valid"))
         rec["fields"] = norm_fields(m)
     return rec
 
@@ -445,6 +449,8 @@ def write_md(path, summary, env, meta, labels):
       "(for a reader a right answer when the image cannot be read). *False accept*: a reading reported valid while a "
       "key field is wrong or the zone's check digits fail, or any zone reported on an image without a document. "
       "*Valid, wrong name*: reported valid with the surname or given names wrong (names carry no check digit). "
+      "For kycd, *reported valid* means the check digits hold and it decided automatically: a zone it returns as "
+      "`AUTO_UNVERIFIABLE` (a character it is unsure of, say in the name) goes to a person and is not an acceptance. "
       "Latency: kycd — the sum of its `timingsMs` (process start excluded); PassportEye — wall time of "
       "`read_mrz` in a warm process; Tesseract — wall time of the `tesseract` process. Peak RSS: kycd and "
       "Tesseract per process (the largest over the documents), PassportEye a fresh process reading the largest image.")

@@ -9,6 +9,21 @@ pub type Frames = Vec<Vec<f32>>;
 /// The best decoding of `frames` with exactly `length` characters, and its log-probability;
 /// None when the frames are too few to emit that many.
 pub fn decode_exact(frames: &Frames, alphabet: &[char], length: usize) -> Option<(String, f32)> {
+    decode_exact_scored(frames, alphabet, length).map(|d| (d.text, d.log_probability))
+}
+
+/// A decoding with how sure the model was of each character.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub text: String,
+    pub log_probability: f32,
+    /// Per character: the highest probability the model gave it on the frames that emit it.
+    /// A misread character is typically a close call on every one of its frames.
+    pub char_confidence: Vec<f32>,
+}
+
+/// [`decode_exact`] with per-character confidences.
+pub fn decode_exact_scored(frames: &Frames, alphabet: &[char], length: usize) -> Option<Decoded> {
     let classes = alphabet.len() + 1;
     let t_max = frames.len();
     if t_max == 0 || frames.iter().any(|f| f.len() != classes) {
@@ -65,14 +80,22 @@ pub fn decode_exact(frames: &Frames, alphabet: &[char], length: usize) -> Option
         }
     }
     let mut text = String::with_capacity(length);
+    let mut char_confidence: Vec<f32> = Vec::with_capacity(length);
     let mut previous = 0;
-    for &class in &path {
+    for (t, &class) in path.iter().enumerate() {
+        let p = frames[t][class].exp();
         if class != 0 && class != previous {
             text.push(alphabet[class - 1]);
+            char_confidence.push(p);
+        } else if class != 0 {
+            // The same character continues over this frame.
+            if let Some(last) = char_confidence.last_mut() {
+                *last = last.max(p);
+            }
         }
         previous = class;
     }
-    Some((text, best))
+    Some(Decoded { text, log_probability: best, char_confidence })
 }
 
 /// The most probable path, collapsed, of whatever length (for diagnostics and length guesses).
@@ -117,6 +140,19 @@ mod tests {
         let f = frames(&[2, 1, 0, 1, 3], 0.1);
         assert_eq!(decode_greedy(&f, &ALPHABET), "A<<B");
         assert_eq!(decode_exact(&f, &ALPHABET, 4).unwrap().0, "A<<B");
+    }
+
+    #[test]
+    fn a_close_call_shows_in_that_characters_confidence_only() {
+        // "AB<": A over two frames, then B a close call with A, then '<'.
+        let mut f = frames(&[2, 2, 0, 3, 1], 0.02);
+        f[3][3] = 0.55f32.ln();
+        f[3][2] = 0.43f32.ln();
+        let decoded = decode_exact_scored(&f, &ALPHABET, 3).unwrap();
+        assert_eq!(decoded.text, "AB<");
+        let [a, b, filler] = decoded.char_confidence[..] else { panic!("{decoded:?}") };
+        assert!((b - 0.55).abs() < 1e-4, "{decoded:?}");
+        assert!(a > 0.97 && filler > 0.97, "{decoded:?}");
     }
 
     #[test]

@@ -24,6 +24,9 @@ use time::Date;
 
 /// A line the recogniser reads with less mean confidence than this goes to a person.
 pub const CONFIDENT_LINE: f32 = 0.90;
+/// A name character the recogniser is less sure of than this sends the zone to a person: names
+/// carry no check digit (calibrated on the benchmark set, docs/accuracy.md).
+pub const CONFIDENT_NAME_CHAR: f32 = 0.80;
 /// Below this sharpness (variance of the Laplacian, 0–255 scale) an unread zone is "too blurry".
 pub const BLURRY: f64 = 40.0;
 /// Above this share of blown-out pixels an unread zone is "glared".
@@ -120,7 +123,8 @@ pub fn analyse(
                 reading,
             });
         };
-        let fields = reading.zone_fields(confidence >= CONFIDENT_LINE);
+        let sure_of_name = reading.name_confidence.is_none_or(|c| c >= CONFIDENT_NAME_CHAR);
+        let fields = reading.zone_fields(confidence >= CONFIDENT_LINE && sure_of_name);
         return Ok(DocumentAnalysis {
             mrz: Some(reading),
             mrz_side: Some(side),
@@ -205,18 +209,25 @@ fn read_zone(lines: &[GrayImage], today: Date) -> Result<Option<(MrzReading, f32
     for &format in formats {
         let mut texts = Vec::with_capacity(lines.len());
         let mut confidence = 1.0f32;
-        for line in lines {
+        let mut name_confidence = None;
+        let (name_line, name_start) = mrz::name_field(format);
+        for (n, line) in lines.iter().enumerate() {
             let Some(read) = recognise::read_line(line, format.line_length())? else {
                 break;
             };
             confidence = confidence.min(read.confidence);
+            if n == name_line {
+                name_confidence =
+                    read.char_confidence.iter().skip(name_start).copied().reduce(f32::min);
+            }
             texts.push(read.text);
         }
         if texts.len() != lines.len() {
             continue;
         }
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let Ok(reading) = mrz::read(&refs, today) else { continue };
+        let Ok(mut reading) = mrz::read(&refs, today) else { continue };
+        reading.name_confidence = name_confidence;
         let better = match &best {
             None => true,
             Some((held, held_confidence)) => {

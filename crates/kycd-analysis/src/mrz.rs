@@ -61,7 +61,7 @@ pub enum MrzSex {
 }
 
 /// What a zone says, as read. Names are as printed (A–Z, components separated by spaces).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MrzReading {
     pub format: MrzFormat,
@@ -86,6 +86,11 @@ pub struct MrzReading {
     pub date_of_expiry: Option<Date>,
     pub sex: Option<MrzSex>,
     pub personal_number: Option<String>,
+    /// How sure the recogniser was of the least certain character of the name field (fillers
+    /// included), when a recogniser read the zone. Names carry no check digit, so this is the only
+    /// guard against a misread letter in a zone whose check digits hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_confidence: Option<f32>,
 }
 
 impl MrzReading {
@@ -241,6 +246,15 @@ fn reading(format: MrzFormat, lines: Vec<String>, parsed: &::mrz::MrzData) -> Mr
             MrzFormat::Td3 => parsed.personal_number().map(str::to_owned),
             MrzFormat::Td1 | MrzFormat::Td2 => None,
         },
+        name_confidence: None,
+    }
+}
+
+/// Where the name field is: (line, first character).
+pub const fn name_field(format: MrzFormat) -> (usize, usize) {
+    match format {
+        MrzFormat::Td1 => (2, 0),
+        MrzFormat::Td2 | MrzFormat::Td3 => (0, 5),
     }
 }
 

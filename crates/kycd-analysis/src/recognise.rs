@@ -64,14 +64,19 @@ pub struct LineReading {
     pub text: String,
     /// Mean per-frame probability of the chosen path (1 = certain).
     pub confidence: f32,
+    /// Per character, how sure the model was of it (see [`ctc::Decoded::char_confidence`]).
+    pub char_confidence: Vec<f32>,
 }
 
 /// Reads `line` as a line of `length` characters.
 pub fn read_line(line: &GrayImage, length: usize) -> Result<Option<LineReading>, RecogniserError> {
     let frames = frames(line)?;
     let count = frames.len().max(1) as f32;
-    Ok(ctc::decode_exact(&frames, &ALPHABET, length)
-        .map(|(text, log_p)| LineReading { text, confidence: (log_p / count).exp() }))
+    Ok(ctc::decode_exact_scored(&frames, &ALPHABET, length).map(|d| LineReading {
+        text: d.text,
+        confidence: (d.log_probability / count).exp(),
+        char_confidence: d.char_confidence,
+    }))
 }
 
 /// The most likely text of any length (to guess the format of a two-line zone).
