@@ -97,11 +97,11 @@ pub async fn submit(
         .ok_or_else(token_not_valid)?;
     tracing::Span::current().record("scan_ref", verification.scan_ref.as_str());
     let submission = check_submission(&verification.request, &input)?;
-    check_images(input.images.clone()).await?;
+    let images = check_images(input.images).await?;
     // The images are stored before the commit that queues their analysis, so a job never
     // finds them missing; a submission that then loses a race for the token leaves the other's
     // files in place (the same token holder sent both).
-    for (kind, bytes) in &input.images {
+    for (kind, bytes) in &images {
         core.files.put(&verification.scan_ref, *kind, bytes).await?;
     }
     let submitted = core
@@ -175,18 +175,19 @@ fn check_submission(request: &TokenRequest, input: &SubmissionInput) -> CoreResu
 }
 
 /// Decodes every image (off the runtime), so a broken upload is refused now, naming its field,
-/// rather than failing the analysis later.
-async fn check_images(images: Vec<(FileKind, Vec<u8>)>) -> CoreResult<()> {
-    let refused = tokio::task::spawn_blocking(move || {
+/// rather than failing the analysis later. Gives the images back.
+async fn check_images(images: Vec<(FileKind, Vec<u8>)>) -> CoreResult<Vec<(FileKind, Vec<u8>)>> {
+    let (images, refused) = tokio::task::spawn_blocking(move || {
         let limits = submission_limits();
-        images.iter().find_map(|(kind, bytes)| {
+        let refused = images.iter().find_map(|(kind, bytes)| {
             decode::decode(bytes, &limits).err().map(|error| (*kind, error))
-        })
+        });
+        (images, refused)
     })
     .await
     .map_err(|e| CoreError::Internal(format!("image check failed: {e}")))?;
     match refused {
-        None => Ok(()),
+        None => Ok(images),
         Some((kind, error)) => {
             Err(Rejection::bad_value(format!("Field 'images.{kind}' is refused: {error}.")).into())
         }
