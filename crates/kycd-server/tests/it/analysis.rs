@@ -10,14 +10,15 @@ use kycd_testkit::{TestApp, TestOptions, WebhookReceiver, spawn_app, spawn_app_w
 use serde_json::{Value, json};
 use std::time::Duration;
 
-fn fixture(name: &str) -> Vec<u8> {
+/// A generated document of tests/fixtures/documents.
+pub fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/documents")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn base64(bytes: &[u8]) -> String {
+pub fn base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 

@@ -136,13 +136,7 @@ fn a_queued_analysis_survives_its_api_node_being_killed_and_a_worker_finishes_it
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
-    let front = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/documents/passport-valid.jpg"),
-    )
-    .unwrap();
-    use base64::Engine;
-    let front = base64::engine::general_purpose::STANDARD.encode(front);
+    let front = crate::analysis::base64(&crate::analysis::fixture("passport-valid.jpg"));
     let scan_ref = runtime.block_on(async {
         wait_healthy(&base).await;
         let client = Client::new(&base).with_basic(key, secret);

@@ -103,8 +103,7 @@ async fn the_analysis_queue_and_its_oldest_job_are_reported() {
     let blank = image::GrayImage::from_pixel(32, 32, image::Luma([128]));
     let mut png = Vec::new();
     blank.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
-    use base64::Engine;
-    let front = base64::engine::general_purpose::STANDARD.encode(&png);
+    let front = crate::analysis::base64(&png);
     client
         .post_json(
             "/api/v2/process",
