@@ -6,6 +6,7 @@
 //! database, no files) and runs synchronously: callers run it off the async runtime. The face
 //! checks join here (issue 13).
 
+pub mod capture;
 pub mod ctc;
 pub mod decode;
 pub mod document;

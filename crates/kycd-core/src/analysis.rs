@@ -16,6 +16,7 @@ use kycd_domain::{
     auto_result::{self, AutoResult, SubmissionFacts},
     countries,
     document_check::{self, Choice, DocumentDecision},
+    flow,
     lifecycle::{self, LifecycleEvent},
     token_request::TokenRequest,
     vocabulary::{DocumentKind, FileKind, OverallStatus},
@@ -171,6 +172,7 @@ fn check_submission(request: &TokenRequest, input: &SubmissionInput) -> CoreResu
         document_type,
         files: input.images.iter().map(|(kind, _)| *kind).collect(),
         platform: input.platform.clone(),
+        hosted: false,
     })
 }
 
@@ -295,6 +297,26 @@ async fn run_job(core: &Services, config: &RunnerConfig, job: &AnalysisJob) -> C
                 auto_result::analysis_failed(facts(core, &verification, job))
             }
         };
+        if job.submission.hosted
+            && flow::retry_after(
+                auto.outcome,
+                auto.manual_review_follows,
+                auto.undecided,
+                verification.attempts_used + 1,
+                flow::max_attempts(&verification.request),
+            )
+        {
+            let now = core.clock.now();
+            if core.store.return_analysis_attempt(&job.scan_ref, &auto.result, now).await? {
+                tracing::info!(
+                    auto_document = ?auto.result.auto_document,
+                    attempt = verification.attempts_used + 1,
+                    "attempt failed; the person may try again"
+                );
+                return Ok(());
+            }
+            continue;
+        }
         if apply(core, &verification, job, &auto).await? {
             tracing::info!(
                 auto_document = ?auto.result.auto_document,

@@ -30,6 +30,9 @@ pub enum CoreError {
     /// Something named by id does not exist (the message names it).
     #[error("{0}")]
     NotFound(String),
+    /// A hosted-flow link that is unknown, used, expired or no longer at the step asked for.
+    #[error("This verification link is no longer valid.")]
+    LinkNotValid,
     /// Deleting a verification whose token can still be used.
     #[error("Token has not expired yet.")]
     TokenNotExpired,

@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod audit;
 pub mod error;
 pub mod files;
+pub mod flow;
 pub mod partners;
 pub mod sample_images;
 pub mod sandbox;

@@ -72,6 +72,9 @@ pub async fn create(
         result: None,
         updated_at: now,
         submitted_at: None,
+        opened_at: None,
+        attempts_used: 0,
+        last_attempt: None,
     };
     tracing::Span::current().record("scan_ref", verification.scan_ref.as_str());
     let events = match dummy::plan_for(&verification.request, now.unix_timestamp()) {
@@ -94,6 +97,42 @@ pub async fn create(
         core.wake_worker();
     }
     Ok(verification)
+}
+
+/// Finishes an ACTIVE verification as the DEV `dummyResult` `wanted` would have at creation
+/// (the sandbox panel of the hosted flow): the same results and webhooks. False when it had
+/// moved on meanwhile.
+pub(crate) async fn finish_as(
+    core: &Services,
+    partner: &Partner,
+    verification: &Verification,
+    wanted: &kycd_domain::sandbox::DummyResult,
+) -> CoreResult<bool> {
+    let now = core.clock.now();
+    let mut finished = verification.clone();
+    let events = match dummy::plan_result(&verification.request, wanted, now.unix_timestamp()) {
+        DummyPlan::StayActive => return Ok(false),
+        DummyPlan::Finish { result, event } => {
+            finish_dummy(core, partner, &mut finished, *result, event, now).await?
+        }
+        DummyPlan::Expire => {
+            finished.status = transition(verification.status, LifecycleEvent::Expire)?;
+            vec![webhook(core, partner, &finished, Announcement::expired(), None, now)]
+        }
+    };
+    let change = VerificationChange {
+        partner_id: verification.partner_id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: verification.status,
+        new_status: finished.status,
+        result: finished.result.clone(),
+        updated_at: now,
+    };
+    let applied = core.store.change_verification(&change, &events).await?;
+    if applied {
+        core.wake_worker();
+    }
+    Ok(applied)
 }
 
 /// A dummy's automatic result: its sample images stored (sealed) before the commit that
@@ -180,7 +219,9 @@ pub(crate) async fn apply(
 }
 
 /// Expires one ACTIVE verification whose token ran out, sending IDENTIFICATION_EXPIRED (dated
-/// when the token ran out). False when it is not ACTIVE any more.
+/// when the token ran out). A hosted-flow session that ran out after a failed attempt ends with
+/// that attempt's result instead (IDENTIFICATION_AUTO_FINISHED, DECISIONS.md). False when it is
+/// not ACTIVE any more.
 pub async fn expire(core: &Services, verification: &Verification) -> CoreResult<bool> {
     if verification.submitted_at.is_some() {
         // Submitted in time: it waits for its analysis, whenever the token runs out.
@@ -189,12 +230,36 @@ pub async fn expire(core: &Services, verification: &Verification) -> CoreResult<
     let Some(partner) = core.store.partner_by_id(verification.partner_id).await? else {
         return Ok(false);
     };
+    let at = verification.token_expires_at.max(verification.created_at);
+    if verification.last_attempt.is_some() {
+        return finish_last_attempt(core, &partner, verification, at).await;
+    }
     let Ok(new_status) = lifecycle::transition(verification.status, LifecycleEvent::Expire) else {
         return Ok(false);
     };
-    let at = verification.token_expires_at.max(verification.created_at);
     let webhook = webhook(core, &partner, verification, Announcement::expired(), None, at);
     apply(core, verification, new_status, None, webhook).await
+}
+
+/// Makes the last failed hosted-flow attempt the final automatic result (the session ended
+/// without another: timeout or cancel). False when there is none or it changed meanwhile.
+pub(crate) async fn finish_last_attempt(
+    core: &Services,
+    partner: &Partner,
+    verification: &Verification,
+    at: OffsetDateTime,
+) -> CoreResult<bool> {
+    let Some(result) = &verification.last_attempt else { return Ok(false) };
+    let outcome = result.outcome();
+    let event = LifecycleEvent::AutoFinished { outcome, manual_review_follows: false };
+    let Ok(new_status) = lifecycle::transition(verification.status, event) else {
+        return Ok(false);
+    };
+    let mut decided = verification.clone();
+    decided.status = new_status;
+    let announcement = Announcement::auto(outcome, false);
+    let webhook = webhook(core, partner, &decided, announcement, Some(result), at);
+    apply(core, verification, new_status, Some(result), webhook).await
 }
 
 /// The status and check results (POST /api/v2/status), within the polling guard.

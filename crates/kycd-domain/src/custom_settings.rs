@@ -60,7 +60,11 @@ pub const SETTINGS: &[Setting] = &[
             "auto-failed results get a manual review: the auto webhook is sent with final=false",
         ),
     ),
-    s("driverLicenseBack", Bool, Stored("the hosted flow asks for the back of a driving licence")),
+    s(
+        "driverLicenseBack",
+        Bool,
+        Honoured("the hosted flow asks for the back of a driving licence"),
+    ),
     s("autoAmlMonitoring", Bool, Refused),
     s(
         "fraudServices",

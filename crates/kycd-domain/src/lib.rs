@@ -10,6 +10,7 @@ pub mod document_check;
 pub mod dummy;
 pub mod environment;
 pub mod fields;
+pub mod flow;
 pub mod ids;
 pub mod lifecycle;
 pub mod rejection;

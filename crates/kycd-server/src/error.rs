@@ -75,6 +75,9 @@ impl From<CoreError> for ApiError {
             CoreError::ScanRefNotFound => Self::ScanRefNotFound,
             CoreError::LinkRefused => Self::LinkRefused,
             CoreError::NotFound(message) => Self::NotFound(message),
+            error @ CoreError::LinkNotValid => {
+                Self::Rejected(Rejection::new(Identifier::TokenNotValid, error.to_string()))
+            }
             error @ (CoreError::TokenNotExpired | CoreError::BeingAnalysed) => {
                 Self::PartnerError(error.to_string())
             }

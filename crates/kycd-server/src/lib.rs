@@ -15,5 +15,6 @@ pub mod openapi;
 pub mod routes;
 pub mod store;
 pub mod telemetry;
+pub mod ui;
 
 pub use app::{AppState, RunningServer, start_server};

@@ -18,4 +18,5 @@ pub fn router() -> Router<AppState> {
         .route("/sandbox/samples/{file}", get(sandbox::sample_image))
         .route("/files/{scan_ref}/{kind}", get(files::download))
         .nest("/api/v2", api_v2::router())
+        .merge(crate::ui::router())
 }

@@ -6,8 +6,8 @@ use crate::outbox::insert_event;
 use crate::verifications::apply_change;
 use crate::{PostgresStore, db, sql_limit};
 use async_trait::async_trait;
-use kycd_domain::{PartnerId, ScanRef};
-use kycd_store::codec::{from_ms, partner_id_text, submission_json, to_ms};
+use kycd_domain::{PartnerId, ScanRef, result::VerificationResult};
+use kycd_store::codec::{from_ms, partner_id_text, seal_last_attempt, submission_json, to_ms};
 use kycd_store::{
     AnalysisBacklog, AnalysisJob, AnalysisStore, NewWebhookEvent, StoreResult, Submission,
     VerificationChange,
@@ -107,6 +107,39 @@ impl AnalysisStore for PostgresStore {
             for event in events {
                 insert_event(&mut tx, &self.ring, event).await?;
             }
+        }
+        sqlx::query("DELETE FROM analysis_jobs WHERE scan_ref = $1")
+            .bind(key)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+
+    async fn return_analysis_attempt(
+        &self,
+        scan_ref: &ScanRef,
+        result: &VerificationResult,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let Some(key) = lookup(scan_ref.as_str()) else { return Ok(false) };
+        let sealed = seal_last_attempt(&self.ring, scan_ref, result)?;
+        let mut tx = self.tx().await?;
+        let returned = sqlx::query(
+            "UPDATE verifications SET submitted_at = NULL, last_attempt = $1,
+                attempts_used = attempts_used + 1, updated_at = $2
+             WHERE scan_ref = $3 AND status = 'ACTIVE' AND submitted_at IS NOT NULL",
+        )
+        .bind(sealed)
+        .bind(to_ms(now))
+        .bind(key)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if returned == 0 {
+            return Ok(false);
         }
         sqlx::query("DELETE FROM analysis_jobs WHERE scan_ref = $1")
             .bind(key)

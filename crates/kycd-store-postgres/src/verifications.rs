@@ -148,6 +148,28 @@ impl VerificationStore for PostgresStore {
         Ok(true)
     }
 
+    async fn open_verification(
+        &self,
+        scan_ref: &ScanRef,
+        now: OffsetDateTime,
+        session_deadline: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let Some(scan_ref) = lookup(scan_ref.as_str()) else { return Ok(false) };
+        let opened = sqlx::query(
+            "UPDATE verifications SET opened_at = $1, token_expires_at = $2, updated_at = $1
+             WHERE scan_ref = $3 AND status = 'ACTIVE' AND submitted_at IS NULL
+               AND opened_at IS NULL AND token_expires_at > $1",
+        )
+        .bind(to_ms(now))
+        .bind(to_ms(session_deadline))
+        .bind(scan_ref)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        Ok(opened == 1)
+    }
+
     async fn due_expirations(
         &self,
         now: OffsetDateTime,
@@ -172,7 +194,7 @@ impl VerificationStore for PostgresStore {
         let request = seal_request(&self.ring, &purge.scan_ref, &purge.redacted_request)?;
         let mut tx = self.tx().await?;
         let changed = sqlx::query(
-            "UPDATE verifications SET status = $1, request = $2, result = NULL,
+            "UPDATE verifications SET status = $1, request = $2, result = NULL, last_attempt = NULL,
                 digit_string = NULL, updated_at = $3
              WHERE scan_ref = $4 AND partner_id = $5 AND status = $6",
         )

@@ -6,8 +6,8 @@ use crate::outbox::{insert_events, sealed_events};
 use crate::verifications::{apply_change, seal_change};
 use crate::{SqliteStore, codec, db};
 use async_trait::async_trait;
-use kycd_domain::{PartnerId, ScanRef};
-use kycd_store::codec::{from_ms, partner_id_text, submission_json, to_ms};
+use kycd_domain::{PartnerId, ScanRef, result::VerificationResult};
+use kycd_store::codec::{from_ms, partner_id_text, seal_last_attempt, submission_json, to_ms};
 use kycd_store::{
     AnalysisBacklog, AnalysisJob, AnalysisStore, NewWebhookEvent, StoreResult, Submission,
     VerificationChange,
@@ -119,6 +119,43 @@ impl AnalysisStore for SqliteStore {
                             return Ok(false);
                         }
                         insert_events(conn, &events).await?;
+                    }
+                    sqlx::query("DELETE FROM analysis_jobs WHERE scan_ref = ?")
+                        .bind(&scan_ref)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db)?;
+                    Ok(true)
+                })
+            }))
+            .await
+    }
+
+    async fn return_analysis_attempt(
+        &self,
+        scan_ref: &ScanRef,
+        result: &VerificationResult,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let sealed = seal_last_attempt(&self.ring, scan_ref, result)?;
+        let (scan_ref, now) = (scan_ref.as_str().to_owned(), to_ms(now));
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    let returned = sqlx::query(
+                        "UPDATE verifications SET submitted_at = NULL, last_attempt = ?,
+                            attempts_used = attempts_used + 1, updated_at = ?
+                         WHERE scan_ref = ? AND status = 'ACTIVE' AND submitted_at IS NOT NULL",
+                    )
+                    .bind(sealed)
+                    .bind(now)
+                    .bind(&scan_ref)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?
+                    .rows_affected();
+                    if returned == 0 {
+                        return Ok(false);
                     }
                     sqlx::query("DELETE FROM analysis_jobs WHERE scan_ref = ?")
                         .bind(&scan_ref)

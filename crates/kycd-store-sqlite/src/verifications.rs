@@ -187,6 +187,38 @@ impl VerificationStore for SqliteStore {
             .await
     }
 
+    async fn open_verification(
+        &self,
+        scan_ref: &ScanRef,
+        now: OffsetDateTime,
+        session_deadline: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let scan_ref = scan_ref.as_str().to_owned();
+        let (now, deadline) = (to_ms(now), to_ms(session_deadline));
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    let opened = sqlx::query(
+                        "UPDATE verifications
+                         SET opened_at = ?, token_expires_at = ?, updated_at = ?
+                         WHERE scan_ref = ? AND status = 'ACTIVE' AND submitted_at IS NULL
+                           AND opened_at IS NULL AND token_expires_at > ?",
+                    )
+                    .bind(now)
+                    .bind(deadline)
+                    .bind(now)
+                    .bind(&scan_ref)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?
+                    .rows_affected();
+                    Ok(opened == 1)
+                })
+            }))
+            .await
+    }
+
     async fn due_expirations(
         &self,
         now: OffsetDateTime,
@@ -218,7 +250,7 @@ impl VerificationStore for SqliteStore {
             .run(Box::new(move |conn: &mut SqliteConnection| {
                 Box::pin(async move {
                     let changed = sqlx::query(
-                        "UPDATE verifications SET status = ?, request = ?, result = NULL,
+                        "UPDATE verifications SET status = ?, request = ?, result = NULL, last_attempt = NULL,
                             digit_string = NULL, updated_at = ?
                          WHERE scan_ref = ? AND partner_id = ? AND status = ?",
                     )

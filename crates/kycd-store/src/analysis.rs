@@ -8,7 +8,7 @@ use crate::{
     AnalysisBacklog, AnalysisJob, NewWebhookEvent, StoreResult, Submission, VerificationChange,
 };
 use async_trait::async_trait;
-use kycd_domain::{PartnerId, ScanRef};
+use kycd_domain::{PartnerId, ScanRef, result::VerificationResult};
 use time::OffsetDateTime;
 
 #[async_trait]
@@ -44,6 +44,17 @@ pub trait AnalysisStore: Send + Sync {
         scan_ref: &ScanRef,
         change: Option<&VerificationChange>,
         events: &[NewWebhookEvent],
+    ) -> StoreResult<bool>;
+
+    /// Gives a failed hosted-flow attempt back to the person: clears `submitted_at` (the link
+    /// takes photos again), counts the attempt, keeps `result` sealed as `last_attempt` and
+    /// removes the job, in one transaction, writing no webhook — only while the verification is
+    /// still ACTIVE and submitted. False, writing nothing, otherwise.
+    async fn return_analysis_attempt(
+        &self,
+        scan_ref: &ScanRef,
+        result: &VerificationResult,
+        now: OffsetDateTime,
     ) -> StoreResult<bool>;
 
     /// Releases a job whose attempt failed, to be claimed again at `retry_at`, keeping `error`.

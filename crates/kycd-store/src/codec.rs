@@ -80,6 +80,16 @@ pub fn seal_result(
     Ok(ring.seal(&json, &contexts::result(scan_ref)))
 }
 
+/// A returned hosted-flow attempt's result, sealed for `verifications.last_attempt`.
+pub fn seal_last_attempt(
+    ring: &KeyRing,
+    scan_ref: &ScanRef,
+    result: &VerificationResult,
+) -> StoreResult<Vec<u8>> {
+    let json = serde_json::to_vec(result).map_err(|e| corrupt("verifications.last_attempt", e))?;
+    Ok(ring.seal(&json, &contexts::last_attempt(scan_ref)))
+}
+
 pub fn seal_payload(ring: &KeyRing, event_id: &WebhookId, payload: &[u8]) -> Vec<u8> {
     ring.seal(payload, &contexts::payload(event_id))
 }
@@ -169,6 +179,15 @@ pub fn verification(row: &impl Columns, ring: &KeyRing) -> StoreResult<Verificat
             .map_err(|e| corrupt("verifications.result", e))?,
         updated_at: time(row, "updated_at")?,
         submitted_at: row.opt_int("submitted_at")?.map(from_ms).transpose()?,
+        opened_at: row.opt_int("opened_at")?.map(from_ms).transpose()?,
+        attempts_used: row.opt_int("attempts_used")?.unwrap_or(0),
+        last_attempt: row
+            .opt_bytes("last_attempt")?
+            .map(|sealed| open(ring, sealed, &contexts::last_attempt(&scan_ref)))
+            .transpose()?
+            .map(|json| serde_json::from_slice(&json))
+            .transpose()
+            .map_err(|e| corrupt("verifications.last_attempt", e))?,
         scan_ref,
     })
 }
@@ -360,6 +379,9 @@ mod tests {
             ("token_expires_at", Value::Int(1)),
             ("updated_at", Value::Int(2)),
             ("submitted_at", Value::Null),
+            ("opened_at", Value::Null),
+            ("attempts_used", Value::Int(0)),
+            ("last_attempt", Value::Null),
         ] {
             row.0.insert(column, value);
         }

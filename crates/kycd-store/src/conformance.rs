@@ -54,6 +54,7 @@ macro_rules! conformance_tests {
             verifications::concurrent_writes_each_commit_or_fail_alone,
             verifications::status_changes_are_compare_and_set_with_their_events,
             verifications::due_expirations_lists_only_expired_active_tokens,
+            verifications::opening_the_flow_moves_the_deadline_once,
             verifications::purge_removes_personal_data_and_stops_deliveries,
             verifications::retention_candidates_are_old_finished_verifications_of_one_environment,
             outbox::claims_lease_each_delivery_to_one_worker_until_the_lease_ends,
@@ -64,6 +65,7 @@ macro_rules! conformance_tests {
             analysis::analysis_jobs_are_leased_to_one_worker_until_the_lease_ends,
             analysis::a_result_commits_with_its_webhooks_and_the_jobs_removal,
             analysis::a_failed_attempt_waits_for_its_retry_and_keeps_its_error,
+            analysis::a_returned_attempt_reopens_the_link_without_a_webhook,
             audit::audit_records_are_appended_and_listed_newest_first,
             keys::sealed_columns_round_trip_through_the_key_ring,
             sandbox::sandbox_queries_shift_list_stream_and_reset,
@@ -114,6 +116,9 @@ pub fn sample_verification(partner: &Partner, client: &str) -> Verification {
         result: None,
         updated_at: T0,
         submitted_at: None,
+        opened_at: None,
+        attempts_used: 0,
+        last_attempt: None,
     }
 }
 

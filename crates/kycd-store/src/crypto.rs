@@ -197,6 +197,9 @@ pub mod contexts {
     pub fn result(scan_ref: &ScanRef) -> String {
         format!("verifications.result:{scan_ref}")
     }
+    pub fn last_attempt(scan_ref: &ScanRef) -> String {
+        format!("verifications.last_attempt:{scan_ref}")
+    }
     pub fn payload(event_id: &WebhookId) -> String {
         format!("webhook_events.payload:{event_id}")
     }

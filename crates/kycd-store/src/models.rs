@@ -83,6 +83,13 @@ pub struct Verification {
     pub updated_at: OffsetDateTime,
     /// When the person (or /api/v2/process) submitted the images: the token is used from then on.
     pub submitted_at: Option<OffsetDateTime>,
+    /// When the person first opened the hosted flow; `token_expires_at` is the session deadline
+    /// from then on.
+    pub opened_at: Option<OffsetDateTime>,
+    /// Hosted-flow attempts that failed and went back to the person.
+    pub attempts_used: i64,
+    /// The latest such attempt's result: final if the session ends without another.
+    pub last_attempt: Option<VerificationResult>,
 }
 
 pub type NewVerification = Verification;
@@ -99,6 +106,9 @@ pub struct Submission {
     pub files: Vec<FileKind>,
     /// PC, MOBILE … when known.
     pub platform: Option<String>,
+    /// From the hosted flow: a failed attempt may go back to the person to try again.
+    #[serde(default)]
+    pub hosted: bool,
 }
 
 /// A queued analysis: one per submitted verification, until its result is applied.

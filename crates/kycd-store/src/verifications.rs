@@ -42,6 +42,16 @@ pub trait VerificationStore: Send + Sync {
         events: &[NewWebhookEvent],
     ) -> StoreResult<bool>;
 
+    /// Records the first opening of the hosted flow: sets `opened_at` to `now` and the token's
+    /// deadline to `session_deadline` — only while the verification is ACTIVE, unsubmitted, not
+    /// yet opened and its token has not run out at `now`. False, writing nothing, otherwise.
+    async fn open_verification(
+        &self,
+        scan_ref: &ScanRef,
+        now: OffsetDateTime,
+        session_deadline: OffsetDateTime,
+    ) -> StoreResult<bool>;
+
     /// ACTIVE verifications of any partner whose token expired at or before `now`.
     async fn due_expirations(
         &self,

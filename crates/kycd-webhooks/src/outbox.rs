@@ -46,6 +46,12 @@ impl Announcement {
         Self { event_type: EventType::ManualFinished, overall: outcome.status(), is_final: true }
     }
 
+    /// IDENTIFICATION_CANCELLED when the person cancelled before submitting: EXPIRED, final
+    /// (DECISIONS.md; iDenfy documents no `overall` for it).
+    pub fn cancelled() -> Self {
+        Self { event_type: EventType::Cancelled, overall: OverallStatus::Expired, is_final: true }
+    }
+
     /// IDENTIFICATION_EXPIRED, final.
     pub fn expired() -> Self {
         Self { event_type: EventType::Expired, overall: OverallStatus::Expired, is_final: true }

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/files", post(files::files))
         .route("/delete", post(delete::delete))
         .route("/process", post(process::process))
+        .route("/redirect", get(crate::ui::flow::entry::redirect))
         .route("/sandbox/scenarios", get(sandbox::scenarios::scenarios))
         .route("/sandbox/advance", post(sandbox::advance::advance))
         .route("/sandbox/reset", post(sandbox::reset::reset))

@@ -3,9 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod analysis;
+mod browser;
 mod cli;
 mod dummy;
 mod durability;
+mod flow;
 mod metrics;
 mod multinode;
 mod openapi;

@@ -12,6 +12,7 @@ fn submission() -> Submission {
         document_type: Some(DocumentKind::Passport),
         files: vec![FileKind::Front, FileKind::Face],
         platform: Some("API".into()),
+        hosted: false,
     }
 }
 
@@ -155,4 +156,64 @@ pub async fn a_failed_attempt_waits_for_its_retry_and_keeps_its_error(store: &dy
     assert_eq!(again.len(), 1, "the lease was released");
     assert_eq!(again[0].attempts, 2);
     assert!(again[0].last_error.as_deref().is_some_and(|e| e.starts_with("model failed")));
+}
+
+pub async fn a_returned_attempt_reopens_the_link_without_a_webhook(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    let scan = &verification.scan_ref;
+    let denied = with_first_name("JONAS");
+    assert!(
+        !store.return_analysis_attempt(scan, &denied, T0).await.unwrap(),
+        "nothing to return before a submission"
+    );
+    assert!(store.submit_verification(partner.id, scan, &submission(), T0).await.unwrap());
+    assert!(store.return_analysis_attempt(scan, &denied, T0 + Duration::seconds(3)).await.unwrap());
+    let stored = store.verification(partner.id, scan).await.unwrap().unwrap();
+    assert_eq!(stored.status, OverallStatus::Active);
+    assert_eq!(stored.submitted_at, None, "the link takes photos again");
+    assert_eq!((stored.attempts_used, stored.last_attempt.as_ref()), (1, Some(&denied)));
+    assert_eq!(store.analysis_job(partner.id, scan).await.unwrap(), None, "the job is done");
+    assert!(
+        store
+            .claim_deliveries(T0 + Duration::days(1), T0 + Duration::days(2), "w", 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "no webhook"
+    );
+    assert!(
+        store
+            .submit_verification(partner.id, scan, &submission(), T0 + Duration::seconds(9))
+            .await
+            .unwrap(),
+        "the second attempt can be submitted"
+    );
+    assert!(
+        store.return_analysis_attempt(scan, &denied, T0 + Duration::seconds(12)).await.unwrap()
+    );
+    assert_eq!(store.verification(partner.id, scan).await.unwrap().unwrap().attempts_used, 2);
+
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: scan.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Denied,
+        result: Some(denied.clone()),
+        updated_at: T0 + Duration::minutes(1),
+    };
+    assert!(store.change_verification(&change, &[]).await.unwrap());
+    let purge = VerificationPurge {
+        partner_id: partner.id,
+        scan_ref: scan.clone(),
+        expected_status: OverallStatus::Denied,
+        new_status: OverallStatus::Deleted,
+        redacted_request: verification.request.redacted(),
+        at: T0 + Duration::hours(1),
+    };
+    assert!(store.purge_verification(&purge).await.unwrap());
+    assert_eq!(
+        store.verification(partner.id, scan).await.unwrap().unwrap().last_attempt,
+        None,
+        "deleted with the data"
+    );
 }

@@ -162,6 +162,41 @@ pub async fn due_expirations_lists_only_expired_active_tokens(store: &dyn Store)
     assert!(store.due_expirations(later + Duration::days(1), 10).await.unwrap().is_empty());
 }
 
+pub async fn opening_the_flow_moves_the_deadline_once(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    let scan = &verification.scan_ref;
+    let opened_at = T0 + Duration::minutes(5);
+    let deadline = opened_at + Duration::minutes(30);
+    assert!(store.open_verification(scan, opened_at, deadline).await.unwrap());
+    let stored = store.verification(partner.id, scan).await.unwrap().unwrap();
+    assert_eq!((stored.opened_at, stored.token_expires_at), (Some(opened_at), deadline));
+    assert!(
+        !store
+            .open_verification(scan, opened_at + Duration::minutes(1), T0 + Duration::days(9))
+            .await
+            .unwrap(),
+        "the session starts at the first opening only"
+    );
+    assert_eq!(store.verification(partner.id, scan).await.unwrap().unwrap(), stored);
+    assert!(store.due_expirations(deadline - Duration::seconds(1), 10).await.unwrap().is_empty());
+    let due = store.due_expirations(deadline, 10).await.unwrap();
+    assert_eq!(due.len(), 1, "the session deadline is the new expiry");
+
+    let late = sample_verification(&partner, "late");
+    store.create_verification(&late, &[]).await.unwrap();
+    assert!(
+        !store
+            .open_verification(&late.scan_ref, late.token_expires_at, T0 + Duration::days(9))
+            .await
+            .unwrap(),
+        "an expired token cannot be opened"
+    );
+    assert_eq!(
+        store.verification(partner.id, &late.scan_ref).await.unwrap().unwrap().opened_at,
+        None
+    );
+}
+
 pub async fn purge_removes_personal_data_and_stops_deliveries(store: &dyn Store) {
     let (partner, verification) = setup_one(store).await;
     let change = VerificationChange {

@@ -1,0 +1,57 @@
+//! `GET /ui/{token}/choose`: the issuing country and the document type, from the token's
+//! `country` and `documents`. With one document and a fixed country there is nothing to choose
+//! and the person goes straight to the first photo. The form is a GET to the first capture page.
+
+use super::{Flow, FlowQuery, document_label};
+use crate::AppState;
+use askama::Template;
+use axum::{
+    extract::{Path, RawQuery, State},
+    http::HeaderMap,
+    response::Response,
+};
+use kycd_domain::{countries, flow as rules, vocabulary::FileKind};
+
+#[derive(Template)]
+#[template(path = "flow/choose.html")]
+struct ChoosePage {
+    chrome: super::Chrome,
+    action: String,
+    hidden: Vec<(&'static str, String)>,
+    fixed_country: Option<String>,
+    selected_country: Option<String>,
+    countries: Vec<String>,
+    documents: Vec<(&'static str, String)>,
+}
+
+pub async fn choose(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let flow = match Flow::load(&state, &token, &FlowQuery::parse(raw.as_deref()), &headers).await {
+        Ok(flow) => flow.at("choose"),
+        Err(page) => return page,
+    };
+    let request = &flow.session.verification.request;
+    let choices = rules::document_choices(request);
+    let fixed_country = request.country.clone();
+    if let ([only], Some(country)) = (choices.as_slice(), &fixed_country) {
+        let nav =
+            super::Nav { doc: Some(*only), country: Some(country.clone()), ..flow.nav.clone() };
+        return axum::response::IntoResponse::into_response(axum::response::Redirect::to(
+            &nav.href(&format!("capture/{}", FileKind::Front)),
+        ));
+    }
+    let base = flow.nav.without_choices();
+    flow.page(&ChoosePage {
+        chrome: flow.chrome(true),
+        action: format!("/ui/{token}/capture/{}", FileKind::Front),
+        hidden: base.params(),
+        selected_country: flow.nav.country.clone(),
+        fixed_country,
+        countries: countries::ALPHA2.iter().map(|c| (*c).to_owned()).collect(),
+        documents: choices.iter().map(|d| (d.as_str(), document_label(&flow.t, *d))).collect(),
+    })
+}

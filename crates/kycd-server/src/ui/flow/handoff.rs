@@ -1,0 +1,47 @@
+//! `GET /ui/{token}/handoff`: continue on a phone. The page shows a QR code (SVG rendered here,
+//! no script) and the link of the same session; the phone continues where the desktop was, and
+//! this page refreshes itself every 3 s and moves to the waiting or result page once the phone
+//! has submitted.
+
+use super::{Flow, FlowQuery};
+use crate::AppState;
+use askama::Template;
+use axum::{
+    extract::{Path, RawQuery, State},
+    http::HeaderMap,
+    response::Response,
+};
+use qrcode::{QrCode, render::svg};
+
+#[derive(Template)]
+#[template(path = "flow/handoff.html")]
+struct HandoffPage {
+    chrome: super::Chrome,
+    qr: String,
+    url: String,
+    back: String,
+}
+
+pub async fn handoff(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let flow = match Flow::load(&state, &token, &FlowQuery::parse(raw.as_deref()), &headers).await {
+        Ok(flow) => flow.at("handoff"),
+        Err(page) => return page,
+    };
+    if !flow.session.stage.is_capturing() || flow.session.verification.submitted_at.is_some() {
+        return flow.go("");
+    }
+    // The phone starts at the choice with the same language; the desktop keeps its own place.
+    let url = format!("{}{}", state.core.public_url, flow.nav.without_choices().href(""));
+    let qr = match QrCode::new(url.as_bytes()) {
+        Ok(code) => {
+            code.render::<svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build()
+        }
+        Err(_) => String::new(),
+    };
+    flow.page(&HandoffPage { chrome: flow.chrome(true), qr, url, back: flow.nav.href("choose") })
+}

@@ -1,0 +1,61 @@
+//! The last pages: waiting for the analysis (refreshes itself every 2 s, no script needed) and
+//! the result, whose continue link is a plain GET to the partner's `successUrl` / `errorUrl` /
+//! `unverifiedUrl` (a redirect out of a form post would be blocked by `form-action 'self'`).
+//! In an iframe there is no link: `flow.js` posts the end-of-session message to the parent.
+
+use super::Flow;
+use askama::Template;
+use axum::response::Response;
+use kycd_domain::flow::{self as rules, Ending};
+
+#[derive(Template)]
+#[template(path = "flow/waiting.html")]
+struct WaitingPage {
+    chrome: super::Chrome,
+}
+
+#[derive(Template)]
+#[template(path = "flow/result.html")]
+struct ResultPage {
+    chrome: super::Chrome,
+    status: &'static str,
+    heading: String,
+    body: String,
+    exit: Option<String>,
+    message: Option<String>,
+    targets: String,
+}
+
+pub fn waiting(flow: &Flow) -> Response {
+    flow.page(&WaitingPage { chrome: flow.chrome(false) })
+}
+
+/// The result of a finished verification.
+pub fn finished(flow: &Flow) -> Response {
+    let verification = &flow.session.verification;
+    ending(flow, Ending::of(verification.status, verification.result.as_ref()))
+}
+
+/// The page for `ending`.
+pub fn ending(flow: &Flow, ending: Ending) -> Response {
+    let status = ending.page_status();
+    let partner = flow.session.partner.name.as_str();
+    let request = &flow.session.verification.request;
+    // iDenfy: inside an iframe the partner's URLs are not used; the parent gets the message.
+    let exit = (!flow.nav.embed).then(|| rules::exit_url(request, ending.exit).to_owned());
+    flow.page(&ResultPage {
+        chrome: flow.chrome(false),
+        status,
+        heading: flow.t.get(&format!("result-{status}-heading")),
+        body: flow.t.with(&format!("result-{status}-body"), "partner", partner),
+        exit,
+        message: flow.nav.embed.then(|| ending.message()),
+        targets: message_targets(flow).join(" "),
+    })
+}
+
+/// Where the iframe message may go: any parent for DEV partners, none otherwise until
+/// per-partner embed origins are configured (the frame-ancestors rule is the same).
+fn message_targets(flow: &Flow) -> Vec<String> {
+    if flow.session.is_sandbox() { vec!["*".to_owned()] } else { Vec::new() }
+}

@@ -1,0 +1,422 @@
+//! The hosted flow in real headless Chromium (Debian's `chromium`; `scripts/test` installs it),
+//! driven over CDP with chromiumoxide. The camera is a canvas stream of the generated document
+//! (rear camera) or the selfie fixture (front camera), injected before any page script runs;
+//! every page also records CSP violations and console errors, and each test asserts there were
+//! none. Screenshots of every step go to `target/tmp/flow-screenshots/`, and to `docs/flow/`
+//! with `KYCD_UPDATE_SCREENSHOTS=1`. Without Chromium every test prints SKIPPED and passes.
+
+use crate::analysis::{base64, fixture};
+use crate::flow::{Person, location};
+use crate::webhooks_support::WAIT;
+use chromiumoxide::{
+    Browser, BrowserConfig, Page,
+    cdp::browser_protocol::{dom::SetFileInputFilesParams, log::EventEntryAdded},
+    handler::viewport::Viewport,
+    page::ScreenshotParams,
+};
+use futures::StreamExt;
+use kycd_domain::Environment;
+use kycd_testkit::{TestApp, WebhookReceiver, spawn_app};
+use serde_json::{Value, json};
+use std::{path::PathBuf, time::Duration};
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("KYCD_TEST_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if path.exists() {
+        Some(path)
+    } else {
+        println!("SKIPPED: chromium not found at {} (scripts/test installs it)", path.display());
+        None
+    }
+}
+
+/// One browser at a time: several Chromiums on two cores make every test slow and flaky.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+struct Headless {
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+    browser: Browser,
+    /// A phone's user agent for pages, when the viewport is a phone's.
+    user_agent: Option<&'static str>,
+    _profile: tempfile::TempDir,
+    _handler: tokio::task::JoinHandle<()>,
+}
+
+impl Headless {
+    async fn launch(viewport: Viewport) -> Option<Self> {
+        let user_agent = viewport.emulating_mobile.then_some(PHONE_USER_AGENT);
+        let executable = chromium()?;
+        let turn = ONE_BROWSER.lock().await;
+        let profile = tempfile::tempdir().unwrap();
+        let config = BrowserConfig::builder()
+            .chrome_executable(executable)
+            .user_data_dir(profile.path())
+            .no_sandbox()
+            .viewport(viewport)
+            .args([
+                "disable-gpu",
+                "disable-background-networking",
+                "disable-component-update",
+                "disable-sync",
+                "no-first-run",
+                "disable-quic",
+            ])
+            .launch_timeout(Duration::from_secs(60))
+            .request_timeout(Duration::from_secs(60))
+            .build()
+            .unwrap();
+        let (browser, mut handler) = Browser::launch(config).await.unwrap();
+        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
+        Some(Self { _turn: turn, browser, user_agent, _profile: profile, _handler: handler })
+    }
+
+    /// A page with the fake camera (or a refusing one) and the error recorders, at `url`.
+    async fn open(&self, url: &str, camera: Camera) -> Page {
+        let page = self.browser.new_page("about:blank").await.unwrap();
+        if let Some(agent) = self.user_agent {
+            page.set_user_agent(agent).await.unwrap();
+        }
+        page.add_init_script(init_script(camera)).await.unwrap();
+        page.goto(url).await.unwrap();
+        page.wait_for_navigation().await.unwrap();
+        page
+    }
+}
+
+const PHONE_USER_AGENT: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36";
+
+fn desktop() -> Viewport {
+    Viewport { width: 1100, height: 900, ..Viewport::default() }
+}
+
+fn phone() -> Viewport {
+    Viewport {
+        width: 360,
+        height: 740,
+        device_scale_factor: Some(2.0),
+        emulating_mobile: true,
+        has_touch: true,
+        ..Viewport::default()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Camera {
+    /// The rear camera shows the passport, the front camera the selfie fixture.
+    Fake,
+    /// `getUserMedia` is refused as when the person says no.
+    Refused,
+}
+
+fn init_script(camera: Camera) -> String {
+    let recorders = r#"
+        window.__problems = [];
+        document.addEventListener('securitypolicyviolation', e => window.__problems.push('CSP ' + e.violatedDirective + ' ' + e.blockedURI));
+        window.addEventListener('error', e => window.__problems.push('error ' + e.message));
+        const realError = console.error.bind(console);
+        console.error = (...args) => { window.__problems.push('console.error ' + args.join(' ')); realError(...args); };
+    "#;
+    let camera = match camera {
+        Camera::Refused => r#"
+            if (navigator.mediaDevices) navigator.mediaDevices.getUserMedia = async () => {
+                throw new DOMException('Permission denied', 'NotAllowedError');
+            };"#
+        .to_owned(),
+        Camera::Fake => format!(
+            r#"
+            const pictures = {{ environment: 'data:image/jpeg;base64,{document}', user: 'data:image/jpeg;base64,{selfie}' }};
+            if (navigator.mediaDevices) navigator.mediaDevices.getUserMedia = async (constraints) => {{
+                const wanted = constraints && constraints.video && constraints.video.facingMode;
+                const facing = (wanted && (wanted.ideal || wanted.exact || wanted)) === 'user' ? 'user' : 'environment';
+                const img = new Image();
+                img.src = pictures[facing];
+                await img.decode();
+                const canvas = document.createElement('canvas');
+                canvas.width = img.naturalWidth;
+                canvas.height = img.naturalHeight;
+                const context = canvas.getContext('2d');
+                const draw = () => {{ context.drawImage(img, 0, 0); requestAnimationFrame(draw); }};
+                draw();
+                return canvas.captureStream(30);
+            }};"#,
+            document = base64(&fixture("passport-valid.jpg")),
+            selfie = base64(&fixture("no-document.jpg")),
+        ),
+    };
+    format!("(() => {{ {recorders} {camera} }})();")
+}
+
+/// Waits until `condition` (a JS expression) is true on the page.
+async fn wait_until(page: &Page, condition: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let value =
+            page.evaluate(format!("!!({condition})")).await.ok().and_then(|r| r.value().cloned());
+        if value == Some(Value::Bool(true)) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {condition} on {:?}",
+            page.url().await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Clicks `selector` and waits for the next page.
+async fn click_and_wait(page: &Page, selector: &str) {
+    wait_until(page, &format!("document.querySelector('{selector}')")).await;
+    page.find_element(selector)
+        .await
+        .unwrap_or_else(|e| panic!("{selector}: {e}"))
+        .click()
+        .await
+        .unwrap();
+    page.wait_for_navigation().await.unwrap();
+}
+
+async fn no_problems(page: &Page) {
+    let problems: Vec<String> =
+        page.evaluate("window.__problems || []").await.unwrap().into_value().unwrap();
+    assert!(
+        problems.is_empty(),
+        "CSP violations or console errors on {:?}: {problems:?}",
+        page.url().await
+    );
+}
+
+async fn screenshot(page: &Page, name: &str) {
+    let mut png = Vec::new();
+    // Right after a navigation Chromium may not have laid the page out yet ("0 width").
+    for _ in 0..20 {
+        match page.screenshot(ScreenshotParams::builder().full_page(true).build()).await {
+            Ok(bytes) => {
+                png = bytes;
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    assert!(!png.is_empty(), "no screenshot of {name}");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("flow-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), &png).unwrap();
+    if std::env::var_os("KYCD_UPDATE_SCREENSHOTS").is_some() {
+        let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/flow");
+        std::fs::create_dir_all(&docs).unwrap();
+        std::fs::write(docs.join(format!("{name}.png")), &png).unwrap();
+    }
+}
+
+async fn token(app: &TestApp, body: Value) -> Value {
+    app.sandbox_client().post_json("/api/v2/token", &body).await.expect(201).json()
+}
+
+fn person_data(receiver: &WebhookReceiver, app: &TestApp) -> Value {
+    json!({
+        "clientId": "jonas",
+        "firstName": "Jonas",
+        "lastName": "Jonaitis",
+        "callbackUrl": receiver.url("/hook"),
+        "successUrl": format!("{}/health?landed=success", app.base_url),
+        "errorUrl": format!("{}/health?landed=error", app.base_url),
+        "unverifiedUrl": format!("{}/health?landed=unverified", app.base_url),
+    })
+}
+
+#[tokio::test]
+async fn the_camera_path_ends_on_the_partners_page_with_a_signed_webhook() {
+    let Some(chrome) = Headless::launch(desktop()).await else { return };
+    let app = spawn_app().await;
+    let receiver = WebhookReceiver::start().await;
+    let token = token(&app, person_data(&receiver, &app)).await;
+    let page = chrome.open(token["redirectUrl"].as_str().unwrap(), Camera::Fake).await;
+    wait_until(&page, "document.querySelector('[data-testid=next]')").await;
+    screenshot(&page, "desktop-1-start").await;
+    no_problems(&page).await;
+    click_and_wait(&page, "[data-testid=next]").await;
+
+    wait_until(&page, "document.querySelector('[data-testid=country]')").await;
+    wait_until(&page, "(document.querySelector('[data-testid=country]').value = 'LT') === 'LT'")
+        .await;
+    screenshot(&page, "desktop-2-choose").await;
+    no_problems(&page).await;
+    click_and_wait(&page, "[data-testid=doc-PASSPORT]").await;
+
+    for (kind, name) in [("FRONT", "desktop-3-front"), ("FACE", "desktop-4-selfie")] {
+        wait_until(&page, &format!("document.querySelector('[data-testid=file-{kind}]')")).await;
+        wait_until(&page, "!document.getElementById('capture').classList.contains('hidden')").await;
+        wait_until(&page, "document.querySelector('video').videoWidth > 0").await;
+        screenshot(&page, name).await;
+        page.find_element("[data-testid=capture]").await.unwrap().click().await.unwrap();
+        wait_until(
+            &page,
+            &format!("document.querySelector('[data-testid=file-{kind}]').files.length === 1"),
+        )
+        .await;
+        wait_until(&page, "!document.getElementById('retake').classList.contains('hidden')").await;
+        no_problems(&page).await;
+        click_and_wait(&page, "[data-testid=next]").await;
+    }
+
+    wait_until(&page, "document.querySelector('[data-testid=retake-FACE]')").await;
+    wait_until(&page, "[...document.images].every(i => i.complete && i.naturalWidth > 0)").await;
+    screenshot(&page, "desktop-5-review").await;
+    no_problems(&page).await;
+    click_and_wait(&page, "[data-testid=next]").await;
+
+    let received = receiver.wait_for(1, WAIT).await;
+    let webhook = received[0].json();
+    assert_eq!(
+        webhook["status"]["autoDocument"], "DOC_VALIDATED",
+        "the camera picture was read: {webhook}"
+    );
+    assert_eq!(webhook["platform"], "PC");
+    wait_until(&page, "document.querySelector('[data-testid=result]') && document.querySelector('[data-testid=result]').dataset.status === 'WAITING' && document.querySelector('[data-testid=result] a')").await;
+    screenshot(&page, "desktop-6-result").await;
+    no_problems(&page).await;
+    click_and_wait(&page, "[data-testid=result] [data-testid=next]").await;
+    wait_until(&page, "location.pathname === '/health'").await;
+    let landed = page.url().await.unwrap().unwrap();
+    assert_eq!(
+        landed,
+        format!("{}/health?landed=success", app.base_url),
+        "a person review follows: successUrl"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_camera_leaves_the_upload_path_which_works_at_phone_width_in_lithuanian() {
+    let Some(chrome) = Headless::launch(phone()).await else { return };
+    let app = spawn_app().await;
+    let receiver = WebhookReceiver::start().await;
+    let token = token(&app, json!({"clientId": "c", "locale": "lt", "documents": ["ID_CARD"], "country": "LT", "tokenType": "DOCUMENT", "showInstructions": false, "callbackUrl": receiver.url("/hook")})).await;
+    let page = chrome.open(token["redirectUrl"].as_str().unwrap(), Camera::Refused).await;
+    // One document, one country, no instructions: straight to the front photo.
+    wait_until(&page, "document.querySelector('[data-testid=file-FRONT]')").await;
+    assert_eq!(
+        page.evaluate("document.documentElement.lang")
+            .await
+            .unwrap()
+            .into_value::<String>()
+            .unwrap(),
+        "lt"
+    );
+    wait_until(&page, "!document.getElementById('camera-notice').classList.contains('hidden')")
+        .await;
+    screenshot(&page, "phone-1-front-camera-refused").await;
+    no_problems(&page).await;
+    for (kind, file, name) in [
+        ("FRONT", "id-card-front.jpg", "phone-2-back"),
+        ("BACK", "id-card-back.jpg", "phone-3-review"),
+    ] {
+        wait_until(&page, &format!("document.querySelector('[data-testid=file-{kind}]')")).await;
+        let input = page.find_element(format!("[data-testid=file-{kind}]")).await.unwrap();
+        let path =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents").join(file);
+        page.execute(
+            SetFileInputFilesParams::builder()
+                .file(path.to_string_lossy())
+                .backend_node_id(input.backend_node_id)
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        click_and_wait(&page, "[data-testid=next]").await;
+        wait_until(&page, "document.readyState === 'complete'").await;
+        screenshot(&page, name).await;
+        no_problems(&page).await;
+    }
+    // The language switch keeps the place in the flow.
+    click_and_wait(&page, "[data-testid=lang-de]").await;
+    wait_until(&page, "document.querySelector('[data-testid=retake-BACK]')").await;
+    assert_eq!(
+        page.evaluate("document.documentElement.lang")
+            .await
+            .unwrap()
+            .into_value::<String>()
+            .unwrap(),
+        "de"
+    );
+    click_and_wait(&page, "[data-testid=next]").await;
+    let received = receiver.wait_for(1, WAIT).await;
+    assert_eq!(received[0].json()["platform"], "MOBILE", "the phone's user agent");
+    wait_until(&page, "document.querySelector('[data-testid=result] a[data-testid=next]')").await;
+    screenshot(&page, "phone-4-result").await;
+    no_problems(&page).await;
+}
+
+/// A parent page on another origin (localhost instead of 127.0.0.1) that embeds `src` and
+/// records the messages it receives.
+async fn parent_page(src: String) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let html = format!(
+        "<!doctype html><title>shop</title><script>window.__messages = []; \
+         addEventListener('message', e => window.__messages.push({{origin: e.origin, data: e.data}}));</script>\
+         <iframe src=\"{src}\" allow=\"camera\" width=\"670\" height=\"800\"></iframe>"
+    );
+    let app = axum::Router::new()
+        .route("/", axum::routing::get(move || async move { axum::response::Html(html) }));
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (format!("http://localhost:{port}/"), server)
+}
+
+#[tokio::test]
+async fn an_iframe_tells_its_parent_how_the_session_ended_and_unlisted_parents_cannot_frame_it() {
+    let Some(chrome) = Headless::launch(desktop()).await else { return };
+    let app = spawn_app().await;
+    let person = Person::new(&app);
+    let token = token(&app, json!({"clientId": "c"})).await;
+    let auth = token["authToken"].as_str().unwrap();
+    // The person finishes through the sandbox panel; the embedded page then shows the result.
+    location(&person.post_form(&format!("/ui/{auth}/sandbox?lang=en"), "scenario=approved").await);
+    let (parent, _server) =
+        parent_page(format!("{}/?authToken={auth}&lang=en", app.base_url)).await;
+    let page = chrome.open(&parent, Camera::Fake).await;
+    wait_until(&page, "window.__messages.length > 0").await;
+    let messages: Vec<Value> =
+        page.evaluate("window.__messages").await.unwrap().into_value().unwrap();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(messages[0]["origin"], app.base_url);
+    let message: Value =
+        serde_json::from_str(messages[0]["data"].as_str().expect("a JSON string")).unwrap();
+    assert_eq!(
+        message,
+        json!({"status": "APPROVED", "manualStatus": "INACTIVE", "autoSuspected": false, "manualSuspected": false})
+    );
+    screenshot(&page, "desktop-7-iframe").await;
+
+    let prod = app.create_partner("shop", Environment::Prod, None, 0).await;
+    let prod_token = app
+        .client_for(&prod)
+        .post_json("/api/v2/token", &json!({"clientId": "p"}))
+        .await
+        .expect(201)
+        .json();
+    let prod_auth = prod_token["authToken"].as_str().unwrap();
+    let (parent, _server) = parent_page(format!("{}/?authToken={prod_auth}", app.base_url)).await;
+    let page = chrome.browser.new_page("about:blank").await.unwrap();
+    page.enable_log().await.unwrap();
+    let mut log = page.event_listener::<EventEntryAdded>().await.unwrap();
+    page.goto(parent).await.unwrap();
+    let refused = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(entry) = log.next().await {
+            if entry.entry.text.contains("frame-ancestors") {
+                return entry.entry.text.clone();
+            }
+        }
+        String::new()
+    })
+    .await
+    .expect("Chromium reports the refused frame");
+    assert!(refused.contains("'none'"), "{refused}");
+    let reply = app.anonymous_client().get(&format!("/ui/{prod_auth}/?embed=1")).await.expect(200);
+    assert!(reply.header("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
+}
