@@ -108,3 +108,5 @@ handoff-link = Stattdessen Ihr Smartphone verwenden
 handoff-heading = Auf dem Smartphone fortfahren
 handoff-body = Scannen Sie diesen Code mit der Kamera Ihres Smartphones oder öffnen Sie den folgenden Link auf Ihrem Smartphone. Diese Seite wird laufend aktualisiert und zeigt das Ergebnis an, sobald Sie fertig sind.
 handoff-copy = Link für Ihr Smartphone
+
+check-again = Erneut prüfen

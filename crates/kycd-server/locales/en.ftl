@@ -108,3 +108,5 @@ handoff-link = Use your phone instead
 handoff-heading = Continue on your phone
 handoff-body = Scan this code with your phone's camera, or open the link below on your phone. This page follows along and shows the result when you are done.
 handoff-copy = Link for your phone
+
+check-again = Check again

@@ -108,3 +108,5 @@ handoff-link = Usar su teléfono en su lugar
 handoff-heading = Continúe en su teléfono
 handoff-body = Escanee este código con la cámara de su teléfono o abra en su teléfono el enlace que aparece a continuación. Esta página se irá actualizando y mostrará el resultado cuando haya terminado.
 handoff-copy = Enlace para su teléfono
+
+check-again = Volver a comprobar

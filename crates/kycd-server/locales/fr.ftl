@@ -108,3 +108,5 @@ handoff-link = Utiliser plutôt votre téléphone
 handoff-heading = Continuer sur votre téléphone
 handoff-body = Scannez ce code avec l'appareil photo de votre téléphone ou ouvrez le lien ci-dessous sur votre téléphone. Cette page suit votre progression et affiche le résultat une fois que vous avez terminé.
 handoff-copy = Lien pour votre téléphone
+
+check-again = Vérifier à nouveau

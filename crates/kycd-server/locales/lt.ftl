@@ -112,3 +112,5 @@ handoff-link = Naudoti telefoną
 handoff-heading = Tęskite telefone
 handoff-body = Nuskenuokite šį kodą telefono kamera arba atidarykite toliau pateiktą nuorodą telefone. Šis puslapis atnaujinamas ir parodys rezultatą, kai baigsite.
 handoff-copy = Nuoroda jūsų telefonui
+
+check-again = Patikrinti dar kartą

@@ -112,3 +112,5 @@ handoff-link = Użyj telefonu
 handoff-heading = Kontynuuj na telefonie
 handoff-body = Zeskanuj ten kod aparatem telefonu lub otwórz poniższy link na telefonie. Ta strona na bieżąco śledzi postęp i pokaże wynik, gdy skończysz.
 handoff-copy = Link dla telefonu
+
+check-again = Sprawdź ponownie

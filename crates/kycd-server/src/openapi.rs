@@ -20,6 +20,8 @@ Every error is JSON with `identifier` and `message`. Authenticate with HTTP Basi
         crate::routes::api_v2::files::files,
         crate::routes::api_v2::delete::delete,
         crate::routes::api_v2::process::process,
+        crate::ui::flow::entry::redirect,
+        crate::ui::flow::entry::embedded,
         crate::routes::api_v2::add_dummy_status::add_dummy_status,
         crate::routes::api_v2::sandbox::scenarios::scenarios,
         crate::routes::api_v2::sandbox::advance::advance,
@@ -40,6 +42,7 @@ Every error is JSON with `identifier` and `message`. Authenticate with HTTP Basi
     modifiers(&BasicAuth),
     tags(
         (name = "Verification", description = "Creating and reading verification sessions"),
+        (name = "Hosted flow", description = "The pages the end user sees (docs/flow.md): entry points for a full-page redirect and for an iframe"),
         (name = "Sandbox", description = "DEV-only tools: dummy results, scenarios, time control, delivery log and replay, event stream, reset"),
         (name = "Operations", description = "Health, metrics and service documents"),
     )

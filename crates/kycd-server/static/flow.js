@@ -93,6 +93,30 @@ function postEnding() {
   }
 }
 
+// Waiting and hand-off pages: ask where the session stands every 2 s and move on when it
+// changed (the phone submitted, the analysis finished).
+function watchSession() {
+  const watcher = document.querySelector("[data-watch]");
+  if (!watcher) return;
+  const next = watcher.querySelector("a");
+  const poll = async () => {
+    try {
+      const response = await fetch(watcher.dataset.watch, { cache: "no-store" });
+      if (response.ok) {
+        const state = await response.json();
+        if (state.stage !== watcher.dataset.stage) {
+          window.location.assign(next.href);
+          return;
+        }
+      }
+    } catch (_) {
+      // Offline for a moment: try again.
+    }
+    setTimeout(poll, 2000);
+  };
+  setTimeout(poll, 2000);
+}
+
 function focusHeading() {
   const heading = document.querySelector("main h1");
   if (heading) heading.focus({ preventScroll: true });
@@ -101,6 +125,7 @@ function focusHeading() {
 document.addEventListener("DOMContentLoaded", () => {
   focusHeading();
   postEnding();
+  watchSession();
   const form = document.querySelector("form[data-camera]");
   if (form && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
     startCamera(form);

@@ -16,6 +16,7 @@ pub mod result;
 pub mod review;
 pub mod sandbox;
 pub mod start;
+pub mod state;
 pub mod submit;
 
 use crate::{
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .route("/ui/{token}/photo/{kind}", get(photo::photo))
         .route("/ui/{token}/handoff", get(handoff::handoff))
         .route("/ui/{token}/review", get(review::review))
+        .route("/ui/{token}/state", get(state::state))
         .route("/ui/{token}/submit", post(submit::submit))
         .route("/ui/{token}/cancel", get(cancel::confirm).post(cancel::cancel))
         .route("/ui/{token}/sandbox", post(sandbox::finish))
@@ -152,6 +154,8 @@ pub struct Flow {
     pub now: time::OffsetDateTime,
     /// The page being shown (relative to `/ui/{token}/`), so the language switch stays on it.
     pub here: String,
+    /// PC, MOBILE or TABLET, from the browser's User-Agent.
+    pub platform: &'static str,
 }
 
 /// One language in the switch.
@@ -215,6 +219,7 @@ impl Flow {
             t: Texts::new(lang),
             now: state.core.clock.now(),
             here: String::new(),
+            platform: platform(headers),
         })
     }
 
@@ -335,4 +340,16 @@ pub fn refuse_cross_site(headers: &HeaderMap) -> Option<Response> {
 pub fn document_label(t: &Texts, document: DocumentKind) -> String {
     let id = format!("doc-{document}");
     if t.has(&id) { t.get(&id) } else { t.with("doc-generic", "code", document.as_str()) }
+}
+
+/// iDenfy's platform vocabulary from the browser's User-Agent.
+pub fn platform(headers: &HeaderMap) -> &'static str {
+    let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if agent.contains("iPad") || agent.contains("Tablet") {
+        "TABLET"
+    } else if agent.contains("Mobi") || agent.contains("Android") {
+        "MOBILE"
+    } else {
+        "PC"
+    }
 }

@@ -10,7 +10,12 @@ use crate::flow::{Person, location};
 use crate::webhooks_support::WAIT;
 use chromiumoxide::{
     Browser, BrowserConfig, Page,
-    cdp::browser_protocol::{dom::SetFileInputFilesParams, log::EventEntryAdded},
+    cdp::browser_protocol::{
+        dom::SetFileInputFilesParams,
+        emulation::SetDeviceMetricsOverrideParams,
+        log::EventEntryAdded,
+        target::{CreateBrowserContextParams, CreateTargetParams},
+    },
     handler::viewport::Viewport,
     page::ScreenshotParams,
 };
@@ -40,6 +45,7 @@ struct Headless {
     browser: Browser,
     /// A phone's user agent for pages, when the viewport is a phone's.
     user_agent: Option<&'static str>,
+    viewport: Viewport,
     _profile: tempfile::TempDir,
     _handler: tokio::task::JoinHandle<()>,
 }
@@ -54,7 +60,7 @@ impl Headless {
             .chrome_executable(executable)
             .user_data_dir(profile.path())
             .no_sandbox()
-            .viewport(viewport)
+            .viewport(viewport.clone())
             .args([
                 "disable-gpu",
                 "disable-background-networking",
@@ -69,15 +75,51 @@ impl Headless {
             .unwrap();
         let (browser, mut handler) = Browser::launch(config).await.unwrap();
         let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
-        Some(Self { _turn: turn, browser, user_agent, _profile: profile, _handler: handler })
+        Some(Self {
+            _turn: turn,
+            browser,
+            user_agent,
+            viewport,
+            _profile: profile,
+            _handler: handler,
+        })
     }
 
     /// A page with the fake camera (or a refusing one) and the error recorders, at `url`.
     async fn open(&self, url: &str, camera: Camera) -> Page {
         let page = self.browser.new_page("about:blank").await.unwrap();
+        self.prepare(page, url, camera).await
+    }
+
+    /// The same in a new browser context (no shared cookies or storage: another device).
+    async fn open_elsewhere(&self, url: &str, camera: Camera) -> Page {
+        let context = self
+            .browser
+            .create_browser_context(CreateBrowserContextParams::default())
+            .await
+            .unwrap();
+        let target = CreateTargetParams::builder()
+            .url("about:blank")
+            .browser_context_id(context)
+            .build()
+            .unwrap();
+        let page = self.browser.new_page(target).await.unwrap();
+        self.prepare(page, url, camera).await
+    }
+
+    async fn prepare(&self, page: Page, url: &str, camera: Camera) -> Page {
         if let Some(agent) = self.user_agent {
             page.set_user_agent(agent).await.unwrap();
         }
+        // New pages do not inherit the launch viewport: set it on each.
+        let metrics = SetDeviceMetricsOverrideParams::builder()
+            .width(i64::from(self.viewport.width))
+            .height(i64::from(self.viewport.height))
+            .device_scale_factor(self.viewport.device_scale_factor.unwrap_or(1.0))
+            .mobile(self.viewport.emulating_mobile)
+            .build()
+            .unwrap();
+        page.execute(metrics).await.unwrap();
         page.add_init_script(init_script(camera)).await.unwrap();
         page.goto(url).await.unwrap();
         page.wait_for_navigation().await.unwrap();
@@ -178,12 +220,57 @@ async fn click_and_wait(page: &Page, selector: &str) {
     page.wait_for_navigation().await.unwrap();
 }
 
+/// Asserts no CSP violation and no console error so far on the page, and an accessibility
+/// pass (axe-core's WCAG 2.1 A and AA rules) without violations.
 async fn no_problems(page: &Page) {
     let problems: Vec<String> =
         page.evaluate("window.__problems || []").await.unwrap().into_value().unwrap();
     assert!(
         problems.is_empty(),
         "CSP violations or console errors on {:?}: {problems:?}",
+        page.url().await
+    );
+    accessible(page).await;
+}
+
+/// axe-core, installed by scripts/test (npm) for the tests only; never shipped.
+fn axe_source() -> Option<&'static str> {
+    static AXE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    AXE.get_or_init(|| {
+        let path = std::env::var_os("KYCD_TEST_AXE").map(PathBuf::from).unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/test-tools/node_modules/axe-core/axe.min.js")
+        });
+        let source = std::fs::read_to_string(&path).ok();
+        if source.is_none() {
+            println!(
+                "SKIPPED the accessibility pass: no axe-core at {} (scripts/test installs it)",
+                path.display()
+            );
+        }
+        source
+    })
+    .as_deref()
+}
+
+const AXE_RUN: &str = "window.__axe = undefined; \
+    axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }) \
+    .then(r => { window.__axe = { passes: r.passes.length, violations: r.violations.map(v => \
+        v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')) }; }) \
+    .catch(e => { window.__axe = { passes: 0, violations: ['axe failed: ' + e] }; })";
+
+async fn accessible(page: &Page) {
+    let Some(axe) = axe_source() else { return };
+    // Injected over CDP, so the page's CSP does not apply to it (as for the fake camera).
+    page.evaluate_expression(axe).await.unwrap();
+    page.evaluate_expression(AXE_RUN).await.unwrap();
+    wait_until(page, "window.__axe !== undefined").await;
+    let report: Value = page.evaluate("window.__axe").await.unwrap().into_value().unwrap();
+    assert!(report["passes"].as_u64().unwrap_or(0) > 0, "axe ran no rule: {report}");
+    assert_eq!(
+        report["violations"],
+        json!([]),
+        "accessibility violations on {:?}",
         page.url().await
     );
 }
@@ -313,20 +400,9 @@ async fn a_refused_camera_leaves_the_upload_path_which_works_at_phone_width_in_l
         ("FRONT", "id-card-front.jpg", "phone-2-back"),
         ("BACK", "id-card-back.jpg", "phone-3-review"),
     ] {
-        wait_until(&page, &format!("document.querySelector('[data-testid=file-{kind}]')")).await;
-        let input = page.find_element(format!("[data-testid=file-{kind}]")).await.unwrap();
         let path =
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents").join(file);
-        page.execute(
-            SetFileInputFilesParams::builder()
-                .file(path.to_string_lossy())
-                .backend_node_id(input.backend_node_id)
-                .build()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-        click_and_wait(&page, "[data-testid=next]").await;
+        upload_file(&page, kind, &path).await;
         wait_until(&page, "document.readyState === 'complete'").await;
         screenshot(&page, name).await;
         no_problems(&page).await;
@@ -419,4 +495,114 @@ async fn an_iframe_tells_its_parent_how_the_session_ended_and_unlisted_parents_c
     assert!(refused.contains("'none'"), "{refused}");
     let reply = app.anonymous_client().get(&format!("/ui/{prod_auth}/?embed=1")).await.expect(200);
     assert!(reply.header("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
+}
+
+#[tokio::test]
+async fn the_hand_off_link_opened_on_another_device_finishes_the_desktops_session() {
+    let Some(chrome) = Headless::launch(desktop()).await else { return };
+    let app = spawn_app().await;
+    let receiver = WebhookReceiver::start().await;
+    let token = token(&app, person_data(&receiver, &app)).await;
+    let auth = token["authToken"].as_str().unwrap();
+    let capture = format!("{}/ui/{auth}/capture/FRONT?lang=en&doc=PASSPORT", app.base_url);
+    let desktop = chrome.open(&capture, Camera::Refused).await;
+    click_and_wait(&desktop, "[data-testid=handoff]").await;
+    wait_until(&desktop, "document.querySelector('[data-testid=handoff-qr] svg')").await;
+    screenshot(&desktop, "desktop-8-handoff").await;
+    no_problems(&desktop).await;
+    let link: String = desktop
+        .evaluate("document.querySelector('[data-testid=handoff-url]').value")
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap();
+    assert_eq!(link, format!("{}/ui/{auth}/?lang=en", app.base_url));
+
+    let phone = chrome.open_elsewhere(&link, Camera::Fake).await;
+    click_and_wait(&phone, "[data-testid=sandbox-approved]").await;
+    wait_until(
+        &phone,
+        "document.querySelector('[data-testid=result]')?.dataset.status === 'APPROVED'",
+    )
+    .await;
+    // The desktop page refreshes itself and follows to the result.
+    wait_until(
+        &desktop,
+        "document.querySelector('[data-testid=result]')?.dataset.status === 'APPROVED'",
+    )
+    .await;
+    screenshot(&desktop, "desktop-9-result-approved").await;
+    no_problems(&desktop).await;
+    assert_eq!(receiver.wait_for(1, WAIT).await[0].json()["status"]["overall"], "APPROVED");
+}
+
+/// Sets the file input of `kind` to `path` and submits its form.
+async fn upload_file(page: &Page, kind: &str, path: &std::path::Path) {
+    wait_until(page, &format!("document.querySelector('[data-testid=file-{kind}]')")).await;
+    let input = page.find_element(format!("[data-testid=file-{kind}]")).await.unwrap();
+    page.execute(
+        SetFileInputFilesParams::builder()
+            .file(path.to_string_lossy())
+            .backend_node_id(input.backend_node_id)
+            .build()
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    click_and_wait(page, "[data-testid=next]").await;
+}
+
+#[tokio::test]
+async fn a_blurred_photo_is_retaken_then_cancel_ends_on_unverified_url_and_the_link_is_dead() {
+    let Some(chrome) = Headless::launch(desktop()).await else { return };
+    let app = spawn_app().await;
+    let receiver = WebhookReceiver::start().await;
+    let token = token(&app, person_data(&receiver, &app)).await;
+    let auth = token["authToken"].as_str().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let blurred = files.path().join("blurred.jpg");
+    image::load_from_memory(&fixture("passport-valid.jpg"))
+        .unwrap()
+        .blur(8.0)
+        .save(&blurred)
+        .unwrap();
+    let page = chrome
+        .open(
+            &format!("{}/ui/{auth}/capture/FRONT?lang=fr&doc=PASSPORT", app.base_url),
+            Camera::Refused,
+        )
+        .await;
+    upload_file(&page, "FRONT", &blurred).await;
+    wait_until(
+        &page,
+        "document.querySelector('[data-testid=problem]')?.dataset.problem === 'blurry'",
+    )
+    .await;
+    screenshot(&page, "desktop-10-blurred-refused").await;
+    no_problems(&page).await;
+    let sharp = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/documents/passport-valid.jpg");
+    upload_file(&page, "FRONT", &sharp).await;
+    wait_until(&page, "document.querySelector('[data-testid=file-FACE]')").await;
+
+    click_and_wait(&page, "[data-testid=cancel]").await;
+    wait_until(&page, "document.querySelector('[data-testid=cancel-confirm]')").await;
+    no_problems(&page).await;
+    click_and_wait(&page, "[data-testid=cancel-confirm]").await;
+    wait_until(
+        &page,
+        "document.querySelector('[data-testid=result]')?.dataset.status === 'UNVERIFIED'",
+    )
+    .await;
+    screenshot(&page, "desktop-11-cancelled").await;
+    no_problems(&page).await;
+    let received = receiver.wait_for(1, WAIT).await;
+    assert_eq!(received[0].header("idenfy-event-type"), Some("IDENTIFICATION_CANCELLED"));
+    click_and_wait(&page, "[data-testid=result] [data-testid=next]").await;
+    wait_until(&page, "location.search === '?landed=unverified'").await;
+
+    let again = chrome.open(&format!("{}/ui/{auth}/?lang=fr", app.base_url), Camera::Refused).await;
+    wait_until(&again, "document.querySelector('[data-testid=invalid]')").await;
+    screenshot(&again, "desktop-12-invalid").await;
+    no_problems(&again).await;
 }

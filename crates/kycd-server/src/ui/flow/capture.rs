@@ -36,7 +36,8 @@ struct CapturePage {
     facing: &'static str,
     action: String,
     back: Option<String>,
-    handoff: String,
+    /// Continue on a phone: offered on desktops only.
+    handoff: Option<String>,
     problem: Option<Problem>,
 }
 
@@ -77,7 +78,7 @@ fn render(flow: &Flow, kind: FileKind, problem: Option<Problem>) -> Response {
         facing: if selfie { "user" } else { "environment" },
         action: flow.nav.href(&format!("capture/{kind}")),
         back: Some(back),
-        handoff: flow.nav.href("handoff"),
+        handoff: (flow.platform == "PC").then(|| flow.nav.href("handoff")),
         problem,
     };
     let status =

@@ -10,12 +10,30 @@ use axum::{
 };
 
 /// `GET /api/v2/redirect?authToken=…`: 302 to the flow, keeping `lang`.
+#[utoipa::path(get, path = "/api/v2/redirect", tag = "Hosted flow",
+    params(
+        ("authToken" = String, Query, description = "The token's authToken (the token response's redirectUrl carries it)"),
+        ("lang" = Option<String>, Query, description = "Language of the pages (en, lt, de, fr, es, pl, ru; others fall back to English); overrides the token's locale"),
+    ),
+    responses(
+        (status = 302, description = "To the hosted flow (`/ui/{authToken}/`). An unknown, used or expired token then shows a \"link no longer valid\" page (HTML, 200) to the person"),
+        (status = 200, description = "Without a token-shaped authToken: the \"link no longer valid\" page (HTML)", content_type = "text/html"),
+    ))]
 pub async fn redirect(RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     to_flow(&FlowQuery::parse(raw.as_deref()), false, &headers)
 }
 
 /// `GET /?authToken=…[&lang=xx]`: the flow for an iframe (the token's locale is ignored there,
 /// and the end-of-session message goes to the parent instead of a redirect).
+#[utoipa::path(get, path = "/", tag = "Hosted flow",
+    params(
+        ("authToken" = String, Query, description = "The token's authToken"),
+        ("lang" = Option<String>, Query, description = "Language of the pages; inside an iframe the token's locale is ignored, as iDenfy does"),
+    ),
+    responses(
+        (status = 302, description = "To the hosted flow in iframe mode (`/ui/{authToken}/?embed=1`): at the end the page posts the JSON string {\"status\",\"manualStatus\",\"autoSuspected\",\"manualSuspected\"} to the parent (docs/flow.md)"),
+        (status = 200, description = "Without a token-shaped authToken: the \"link no longer valid\" page (HTML)", content_type = "text/html"),
+    ))]
 pub async fn embedded(RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     to_flow(&FlowQuery::parse(raw.as_deref()), true, &headers)
 }

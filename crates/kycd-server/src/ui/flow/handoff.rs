@@ -1,7 +1,7 @@
 //! `GET /ui/{token}/handoff`: continue on a phone. The page shows a QR code (SVG rendered here,
 //! no script) and the link of the same session; the phone continues where the desktop was, and
-//! this page refreshes itself every 3 s and moves to the waiting or result page once the phone
-//! has submitted.
+//! `flow.js` watches the session's `state` and moves this page on once the phone has submitted
+//! (without script, a "check again" link).
 
 use super::{Flow, FlowQuery};
 use crate::AppState;
@@ -20,6 +20,8 @@ struct HandoffPage {
     qr: String,
     url: String,
     back: String,
+    watch: String,
+    next: String,
 }
 
 pub async fn handoff(
@@ -43,5 +45,12 @@ pub async fn handoff(
         }
         Err(_) => String::new(),
     };
-    flow.page(&HandoffPage { chrome: flow.chrome(true), qr, url, back: flow.nav.href("choose") })
+    flow.page(&HandoffPage {
+        chrome: flow.chrome(true),
+        qr,
+        url,
+        back: flow.nav.href("choose"),
+        watch: flow.nav.href("state"),
+        next: flow.nav.href(""),
+    })
 }

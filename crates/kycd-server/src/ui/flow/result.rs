@@ -1,4 +1,5 @@
-//! The last pages: waiting for the analysis (refreshes itself every 2 s, no script needed) and
+//! The last pages: waiting for the analysis (`flow.js` watches `state` and moves on; without
+//! script a "check again" link) and
 //! the result, whose continue link is a plain GET to the partner's `successUrl` / `errorUrl` /
 //! `unverifiedUrl` (a redirect out of a form post would be blocked by `form-action 'self'`).
 //! In an iframe there is no link: `flow.js` posts the end-of-session message to the parent.
@@ -12,6 +13,8 @@ use kycd_domain::flow::{self as rules, Ending};
 #[template(path = "flow/waiting.html")]
 struct WaitingPage {
     chrome: super::Chrome,
+    watch: String,
+    next: String,
 }
 
 #[derive(Template)]
@@ -27,7 +30,11 @@ struct ResultPage {
 }
 
 pub fn waiting(flow: &Flow) -> Response {
-    flow.page(&WaitingPage { chrome: flow.chrome(false) })
+    flow.page(&WaitingPage {
+        chrome: flow.chrome(false),
+        watch: flow.nav.href("state"),
+        next: flow.nav.href(""),
+    })
 }
 
 /// The result of a finished verification.

@@ -5,7 +5,7 @@ use super::{Flow, FlowQuery};
 use crate::AppState;
 use axum::{
     extract::{Path, RawQuery, State},
-    http::{HeaderMap, header},
+    http::HeaderMap,
     response::{IntoResponse, Response},
 };
 use kycd_core::flow::NotReady;
@@ -27,13 +27,12 @@ pub async fn submit(
     if !flow.session.stage.is_capturing() {
         return flow.go("");
     }
-    let platform = platform(&headers);
     match kycd_core::flow::submit(
         &state.core,
         &flow.session,
         document,
         flow.nav.country.clone(),
-        platform,
+        flow.platform,
     )
     .await
     {
@@ -45,17 +44,5 @@ pub async fn submit(
         Ok(Err(NotReady::DocumentNotAllowed)) => flow.go("choose"),
         Err(kycd_core::CoreError::LinkNotValid) => flow.go(""),
         Err(error) => crate::error::ApiError::from(error).into_response(),
-    }
-}
-
-/// iDenfy's platform vocabulary from the browser's User-Agent.
-fn platform(headers: &HeaderMap) -> &'static str {
-    let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if agent.contains("iPad") || agent.contains("Tablet") {
-        "TABLET"
-    } else if agent.contains("Mobi") || agent.contains("Android") {
-        "MOBILE"
-    } else {
-        "PC"
     }
 }
