@@ -4,7 +4,7 @@
 //! only in the returned [`IssuedCredentials`], shown once.
 
 use crate::{CoreError, CoreResult, Services, secrets};
-use kycd_domain::{Environment, PartnerId, sandbox::Chaos, token_request::TokenDefaults};
+use kycd_domain::{Environment, PartnerId, flow, sandbox::Chaos, token_request::TokenDefaults};
 use kycd_store::{NewPartner, Partner, PartnerUpdate, StoreError};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -217,6 +217,10 @@ pub struct PartnerSettings {
     pub signing_key: Option<String>,
     /// DEV only: chaos applied to every webhook of the partner (empty: none).
     pub webhook_chaos: Option<Vec<Chaos>>,
+    /// Hosted flow: origins that may embed it (empty: the environment's default).
+    pub embed_origins: Option<Vec<String>>,
+    /// Hosted flow: `Some(None)` removes the brand colour.
+    pub brand_colour: Option<Option<String>>,
 }
 
 /// Applies `settings` to the named partner after checking each against its rule.
@@ -234,13 +238,25 @@ pub async fn change(core: &Services, name: &str, settings: PartnerSettings) -> C
     if let Some(key) = &settings.signing_key {
         validate_signing_key(key)?;
     }
-    let token_defaults = match settings.webhook_chaos {
-        None => None,
-        Some(_) if !partner.environment.is_sandbox() => {
+    let mut defaults = partner.token_defaults.clone();
+    if let Some(webhook_chaos) = settings.webhook_chaos {
+        if !partner.environment.is_sandbox() {
             return Err(invalid("webhook chaos is for DEV partners only".into()));
         }
-        Some(webhook_chaos) => Some(TokenDefaults { webhook_chaos, ..partner.token_defaults }),
-    };
+        defaults.webhook_chaos = webhook_chaos;
+    }
+    if let Some(origins) = settings.embed_origins {
+        defaults.embed_origins = origins
+            .iter()
+            .map(|o| flow::parse_embed_origin(o))
+            .collect::<Result<_, _>>()
+            .map_err(invalid)?;
+    }
+    if let Some(colour) = settings.brand_colour {
+        defaults.brand_colour =
+            colour.as_deref().map(flow::parse_brand_colour).transpose().map_err(invalid)?;
+    }
+    let token_defaults = (defaults != partner.token_defaults).then_some(defaults);
     let update = PartnerUpdate {
         credits: settings.credits,
         webhook_url: settings.webhook_url,

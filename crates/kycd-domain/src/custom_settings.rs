@@ -75,7 +75,7 @@ pub const SETTINGS: &[Setting] = &[
     s(
         "maxAttemptCount",
         Int { min: 0, max: 10 },
-        Stored("extra attempts in the hosted capture flow"),
+        Honoured("extra attempts in the hosted flow after a failed automatic check"),
     ),
     s("checkFaceBlacklist", Bool, Refused),
     s("checkDocFaceBlacklist", Bool, Refused),

@@ -286,6 +286,62 @@ pub fn exit_url(request: &TokenRequest, exit: Exit) -> &str {
     }
 }
 
+/// An origin allowed to embed the flow: `https://host[:port]`, or `http://` for loopback hosts
+/// (local testing), with nothing after the authority. Lower-cased, without a trailing slash.
+pub fn parse_embed_origin(text: &str) -> Result<String, String> {
+    let origin = text.trim().trim_end_matches('/').to_ascii_lowercase();
+    let refuse = |why: &str| Err(format!("embed origin '{text}' {why}"));
+    let Some((scheme, authority)) = origin.split_once("://") else {
+        return refuse("must look like https://shop.example.com");
+    };
+    if authority.is_empty()
+        || authority.contains(['/', '?', '#', '@', '*', ' ', '\\', '\''])
+        || authority.starts_with(':')
+    {
+        return refuse("must be a scheme and a host (and port) only, without path or wildcard");
+    }
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !authority.ends_with(']') => {
+            if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
+                return refuse("has an invalid port");
+            }
+            host
+        }
+        _ => authority,
+    };
+    let loopback = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+    match scheme {
+        "https" => Ok(origin),
+        "http" if loopback => Ok(origin),
+        "http" => refuse("must use https (http only for localhost)"),
+        _ => refuse("must use https"),
+    }
+}
+
+/// A brand colour as `#rrggbb` (lower-cased).
+pub fn parse_brand_colour(text: &str) -> Result<String, String> {
+    let colour = text.trim().to_ascii_lowercase();
+    let hex = colour.strip_prefix('#').unwrap_or("");
+    if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(colour)
+    } else {
+        Err(format!("brand colour '{text}' must be #rrggbb, e.g. #1f4fd1"))
+    }
+}
+
+/// The text colour on a `#rrggbb` background with the better WCAG contrast: white or near-black.
+pub fn text_on(colour: &str) -> &'static str {
+    let channel = |i: usize| {
+        let value =
+            u8::from_str_radix(colour.get(1 + 2 * i..3 + 2 * i).unwrap_or("00"), 16).unwrap_or(0);
+        let c = f64::from(value) / 255.0;
+        if c <= 0.039_28 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    };
+    let luminance = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+    // Contrast with white is 1.05 / (L + 0.05); with #1b1f24 (L ≈ 0.014) it is (L + 0.05) / 0.064.
+    if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.064 { "#ffffff" } else { "#1b1f24" }
+}
+
 /// The languages the flow's pages are written in; anything else falls back to English.
 pub const SPOKEN: [&str; 7] = ["en", "lt", "de", "fr", "es", "pl", "ru"];
 
@@ -435,6 +491,33 @@ mod tests {
             request(serde_json::json!({"clientId": "c", "successUrl": "https://shop.example/ok"}));
         assert_eq!(exit_url(&with, Exit::Success), "https://shop.example/ok");
         assert_eq!(exit_url(&with, Exit::Unverified), DEFAULT_UNVERIFIED_URL);
+    }
+
+    #[test]
+    fn embed_origins_are_scheme_and_host_only_and_https_outside_loopback() {
+        assert_eq!(parse_embed_origin("https://Shop.Example/").unwrap(), "https://shop.example");
+        assert_eq!(
+            parse_embed_origin("https://shop.example:8443").unwrap(),
+            "https://shop.example:8443"
+        );
+        assert_eq!(parse_embed_origin("http://localhost:3000").unwrap(), "http://localhost:3000");
+        for bad in [
+            "http://shop.example",
+            "shop.example",
+            "https://*.shop.example",
+            "https://shop.example/path",
+            "https://",
+            "ftp://shop.example",
+            "https://a@b",
+            "https://shop.example:x",
+        ] {
+            assert!(parse_embed_origin(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_brand_colour("#1F4FD1").unwrap(), "#1f4fd1");
+        assert!(parse_brand_colour("blue").is_err());
+        assert!(parse_brand_colour("#12345").is_err());
+        assert_eq!(text_on("#1f4fd1"), "#ffffff");
+        assert_eq!(text_on("#ffd400"), "#1b1f24");
     }
 
     #[test]

@@ -31,6 +31,13 @@ pub struct TokenDefaults {
     /// DEV sandbox: adversarial delivery applied to every webhook of the partner.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub webhook_chaos: Vec<crate::sandbox::Chaos>,
+    /// Hosted flow: the origins that may embed it in an iframe and receive its end-of-session
+    /// message (`flow::parse_embed_origin`). Empty: any for DEV partners, none otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub embed_origins: Vec<String>,
+    /// Hosted flow: the partner's colour for buttons and links (`#rrggbb`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand_colour: Option<String>,
 }
 
 impl Default for TokenDefaults {
@@ -41,6 +48,8 @@ impl Default for TokenDefaults {
             locale: "en".to_owned(),
             documents: DocumentKind::DEFAULT.to_vec(),
             webhook_chaos: Vec::new(),
+            embed_origins: Vec::new(),
+            brand_colour: None,
         }
     }
 }

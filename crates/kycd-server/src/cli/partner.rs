@@ -71,6 +71,14 @@ pub enum PartnerCommand {
         /// OUT_OF_ORDER, STALE_TIMESTAMP, WRONG_SIGNATURE, TRUNCATED_BODY ("" = off)
         #[arg(long)]
         webhook_chaos: Option<String>,
+        /// Hosted flow: origins that may embed it in an iframe and get its end-of-session
+        /// message, comma-separated, e.g. https://shop.example.com ("" = the default: any
+        /// origin for DEV partners, none otherwise)
+        #[arg(long)]
+        embed_origins: Option<String>,
+        /// Hosted flow: the partner's colour for buttons and links, #rrggbb ("" = kycd's)
+        #[arg(long)]
+        brand_colour: Option<String>,
     },
 }
 
@@ -131,6 +139,8 @@ pub async fn run(config: &Config, command: PartnerCommand) -> anyhow::Result<()>
             rate_limit,
             signing_key,
             webhook_chaos,
+            embed_origins,
+            brand_colour,
         } => {
             let settings = PartnerSettings {
                 credits: if unlimited_credits { Some(None) } else { credits.map(Some) },
@@ -141,6 +151,14 @@ pub async fn run(config: &Config, command: PartnerCommand) -> anyhow::Result<()>
                     .as_deref()
                     .map(partners::parse_chaos_list)
                     .transpose()?,
+                embed_origins: embed_origins.map(|list| {
+                    list.split(',')
+                        .map(str::trim)
+                        .filter(|o| !o.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                }),
+                brand_colour: brand_colour.map(|c| Some(c).filter(|c| !c.trim().is_empty())),
             };
             let partner = partners::change(&core, &name, settings).await?;
             println!("{}", serde_json::to_string(&partner_summary(&partner))?);
@@ -209,5 +227,7 @@ fn partner_summary(p: &Partner) -> serde_json::Value {
         "webhookUrl": p.webhook_url,
         "credits": p.credits,
         "rateLimit": p.rate_limit_per_hour,
+        "embedOrigins": p.token_defaults.embed_origins,
+        "brandColour": p.token_defaults.brand_colour,
     })
 }

@@ -6,6 +6,7 @@
 //! verification. The choices made so far (`doc`, `country`) and the language travel in the
 //! query string.
 
+pub mod brand;
 pub mod cancel;
 pub mod capture;
 pub mod choose;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(entry::embedded))
         .route("/ui/{token}/", get(start::start))
+        .route("/ui/{token}/brand.css", get(brand::stylesheet))
         .route("/ui/{token}/choose", get(choose::choose))
         .route(
             "/ui/{token}/capture/{kind}",
@@ -185,6 +187,8 @@ pub struct Chrome {
     pub languages: Vec<LanguageLink>,
     pub cancel_href: Option<String>,
     pub css: String,
+    /// The partner's colours (`brand.css`), when it has a brand colour.
+    pub brand_css: Option<String>,
     pub js: String,
     pub sandbox: Option<SandboxPanel>,
 }
@@ -251,25 +255,51 @@ impl Flow {
             }),
             cancel_href: capturing.then(|| self.nav.href("cancel")),
             css: assets::url("flow.css"),
+            brand_css: self
+                .session
+                .partner
+                .token_defaults
+                .brand_colour
+                .as_ref()
+                .map(|_| self.nav.href("brand.css")),
             js: assets::url("flow.js"),
             sandbox,
         }
     }
 
-    /// Who may frame the flow: any origin for DEV partners (iDenfy-compatible embedding in
-    /// tests), none otherwise until per-partner embed origins are configured.
-    pub fn frame_ancestors(&self) -> &'static str {
-        frame_ancestors(self.session.partner.environment)
+    /// Who may frame the flow: the partner's embed origins; without any, every origin for DEV
+    /// partners (iDenfy-compatible embedding in tests) and none otherwise.
+    pub fn frame_ancestors(&self) -> String {
+        let partner = &self.session.partner;
+        match embed_origins(partner) {
+            Some(origins) => origins.join(" "),
+            None => frame_ancestors(partner.environment).to_owned(),
+        }
+    }
+
+    /// Where the iframe's end-of-session message may go (the same rule as framing).
+    pub fn message_targets(&self) -> Vec<String> {
+        let partner = &self.session.partner;
+        match embed_origins(partner) {
+            Some(origins) => origins.to_vec(),
+            None if partner.environment == Environment::Dev => vec!["*".to_owned()],
+            None => Vec::new(),
+        }
     }
 
     pub fn page(&self, template: &impl Template) -> Response {
-        render(template, self.frame_ancestors(), StatusCode::OK)
+        render(template, &self.frame_ancestors(), StatusCode::OK)
     }
 
     /// A redirect to another page of this session.
     pub fn go(&self, path: &str) -> Response {
         Redirect::to(&self.nav.href(path)).into_response()
     }
+}
+
+fn embed_origins(partner: &kycd_store::Partner) -> Option<&[String]> {
+    let origins = &partner.token_defaults.embed_origins;
+    (!origins.is_empty()).then_some(origins.as_slice())
 }
 
 fn frame_ancestors(environment: Environment) -> &'static str {
@@ -318,6 +348,7 @@ pub fn invalid_page(query: &FlowQuery, headers: &HeaderMap) -> Response {
         languages: language_links(lang, |code| format!("?lang={code}")),
         cancel_href: None,
         css: assets::url("flow.css"),
+        brand_css: None,
         js: assets::url("flow.js"),
         sandbox: None,
     };

@@ -478,20 +478,7 @@ async fn an_iframe_tells_its_parent_how_the_session_ended_and_unlisted_parents_c
         .json();
     let prod_auth = prod_token["authToken"].as_str().unwrap();
     let (parent, _server) = parent_page(format!("{}/?authToken={prod_auth}", app.base_url)).await;
-    let page = chrome.browser.new_page("about:blank").await.unwrap();
-    page.enable_log().await.unwrap();
-    let mut log = page.event_listener::<EventEntryAdded>().await.unwrap();
-    page.goto(parent).await.unwrap();
-    let refused = tokio::time::timeout(Duration::from_secs(20), async {
-        while let Some(entry) = log.next().await {
-            if entry.entry.text.contains("frame-ancestors") {
-                return entry.entry.text.clone();
-            }
-        }
-        String::new()
-    })
-    .await
-    .expect("Chromium reports the refused frame");
+    let refused = frame_refused(&chrome, &parent).await;
     assert!(refused.contains("'none'"), "{refused}");
     let reply = app.anonymous_client().get(&format!("/ui/{prod_auth}/?embed=1")).await.expect(200);
     assert!(reply.header("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
@@ -605,4 +592,57 @@ async fn a_blurred_photo_is_retaken_then_cancel_ends_on_unverified_url_and_the_l
     wait_until(&again, "document.querySelector('[data-testid=invalid]')").await;
     screenshot(&again, "desktop-12-invalid").await;
     no_problems(&again).await;
+}
+
+/// Waits for Chromium's report that a frame was refused by `frame-ancestors`.
+async fn frame_refused(chrome: &Headless, parent: &str) -> String {
+    let page = chrome.browser.new_page("about:blank").await.unwrap();
+    page.enable_log().await.unwrap();
+    let mut log = page.event_listener::<EventEntryAdded>().await.unwrap();
+    page.goto(parent).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(entry) = log.next().await {
+            if entry.entry.text.contains("frame-ancestors") {
+                return entry.entry.text.clone();
+            }
+        }
+        String::new()
+    })
+    .await
+    .expect("Chromium reports the refused frame")
+}
+
+#[tokio::test]
+async fn a_partners_embed_origins_decide_who_may_frame_the_flow_and_hear_its_message() {
+    let Some(chrome) = Headless::launch(desktop()).await else { return };
+    let app = spawn_app().await;
+    let person = Person::new(&app);
+    let shop = app.create_partner("shop-dev", Environment::Dev, None, 0).await;
+    let token = app
+        .client_for(&shop)
+        .post_json("/api/v2/token", &json!({"clientId": "e"}))
+        .await
+        .expect(201)
+        .json();
+    let auth = token["authToken"].as_str().unwrap();
+    location(&person.post_form(&format!("/ui/{auth}/sandbox?lang=en"), "scenario=approved").await);
+    let (parent, _server) =
+        parent_page(format!("{}/?authToken={auth}&lang=en", app.base_url)).await;
+    let listed = parent.trim_end_matches('/').to_owned();
+    let settings = kycd_core::partners::PartnerSettings {
+        embed_origins: Some(vec![listed.clone()]),
+        ..Default::default()
+    };
+    kycd_core::partners::change(&app.core, "shop-dev", settings).await.unwrap();
+
+    let page = chrome.open(&parent, Camera::Fake).await;
+    wait_until(&page, "window.__messages.length > 0").await;
+    let messages: Vec<Value> =
+        page.evaluate("window.__messages").await.unwrap().into_value().unwrap();
+    assert_eq!(messages.len(), 1, "posted to the listed origin only: {messages:?}");
+
+    // The same parent page on another origin (127.0.0.1 instead of localhost) may not frame it.
+    let other = parent.replace("localhost", "127.0.0.1");
+    let refused = frame_refused(&chrome, &other).await;
+    assert!(refused.contains(&listed), "{refused}");
 }

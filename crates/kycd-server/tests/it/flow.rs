@@ -524,3 +524,58 @@ async fn the_hand_off_link_continues_the_session_on_a_phone_and_the_desktop_foll
     let result = text(&desktop.get(&format!("/ui/{auth}/?lang=de")).await.expect(200));
     assert_eq!(data_attribute(&result, "result", "status").as_deref(), Some("WAITING"));
 }
+
+#[tokio::test]
+async fn embed_origins_and_the_brand_colour_are_per_partner_settings() {
+    let app = spawn_app().await;
+    let person = Person::new(&app);
+    let prod = app.create_partner("shop", Environment::Prod, None, 0).await;
+    let settings = |origins: &[&str], colour: Option<&str>| kycd_core::partners::PartnerSettings {
+        embed_origins: Some(origins.iter().map(|o| (*o).to_owned()).collect()),
+        brand_colour: Some(colour.map(str::to_owned)),
+        ..Default::default()
+    };
+    let refused =
+        kycd_core::partners::change(&app.core, "shop", settings(&["http://shop.example"], None))
+            .await;
+    assert!(refused.unwrap_err().to_string().contains("https"), "http only for localhost");
+    let refused = kycd_core::partners::change(&app.core, "shop", settings(&[], Some("red"))).await;
+    assert!(refused.unwrap_err().to_string().contains("#rrggbb"));
+    kycd_core::partners::change(
+        &app.core,
+        "shop",
+        settings(&["https://Shop.Example/", "https://www.shop.example"], Some("#FFD400")),
+    )
+    .await
+    .unwrap();
+
+    let prod_token = app
+        .client_for(&prod)
+        .post_json("/api/v2/token", &json!({"clientId": "p"}))
+        .await
+        .expect(201)
+        .json();
+    let auth = prod_token["authToken"].as_str().unwrap();
+    let page = person.get(&format!("/ui/{auth}/?embed=1")).await.expect(200);
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(
+        csp.ends_with("frame-ancestors https://shop.example https://www.shop.example"),
+        "{csp}"
+    );
+    let brand = format!("/ui/{auth}/brand.css?lang=en&embed=1");
+    assert!(text(&page).contains(&brand.replace('&', "&#38;")), "{}", text(&page));
+    let css = person.get(&brand).await.expect(200);
+    assert_eq!(
+        text(&css),
+        ":root { --brand: #ffd400; --brand-text: #1b1f24; }\n",
+        "dark text on a light colour"
+    );
+    person.get(&format!("/ui/{}/brand.css", "unknown")).await.expect(404);
+
+    // The DEV sandbox partner keeps its default: any parent, no brand stylesheet.
+    let dev = token(&app, json!({"clientId": "d"})).await;
+    let page =
+        person.get(&format!("/ui/{}/", dev["authToken"].as_str().unwrap())).await.expect(200);
+    assert!(page.header("content-security-policy").unwrap().ends_with("frame-ancestors *"));
+    assert!(!text(&page).contains("brand.css"));
+}

@@ -83,7 +83,7 @@ fn render(flow: &Flow, kind: FileKind, problem: Option<Problem>) -> Response {
     };
     let status =
         if page.problem.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    super::render(&page, flow.frame_ancestors(), status)
+    super::render(&page, &flow.frame_ancestors(), status)
 }
 
 pub async fn page(

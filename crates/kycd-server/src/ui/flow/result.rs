@@ -57,12 +57,6 @@ pub fn ending(flow: &Flow, ending: Ending) -> Response {
         body: flow.t.with(&format!("result-{status}-body"), "partner", partner),
         exit,
         message: flow.nav.embed.then(|| ending.message()),
-        targets: message_targets(flow).join(" "),
+        targets: flow.message_targets().join(" "),
     })
-}
-
-/// Where the iframe message may go: any parent for DEV partners, none otherwise until
-/// per-partner embed origins are configured (the frame-ancestors rule is the same).
-fn message_targets(flow: &Flow) -> Vec<String> {
-    if flow.session.is_sandbox() { vec!["*".to_owned()] } else { Vec::new() }
 }
