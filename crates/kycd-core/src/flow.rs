@@ -84,9 +84,15 @@ fn stage_of(verification: &Verification, now: time::OffsetDateTime) -> Stage {
     )
 }
 
+/// Photos one verification may upload per window: generous for retakes, but a script cannot
+/// make kycd decode images without end.
+pub const UPLOADS_PER_WINDOW: i64 = 40;
+pub const UPLOAD_WINDOW_SECONDS: i64 = 600;
+
 /// Checks one photo the person took and, when it can be used, stores it sealed for the
 /// submission (replacing an earlier one of the same kind). A problem the person can fix comes
-/// back as `Err` inside `Ok`, and nothing is stored.
+/// back as `Err` inside `Ok`, and nothing is stored; more than [`UPLOADS_PER_WINDOW`] uploads
+/// in a window are `Throttled`.
 pub async fn upload(
     core: &Services,
     session: &Session,
@@ -94,6 +100,20 @@ pub async fn upload(
     bytes: Vec<u8>,
 ) -> CoreResult<Result<Quality, CaptureProblem>> {
     require_capturing(session)?;
+    let key = format!("upload:{}", session.verification.scan_ref);
+    if let Some(retry_after) =
+        verifications::over_limit(core, &key, UPLOADS_PER_WINDOW, UPLOAD_WINDOW_SECONDS).await?
+    {
+        return Err(CoreError::Throttled {
+            retry_after_secs: retry_after,
+            rejection: kycd_domain::Rejection::new(
+                kycd_domain::Identifier::TooManyRequests,
+                format!(
+                    "At most {UPLOADS_PER_WINDOW} photos per {UPLOAD_WINDOW_SECONDS} s for one verification; retry after {retry_after} s."
+                ),
+            ),
+        });
+    }
     let subject = if kind == FileKind::Face { Subject::Selfie } else { Subject::Document };
     let (bytes, checked) = tokio::task::spawn_blocking(move || {
         let checked = capture::check(&bytes, &analysis::submission_limits(), subject);

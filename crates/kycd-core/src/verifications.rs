@@ -278,26 +278,41 @@ pub async fn status(
 /// verification and window, counted in the store so the limit holds across nodes.
 async fn guard_polling(core: &Services, scan_ref: &ScanRef) -> CoreResult<()> {
     let limit = core.policy.status_poll_limit;
-    if limit <= 0 {
-        return Ok(());
+    let window = core.policy.status_poll_window.whole_seconds();
+    let key = format!("status:{scan_ref}");
+    match over_limit(core, &key, limit, window).await? {
+        None => Ok(()),
+        Some(retry_after) => {
+            let window = window.max(1);
+            let message = format!(
+                "Polling /api/v2/status is not supported: at most {limit} calls per {window} s for one verification. \
+                 Receive results by webhook (see /docs and docs/webhooks.md); retry after {retry_after} s."
+            );
+            Err(CoreError::Throttled {
+                retry_after_secs: retry_after,
+                rejection: Rejection::new(Identifier::TooManyRequests, message),
+            })
+        }
     }
-    let window = core.policy.status_poll_window.whole_seconds().max(1);
+}
+
+/// Counts one call against `key`'s fixed window of `window_seconds`; the seconds until the
+/// window ends once more than `limit` calls were counted in it (`limit` 0: no limit).
+pub(crate) async fn over_limit(
+    core: &Services,
+    key: &str,
+    limit: i64,
+    window_seconds: i64,
+) -> CoreResult<Option<u64>> {
+    if limit <= 0 {
+        return Ok(None);
+    }
+    let window = window_seconds.max(1);
     let now = core.clock.now().unix_timestamp();
     let start = now - now.rem_euclid(window);
     let window_start = OffsetDateTime::from_unix_timestamp(start).unwrap_or(core.clock.now());
-    let count = core.store.bump_counter(&format!("status:{scan_ref}"), window_start).await?;
-    if count > limit {
-        let retry_after = u64::try_from((start + window - now).max(1)).unwrap_or(1);
-        let message = format!(
-            "Polling /api/v2/status is not supported: at most {limit} calls per {window} s for one verification. \
-             Receive results by webhook (see /docs and docs/webhooks.md); retry after {retry_after} s."
-        );
-        return Err(CoreError::Throttled {
-            retry_after_secs: retry_after,
-            rejection: Rejection::new(Identifier::TooManyRequests, message),
-        });
-    }
-    Ok(())
+    let count = core.store.bump_counter(key, window_start).await?;
+    Ok((count > limit).then(|| u64::try_from((start + window - now).max(1)).unwrap_or(1)))
 }
 
 /// The document data (POST /api/v2/data), audited as `data.read`.

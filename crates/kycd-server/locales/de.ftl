@@ -110,3 +110,5 @@ handoff-body = Scannen Sie diesen Code mit der Kamera Ihres Smartphones oder öf
 handoff-copy = Link für Ihr Smartphone
 
 check-again = Erneut prüfen
+
+problem-too-many = In kurzer Zeit wurden zu viele Fotos gesendet. Bitte warten Sie einige Minuten und versuchen Sie es erneut.

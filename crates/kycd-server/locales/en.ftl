@@ -110,3 +110,5 @@ handoff-body = Scan this code with your phone's camera, or open the link below o
 handoff-copy = Link for your phone
 
 check-again = Check again
+
+problem-too-many = Too many photos were sent in a short time. Please wait a few minutes and try again.

@@ -110,3 +110,5 @@ handoff-body = Escanee este código con la cámara de su teléfono o abra en su 
 handoff-copy = Enlace para su teléfono
 
 check-again = Volver a comprobar
+
+problem-too-many = Se han enviado demasiadas fotos en poco tiempo. Espere unos minutos y vuelva a intentarlo.

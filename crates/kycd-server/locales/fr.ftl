@@ -110,3 +110,5 @@ handoff-body = Scannez ce code avec l'appareil photo de votre téléphone ou ouv
 handoff-copy = Lien pour votre téléphone
 
 check-again = Vérifier à nouveau
+
+problem-too-many = Trop de photos ont été envoyées en peu de temps. Veuillez patienter quelques minutes et réessayer.

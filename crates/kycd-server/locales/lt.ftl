@@ -114,3 +114,5 @@ handoff-body = Nuskenuokite šį kodą telefono kamera arba atidarykite toliau p
 handoff-copy = Nuoroda jūsų telefonui
 
 check-again = Patikrinti dar kartą
+
+problem-too-many = Per trumpą laiką atsiųsta per daug nuotraukų. Palaukite kelias minutes ir bandykite dar kartą.

@@ -114,3 +114,5 @@ handoff-body = Zeskanuj ten kod aparatem telefonu lub otwórz poniższy link na 
 handoff-copy = Link dla telefonu
 
 check-again = Sprawdź ponownie
+
+problem-too-many = W krótkim czasie przesłano zbyt wiele zdjęć. Odczekaj kilka minut i spróbuj ponownie.

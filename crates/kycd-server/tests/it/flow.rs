@@ -579,3 +579,19 @@ async fn embed_origins_and_the_brand_colour_are_per_partner_settings() {
     assert!(page.header("content-security-policy").unwrap().ends_with("frame-ancestors *"));
     assert!(!text(&page).contains("brand.css"));
 }
+
+#[tokio::test]
+async fn uploads_are_rate_limited_per_verification() {
+    let app = spawn_app().await;
+    let person = Person::new(&app);
+    let token = token(&app, json!({"clientId": "c"})).await;
+    let auth = token["authToken"].as_str().unwrap();
+    let path = format!("/ui/{auth}/capture/FRONT?lang=en&doc=PASSPORT");
+    for _ in 0..kycd_core::flow::UPLOADS_PER_WINDOW {
+        person.upload(&path, b"not a photo").await.expect(422);
+    }
+    let limited = person.upload(&path, &fixture("passport-valid.jpg")).await.expect(429);
+    assert_eq!(data_attribute(&text(&limited), "problem", "problem").as_deref(), Some("too-many"));
+    app.clock.advance(time::Duration::seconds(kycd_core::flow::UPLOAD_WINDOW_SECONDS));
+    location(&person.upload(&path, &fixture("passport-valid.jpg")).await);
+}

@@ -81,8 +81,11 @@ fn render(flow: &Flow, kind: FileKind, problem: Option<Problem>) -> Response {
         handoff: (flow.platform == "PC").then(|| flow.nav.href("handoff")),
         problem,
     };
-    let status =
-        if page.problem.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = match page.problem.as_ref().map(|p| p.code) {
+        None => StatusCode::OK,
+        Some("too-many") => StatusCode::TOO_MANY_REQUESTS,
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
     super::render(&page, &flow.frame_ancestors(), status)
 }
 
@@ -145,6 +148,9 @@ pub async fn upload(
                 CaptureProblem::Glared { .. } => "glare",
             };
             render(&flow, kind, Some(problem(&flow, code)))
+        }
+        Err(kycd_core::CoreError::Throttled { .. }) => {
+            render(&flow, kind, Some(problem(&flow, "too-many")))
         }
         Err(error) => {
             axum::response::IntoResponse::into_response(crate::error::ApiError::from(error))
