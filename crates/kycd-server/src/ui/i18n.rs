@@ -6,14 +6,16 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentB
 use kycd_domain::flow::SPOKEN;
 use std::{collections::HashMap, sync::OnceLock};
 
-const SOURCES: [(&str, &str); 7] = [
-    ("en", include_str!("../../locales/en.ftl")),
-    ("lt", include_str!("../../locales/lt.ftl")),
-    ("de", include_str!("../../locales/de.ftl")),
-    ("fr", include_str!("../../locales/fr.ftl")),
-    ("es", include_str!("../../locales/es.ftl")),
-    ("pl", include_str!("../../locales/pl.ftl")),
-    ("ru", include_str!("../../locales/ru.ftl")),
+/// Each language's texts and its country names (generated from Unicode CLDR by
+/// tools/flow/countries.py).
+const SOURCES: [(&str, &str, &str); 7] = [
+    ("en", include_str!("../../locales/en.ftl"), include_str!("../../locales/countries-en.ftl")),
+    ("lt", include_str!("../../locales/lt.ftl"), include_str!("../../locales/countries-lt.ftl")),
+    ("de", include_str!("../../locales/de.ftl"), include_str!("../../locales/countries-de.ftl")),
+    ("fr", include_str!("../../locales/fr.ftl"), include_str!("../../locales/countries-fr.ftl")),
+    ("es", include_str!("../../locales/es.ftl"), include_str!("../../locales/countries-es.ftl")),
+    ("pl", include_str!("../../locales/pl.ftl"), include_str!("../../locales/countries-pl.ftl")),
+    ("ru", include_str!("../../locales/ru.ftl"), include_str!("../../locales/countries-ru.ftl")),
 ];
 
 type Bundle = FluentBundle<FluentResource>;
@@ -23,15 +25,17 @@ fn bundles() -> &'static HashMap<&'static str, Bundle> {
     BUNDLES.get_or_init(|| {
         SOURCES
             .iter()
-            .filter_map(|(code, source)| {
+            .filter_map(|(code, texts, countries)| {
                 let langid = code.parse().ok()?;
-                // A file with a syntax error keeps its good entries (the test rejects it).
-                let resource = FluentResource::try_new((*source).to_owned())
-                    .unwrap_or_else(|(partial, _errors)| partial);
                 let mut bundle = FluentBundle::new_concurrent(vec![langid]);
                 // Isolation marks would end up inside HTML attributes and URLs.
                 bundle.set_use_isolating(false);
-                bundle.add_resource(resource).ok()?;
+                for source in [texts, countries] {
+                    // A file with a syntax error keeps its good entries (the test rejects it).
+                    let resource = FluentResource::try_new((*source).to_owned())
+                        .unwrap_or_else(|(partial, _errors)| partial);
+                    bundle.add_resource(resource).ok()?;
+                }
                 Some((*code, bundle))
             })
             .collect()
@@ -117,12 +121,20 @@ mod tests {
     #[test]
     fn every_language_parses_and_has_every_english_message() {
         let english = ids(SOURCES[0].1);
-        for (code, source) in SOURCES {
-            let found = ids(source);
+        for (code, texts, countries) in SOURCES {
+            let found = ids(texts);
             let missing: Vec<_> = english.iter().filter(|id| !found.contains(id)).collect();
             assert!(missing.is_empty(), "{code}.ftl lacks {missing:?}");
             assert_eq!(bundles()[code].locales[0].to_string(), code);
+            let named = ids(countries);
+            for alpha2 in kycd_domain::countries::ALPHA2 {
+                assert!(
+                    named.contains(&format!("country-{alpha2}")),
+                    "countries-{code}.ftl lacks {alpha2}"
+                );
+            }
         }
+        assert_eq!(Texts::new("lt").get("country-DE"), "Vokietija");
     }
 
     #[test]

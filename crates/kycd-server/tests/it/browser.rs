@@ -362,7 +362,7 @@ async fn the_camera_path_ends_on_the_partners_page_with_a_signed_webhook() {
         "the camera picture was read: {webhook}"
     );
     assert_eq!(webhook["platform"], "PC");
-    wait_until(&page, "document.querySelector('[data-testid=result]') && document.querySelector('[data-testid=result]').dataset.status === 'WAITING' && document.querySelector('[data-testid=result] a')").await;
+    wait_until(&page, "document.querySelector('[data-testid=result]')?.dataset.status === 'WAITING' && document.querySelector('[data-testid=result] a[data-testid=next]')").await;
     screenshot(&page, "desktop-6-result").await;
     no_problems(&page).await;
     click_and_wait(&page, "[data-testid=result] [data-testid=next]").await;

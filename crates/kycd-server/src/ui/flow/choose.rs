@@ -20,7 +20,8 @@ struct ChoosePage {
     hidden: Vec<(&'static str, String)>,
     fixed_country: Option<String>,
     selected_country: Option<String>,
-    countries: Vec<String>,
+    /// (code, name in the page's language), sorted by name.
+    countries: Vec<(String, String)>,
     documents: Vec<(&'static str, String)>,
 }
 
@@ -51,7 +52,17 @@ pub async fn choose(
         hidden: base.params(),
         selected_country: flow.nav.country.clone(),
         fixed_country,
-        countries: countries::ALPHA2.iter().map(|c| (*c).to_owned()).collect(),
+        countries: country_names(&flow.t),
         documents: choices.iter().map(|d| (d.as_str(), document_label(&flow.t, *d))).collect(),
     })
+}
+
+/// Every country with its name in the page's language, in alphabetical order of the names.
+fn country_names(t: &crate::ui::i18n::Texts) -> Vec<(String, String)> {
+    let mut names: Vec<(String, String)> = countries::ALPHA2
+        .iter()
+        .map(|code| ((*code).to_owned(), t.get(&format!("country-{code}"))))
+        .collect();
+    names.sort_by_cached_key(|(_, name)| name.to_lowercase());
+    names
 }
