@@ -32,7 +32,8 @@ use askama::Template;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
-    http::{HeaderMap, StatusCode, header},
+    extract::FromRequestParts,
+    http::{HeaderMap, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -193,7 +194,42 @@ pub struct Chrome {
     pub sandbox: Option<SandboxPanel>,
 }
 
+/// Every flow page extracts its session from the request: the token is the path segment after
+/// `/ui/`, the rest of the state is in the query. An invalid link is the "no longer valid"
+/// page, never a framework rejection.
+impl FromRequestParts<AppState> for Flow {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let token = parts.uri.path().split('/').nth(2).unwrap_or("").to_owned();
+        let query = FlowQuery::parse(parts.uri.query());
+        Flow::load(state, &token, &query, &parts.headers).await
+    }
+}
+
+/// A form post from one of the flow's own pages; any other is refused (403) before the session
+/// is even looked up.
+pub struct SameOrigin;
+
+impl<S: Send + Sync> FromRequestParts<S> for SameOrigin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
+        refuse_cross_site(&parts.headers).map_or(Ok(SameOrigin), Err)
+    }
+}
+
+/// The last path segment (`FRONT` in `/ui/{token}/capture/FRONT`), as the person's browser sent it.
+pub fn last_segment(uri: &axum::http::Uri) -> &str {
+    uri.path().rsplit('/').next().unwrap_or("")
+}
+
 impl Flow {
+    /// The token of this session's link.
+    pub fn token(&self) -> &str {
+        &self.nav.token
+    }
+
     /// The session of `token`, or the "no longer valid" page.
     pub async fn load(
         state: &AppState,

@@ -144,8 +144,14 @@ async fn redirect_answers_302_to_the_flow_and_bad_links_get_a_page_for_a_person(
         "/ui/nope/?",
         "the redirect does not tell whether a token exists"
     );
-    for path in ["/ui/nope/", "/api/v2/redirect", "/?authToken=%3Cscript%3E", "/ui/unknown/choose"]
-    {
+    for path in [
+        "/ui/nope/",
+        "/api/v2/redirect",
+        "/?authToken=%3Cscript%3E",
+        "/ui/unknown/choose",
+        "/ui/%ff/capture/%ff",
+        "/ui/nope/review?lang=%ff&lang=de&doc=%00",
+    ] {
         let page = person.get(path).await.expect(200);
         assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"), "{path}");
         assert!(text(&page).contains("data-testid=\"invalid\""), "{path}: {}", text(&page));

@@ -2,12 +2,11 @@
 //! IDENTIFICATION_CANCELLED (EXPIRED) and the person the "not completed" page with the link to
 //! `unverifiedUrl`.
 
-use super::{Flow, FlowQuery, result};
+use super::{Flow, SameOrigin, result};
 use crate::AppState;
 use askama::Template;
 use axum::{
-    extract::{Path, RawQuery, State},
-    http::HeaderMap,
+    extract::State,
     response::{IntoResponse, Response},
 };
 use kycd_domain::flow::Ending;
@@ -20,16 +19,7 @@ struct CancelPage {
     keep: String,
 }
 
-pub async fn confirm(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let flow = match Flow::load(&state, &token, &FlowQuery::parse(raw.as_deref()), &headers).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
+pub async fn confirm(flow: Flow) -> Response {
     if !flow.session.stage.is_capturing() {
         return flow.go("");
     }
@@ -40,19 +30,7 @@ pub async fn confirm(
     })
 }
 
-pub async fn cancel(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    if let Some(refused) = super::refuse_cross_site(&headers) {
-        return refused;
-    }
-    let flow = match Flow::load(&state, &token, &FlowQuery::parse(raw.as_deref()), &headers).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
+pub async fn cancel(State(state): State<AppState>, _: SameOrigin, flow: Flow) -> Response {
     if !flow.session.stage.is_capturing() {
         return flow.go("");
     }

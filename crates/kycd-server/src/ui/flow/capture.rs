@@ -4,12 +4,12 @@
 //! glare) and a photo the person should retake is refused with the reason, before the attempt
 //! is spent; an accepted one is stored sealed and the person moves to the next step.
 
-use super::{Flow, FlowQuery};
+use super::{Flow, SameOrigin};
 use crate::AppState;
 use askama::Template;
 use axum::{
-    extract::{Multipart, Path, RawQuery, State},
-    http::{HeaderMap, StatusCode},
+    extract::{Multipart, State},
+    http::StatusCode,
     response::Response,
 };
 use kycd_core::flow::CaptureProblem;
@@ -89,17 +89,8 @@ fn render(flow: &Flow, kind: FileKind, problem: Option<Problem>) -> Response {
     super::render(&page, &flow.frame_ancestors(), status)
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    Path((token, kind)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let flow = match Flow::load(&state, &token, &FlowQuery::parse(raw.as_deref()), &headers).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
-    match FileKind::parse(&kind) {
+pub async fn page(flow: Flow, uri: axum::http::Uri) -> Response {
+    match FileKind::parse(super::last_segment(&uri)) {
         Some(kind) if flow.session.stage.is_capturing() => render(&flow, kind, None),
         _ => flow.go(""),
     }
@@ -107,19 +98,14 @@ pub async fn page(
 
 pub async fn upload(
     State(state): State<AppState>,
-    Path((token, kind)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
+    _: SameOrigin,
+    flow: Flow,
+    uri: axum::http::Uri,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    if let Some(refused) = super::refuse_cross_site(&headers) {
-        return refused;
-    }
-    let flow = match Flow::load(&state, &token, &FlowQuery::parse(raw.as_deref()), &headers).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
-    let Some(kind) = FileKind::parse(&kind).filter(|k| steps(&flow, *k).is_some()) else {
+    let Some(kind) =
+        FileKind::parse(super::last_segment(&uri)).filter(|k| steps(&flow, *k).is_some())
+    else {
         return flow.go("choose");
     };
     if !flow.session.stage.is_capturing() {

@@ -2,14 +2,9 @@
 //! `country` and `documents`. With one document and a fixed country there is nothing to choose
 //! and the person goes straight to the first photo. The form is a GET to the first capture page.
 
-use super::{Flow, FlowQuery, document_label};
-use crate::AppState;
+use super::{Flow, document_label};
 use askama::Template;
-use axum::{
-    extract::{Path, RawQuery, State},
-    http::HeaderMap,
-    response::Response,
-};
+use axum::response::Response;
 use kycd_domain::{countries, flow as rules, vocabulary::FileKind};
 
 #[derive(Template)]
@@ -25,16 +20,8 @@ struct ChoosePage {
     documents: Vec<(&'static str, String)>,
 }
 
-pub async fn choose(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let flow = match Flow::load(&state, &token, &FlowQuery::parse(raw.as_deref()), &headers).await {
-        Ok(flow) => flow.at("choose"),
-        Err(page) => return page,
-    };
+pub async fn choose(flow: Flow) -> Response {
+    let flow = flow.at("choose");
     let request = &flow.session.verification.request;
     let choices = rules::document_choices(request);
     let fixed_country = request.country.clone();
@@ -48,7 +35,7 @@ pub async fn choose(
     let base = flow.nav.without_choices();
     flow.page(&ChoosePage {
         chrome: flow.chrome(true),
-        action: format!("/ui/{token}/capture/{}", FileKind::Front),
+        action: format!("/ui/{}/capture/{}", flow.token(), FileKind::Front),
         hidden: base.params(),
         selected_country: flow.nav.country.clone(),
         fixed_country,

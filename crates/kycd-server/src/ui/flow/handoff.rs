@@ -3,14 +3,10 @@
 //! `flow.js` watches the session's `state` and moves this page on once the phone has submitted
 //! (without script, a "check again" link).
 
-use super::{Flow, FlowQuery};
+use super::Flow;
 use crate::AppState;
 use askama::Template;
-use axum::{
-    extract::{Path, RawQuery, State},
-    http::HeaderMap,
-    response::Response,
-};
+use axum::{extract::State, response::Response};
 use qrcode::{QrCode, render::svg};
 
 #[derive(Template)]
@@ -24,16 +20,8 @@ struct HandoffPage {
     next: String,
 }
 
-pub async fn handoff(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let flow = match Flow::load(&state, &token, &FlowQuery::parse(raw.as_deref()), &headers).await {
-        Ok(flow) => flow.at("handoff"),
-        Err(page) => return page,
-    };
+pub async fn handoff(State(state): State<AppState>, flow: Flow) -> Response {
+    let flow = flow.at("handoff");
     if !flow.session.stage.is_capturing() || flow.session.verification.submitted_at.is_some() {
         return flow.go("");
     }

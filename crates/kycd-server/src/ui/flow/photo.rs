@@ -1,26 +1,19 @@
 //! `GET /ui/{token}/photo/{kind}`: a photo the person took, for their own review page, only
 //! while the session can still capture; never cached.
 
-use super::{Flow, FlowQuery};
+use super::Flow;
 use crate::AppState;
 use axum::{
-    extract::{Path, RawQuery, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    extract::State,
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use kycd_domain::vocabulary::FileKind;
 
-pub async fn photo(
-    State(state): State<AppState>,
-    Path((token, kind)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let flow = match Flow::load(&state, &token, &FlowQuery::parse(raw.as_deref()), &headers).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
+pub async fn photo(State(state): State<AppState>, flow: Flow, uri: axum::http::Uri) -> Response {
+    let Some(kind) = FileKind::parse(super::last_segment(&uri)) else {
+        return StatusCode::NOT_FOUND.into_response();
     };
-    let Some(kind) = FileKind::parse(&kind) else { return StatusCode::NOT_FOUND.into_response() };
     if !flow.session.stage.is_capturing() {
         return StatusCode::NOT_FOUND.into_response();
     }

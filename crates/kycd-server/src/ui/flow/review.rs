@@ -1,12 +1,11 @@
 //! `GET /ui/{token}/review`: the photos side by side, each with a retake link, and the submit
 //! button. A photo still missing sends the person back to take it.
 
-use super::{Flow, FlowQuery};
+use super::Flow;
 use crate::AppState;
 use askama::Template;
 use axum::{
-    extract::{Path, RawQuery, State},
-    http::HeaderMap,
+    extract::State,
     response::{IntoResponse, Response},
 };
 use kycd_domain::{flow as rules, vocabulary::FileKind};
@@ -27,16 +26,8 @@ struct ReviewPage {
     action: String,
 }
 
-pub async fn review(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let flow = match Flow::load(&state, &token, &FlowQuery::parse(raw.as_deref()), &headers).await {
-        Ok(flow) => flow.at("review"),
-        Err(page) => return page,
-    };
+pub async fn review(State(state): State<AppState>, flow: Flow) -> Response {
+    let flow = flow.at("review");
     let Some(document) = flow.nav.doc else { return flow.go("choose") };
     if !flow.session.stage.is_capturing() {
         return flow.go("");

@@ -2,28 +2,19 @@
 //! verification as a `dummyResult` scenario would, with the same webhooks, so integrators can
 //! test their redirect and webhook handling through the real pages without real documents.
 
-use super::{Flow, FlowQuery};
+use super::{Flow, SameOrigin};
 use crate::AppState;
 use axum::{
-    extract::{Path, RawQuery, State},
-    http::HeaderMap,
+    extract::State,
     response::{IntoResponse, Response},
 };
 
 pub async fn finish(
     State(state): State<AppState>,
-    Path(token): Path<String>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
+    _: SameOrigin,
+    flow: Flow,
     body: String,
 ) -> Response {
-    if let Some(refused) = super::refuse_cross_site(&headers) {
-        return refused;
-    }
-    let flow = match Flow::load(&state, &token, &FlowQuery::parse(raw.as_deref()), &headers).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
     let scenario = url::form_urlencoded::parse(body.as_bytes())
         .find(|(name, _)| name == "scenario")
         .map(|(_, value)| value.into_owned())

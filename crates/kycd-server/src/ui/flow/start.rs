@@ -2,14 +2,9 @@
 //! instructions (or goes straight to the choice when `showInstructions` is false); once
 //! submitted it shows the waiting page, and once finished the result.
 
-use super::{Flow, FlowQuery, result};
-use crate::AppState;
+use super::{Flow, result};
 use askama::Template;
-use axum::{
-    extract::{Path, RawQuery, State},
-    http::HeaderMap,
-    response::Response,
-};
+use axum::response::Response;
 use kycd_domain::{
     flow::{self as rules, Stage},
     vocabulary::TokenType,
@@ -43,16 +38,7 @@ fn retry(flow: &Flow) -> Option<Retry> {
     })
 }
 
-pub async fn start(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let flow = match Flow::load(&state, &token, &FlowQuery::parse(raw.as_deref()), &headers).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
+pub async fn start(flow: Flow) -> Response {
     let request = &flow.session.verification.request;
     let retry = retry(&flow);
     match flow.session.stage {
