@@ -190,6 +190,11 @@ fn init_script(camera: Camera) -> String {
     format!("(() => {{ {recorders} {camera} }})();")
 }
 
+/// The page's `<html lang>`.
+async fn lang_of(page: &Page) -> String {
+    page.evaluate("document.documentElement.lang").await.unwrap().into_value().unwrap()
+}
+
 /// Waits until `condition` (a JS expression) is true on the page.
 async fn wait_until(page: &Page, condition: &str) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
@@ -384,14 +389,7 @@ async fn a_refused_camera_leaves_the_upload_path_which_works_at_phone_width_in_l
     let page = chrome.open(token["redirectUrl"].as_str().unwrap(), Camera::Refused).await;
     // One document, one country, no instructions: straight to the front photo.
     wait_until(&page, "document.querySelector('[data-testid=file-FRONT]')").await;
-    assert_eq!(
-        page.evaluate("document.documentElement.lang")
-            .await
-            .unwrap()
-            .into_value::<String>()
-            .unwrap(),
-        "lt"
-    );
+    assert_eq!(lang_of(&page).await, "lt");
     wait_until(&page, "!document.getElementById('camera-notice').classList.contains('hidden')")
         .await;
     screenshot(&page, "phone-1-front-camera-refused").await;
@@ -410,14 +408,7 @@ async fn a_refused_camera_leaves_the_upload_path_which_works_at_phone_width_in_l
     // The language switch keeps the place in the flow.
     click_and_wait(&page, "[data-testid=lang-de]").await;
     wait_until(&page, "document.querySelector('[data-testid=retake-BACK]')").await;
-    assert_eq!(
-        page.evaluate("document.documentElement.lang")
-            .await
-            .unwrap()
-            .into_value::<String>()
-            .unwrap(),
-        "de"
-    );
+    assert_eq!(lang_of(&page).await, "de");
     click_and_wait(&page, "[data-testid=next]").await;
     let received = receiver.wait_for(1, WAIT).await;
     assert_eq!(received[0].json()["platform"], "MOBILE", "the phone's user agent");

@@ -443,16 +443,23 @@ async fn analysed(app: &TestApp, auth: &str) -> kycd_store::Verification {
     panic!("the analysis did not finish");
 }
 
-#[tokio::test]
-async fn a_failed_attempt_goes_back_to_the_person_and_the_second_one_counts() {
+/// A session whose first attempt (an expired passport) failed and went back to the person.
+async fn after_a_failed_attempt()
+-> (TestApp, WebhookReceiver, Person, String, kycd_store::Verification) {
     let app = spawn_app().await;
     let receiver = WebhookReceiver::start().await;
     let person = Person::new(&app);
     let token = token(&app, jonas(&receiver)).await;
-    let auth = token["authToken"].as_str().unwrap();
+    let auth = token["authToken"].as_str().unwrap().to_owned();
     open(&person, &token).await;
-    submit_passport(&person, auth, "passport-expired.jpg").await;
-    let returned = analysed(&app, auth).await;
+    submit_passport(&person, &auth, "passport-expired.jpg").await;
+    let returned = analysed(&app, &auth).await;
+    (app, receiver, person, auth, returned)
+}
+
+#[tokio::test]
+async fn a_failed_attempt_goes_back_to_the_person_and_the_second_one_counts() {
+    let (_app, receiver, person, auth, returned) = after_a_failed_attempt().await;
     assert_eq!(
         (returned.status.as_str(), returned.attempts_used, returned.submitted_at),
         ("ACTIVE", 1, None)
@@ -462,7 +469,7 @@ async fn a_failed_attempt_goes_back_to_the_person_and_the_second_one_counts() {
     assert!(start.contains("You have one more attempt."), "{start}");
     assert!(receiver.received().is_empty(), "no webhook while the person may try again");
 
-    submit_passport(&person, auth, "passport-valid.jpg").await;
+    submit_passport(&person, &auth, "passport-valid.jpg").await;
     let received = receiver.wait_for(1, WAIT).await;
     let webhook = received[0].json();
     assert_eq!(
@@ -474,14 +481,7 @@ async fn a_failed_attempt_goes_back_to_the_person_and_the_second_one_counts() {
 
 #[tokio::test]
 async fn when_the_session_ends_after_a_failed_attempt_that_attempt_is_final() {
-    let app = spawn_app().await;
-    let receiver = WebhookReceiver::start().await;
-    let person = Person::new(&app);
-    let token = token(&app, jonas(&receiver)).await;
-    let auth = token["authToken"].as_str().unwrap();
-    open(&person, &token).await;
-    submit_passport(&person, auth, "passport-expired.jpg").await;
-    analysed(&app, auth).await;
+    let (app, receiver, person, auth, _) = after_a_failed_attempt().await;
     app.clock.advance(time::Duration::seconds(1801));
     kycd_core::sweeper::sweep_once(&app.core).await;
     let received = receiver.wait_for(1, WAIT).await;
