@@ -342,6 +342,12 @@ pub fn text_on(colour: &str) -> &'static str {
     if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.064 { "#ffffff" } else { "#1b1f24" }
 }
 
+/// The writing direction of a language: right-to-left for Arabic, Hebrew, Persian and Urdu,
+/// so a translation into one of them only needs its file.
+pub fn direction(lang: &str) -> &'static str {
+    if matches!(lang, "ar" | "he" | "fa" | "ur") { "rtl" } else { "ltr" }
+}
+
 /// The languages the flow's pages are written in; anything else falls back to English.
 pub const SPOKEN: [&str; 7] = ["en", "lt", "de", "fr", "es", "pl", "ru"];
 
@@ -527,5 +533,6 @@ mod tests {
         assert_eq!(language(None, Some("sv"), Some("sv-SE, pl;q=0.8")), "pl");
         assert_eq!(language(None, None, Some("pt-BR,ru-RU;q=0.5")), "ru");
         assert_eq!(language(None, None, None), "en");
+        assert_eq!((direction("lt"), direction("ar")), ("ltr", "rtl"));
     }
 }

@@ -182,6 +182,8 @@ pub struct SandboxPanel {
 pub struct Chrome {
     pub t: Texts,
     pub lang: &'static str,
+    /// `ltr` or `rtl` for the language (the stylesheet uses logical properties only).
+    pub dir: &'static str,
     pub partner: String,
     /// "12 minutes left" while capturing.
     pub timer: Option<String>,
@@ -284,6 +286,7 @@ impl Flow {
         Chrome {
             t: self.t,
             lang: self.nav.lang,
+            dir: rules::direction(self.nav.lang),
             partner: self.session.partner.name.clone(),
             timer: minutes_left.map(|m| self.t.count("time-left", "minutes", m)),
             languages: language_links(self.nav.lang, |code| {
@@ -379,6 +382,7 @@ pub fn invalid_page(query: &FlowQuery, headers: &HeaderMap) -> Response {
     let chrome = Chrome {
         t,
         lang,
+        dir: rules::direction(lang),
         partner: "kycd".to_owned(),
         timer: None,
         languages: language_links(lang, |code| format!("?lang={code}")),

@@ -637,3 +637,23 @@ async fn a_partners_embed_origins_decide_who_may_frame_the_flow_and_hear_its_mes
     let refused = frame_refused(&chrome, &other).await;
     assert!(refused.contains(&listed), "{refused}");
 }
+
+#[tokio::test]
+async fn the_session_ends_session_length_after_the_first_opening_on_the_virtual_clock() {
+    let Some(chrome) = Headless::launch(desktop()).await else { return };
+    let app = spawn_app().await;
+    let token = token(&app, json!({"clientId": "c", "sessionLength": 300, "locale": "pl"})).await;
+    let page = chrome.open(token["redirectUrl"].as_str().unwrap(), Camera::Refused).await;
+    wait_until(&page, "document.querySelector('[data-testid=timer]')").await;
+    let timer: String = page
+        .evaluate("document.querySelector('[data-testid=timer]').textContent")
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap();
+    assert!(timer.contains('5'), "five minutes left, in Polish: {timer}");
+    app.clock.advance(time::Duration::seconds(300));
+    page.reload().await.unwrap();
+    wait_until(&page, "document.querySelector('[data-testid=invalid]')").await;
+    no_problems(&page).await;
+}
