@@ -1,11 +1,14 @@
 //! The check a photo gets when the person uploads it in the hosted flow, before an attempt is
 //! spent: it must decode within the limits, be large enough, sharp enough and not washed out.
 //! The problems are ones the person can fix by taking the photo again; the full analysis runs
-//! only on the submitted attempt.
+//! only on the submitted attempt. "No document" uses the same finder as the analysis (the
+//! document's outline, or rows of print); callers decide how often to insist on it.
 
 use crate::{
     decode::{self, DecodeError, DecodeLimits},
+    locate,
     quality::{self, Quality},
+    zone,
 };
 use image::imageops::FilterType;
 
@@ -31,6 +34,9 @@ pub enum CaptureProblem {
     TooBlurry { sharpness: f64 },
     #[error("the photo has glare ({percent:.0} % of it is blown out)")]
     Glared { percent: f64 },
+    /// With the measures of the photo otherwise fit for use, for a caller that accepts it anyway.
+    #[error("no document can be seen in the photo")]
+    NoDocument { quality: Quality },
 }
 
 /// Smallest photo accepted: a VGA frame, which webcams and phone cameras all give.
@@ -69,6 +75,9 @@ pub fn check(
     }
     if subject == Subject::Document && measured.glare > MAX_GLARE {
         return Err(CaptureProblem::Glared { percent: measured.glare * 100.0 });
+    }
+    if subject == Subject::Document && locate::find(&gray).is_none() && !zone::has_text(&gray) {
+        return Err(CaptureProblem::NoDocument { quality: Quality { width, height, ..measured } });
     }
     Ok(Quality { width, height, ..measured })
 }

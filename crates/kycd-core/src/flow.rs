@@ -84,6 +84,11 @@ fn stage_of(verification: &Verification, now: time::OffsetDateTime) -> Stage {
     )
 }
 
+/// How often a photo in which no document is seen is refused before it is accepted anyway:
+/// the finder can miss a real document (a card front without a zone, an odd background), and a
+/// person must never be stuck; the analysis then decides.
+pub const NO_DOCUMENT_REFUSALS: i64 = 2;
+
 /// Photos one verification may upload per window: generous for retakes, but a script cannot
 /// make kycd decode images without end.
 pub const UPLOADS_PER_WINDOW: i64 = 40;
@@ -121,6 +126,20 @@ pub async fn upload(
     })
     .await
     .map_err(|e| CoreError::Internal(format!("photo check failed: {e}")))?;
+    let checked = match checked {
+        Err(CaptureProblem::NoDocument { quality }) => {
+            let key = format!("nodoc:{}:{kind}", session.verification.scan_ref);
+            match verifications::over_limit(core, &key, NO_DOCUMENT_REFUSALS, 86_400).await? {
+                // Refused often enough: accept it as a photo; the analysis decides.
+                Some(_) => {
+                    tracing::info!(%kind, "no document seen again; accepted for the analysis");
+                    Ok(quality)
+                }
+                None => Err(CaptureProblem::NoDocument { quality }),
+            }
+        }
+        other => other,
+    };
     match checked {
         Ok(quality) => {
             core.files.put(&session.verification.scan_ref, kind, &bytes).await?;

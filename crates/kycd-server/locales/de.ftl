@@ -112,3 +112,5 @@ handoff-copy = Link für Ihr Smartphone
 check-again = Erneut prüfen
 
 problem-too-many = In kurzer Zeit wurden zu viele Fotos gesendet. Bitte warten Sie einige Minuten und versuchen Sie es erneut.
+
+problem-no-document = Auf dem Foto ist kein Dokument zu erkennen. Legen Sie das gesamte Dokument auf einem einfarbigen Untergrund in den Rahmen.

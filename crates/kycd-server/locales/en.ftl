@@ -112,3 +112,5 @@ handoff-copy = Link for your phone
 check-again = Check again
 
 problem-too-many = Too many photos were sent in a short time. Please wait a few minutes and try again.
+
+problem-no-document = No document can be seen in the photo. Place the whole document inside the frame, on a plain background.

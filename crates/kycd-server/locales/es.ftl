@@ -112,3 +112,5 @@ handoff-copy = Enlace para su teléfono
 check-again = Volver a comprobar
 
 problem-too-many = Se han enviado demasiadas fotos en poco tiempo. Espere unos minutos y vuelva a intentarlo.
+
+problem-no-document = No se ve ningún documento en la foto. Coloque el documento entero dentro del marco, sobre un fondo liso.

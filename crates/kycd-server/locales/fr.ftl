@@ -112,3 +112,5 @@ handoff-copy = Lien pour votre téléphone
 check-again = Vérifier à nouveau
 
 problem-too-many = Trop de photos ont été envoyées en peu de temps. Veuillez patienter quelques minutes et réessayer.
+
+problem-no-document = Aucun document n'est visible sur la photo. Placez le document en entier dans le cadre, sur un fond uni.

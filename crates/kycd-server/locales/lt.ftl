@@ -116,3 +116,5 @@ handoff-copy = Nuoroda jūsų telefonui
 check-again = Patikrinti dar kartą
 
 problem-too-many = Per trumpą laiką atsiųsta per daug nuotraukų. Palaukite kelias minutes ir bandykite dar kartą.
+
+problem-no-document = Nuotraukoje nesimato dokumento. Padėkite dokumentą ant vienspalvio fono taip, kad jis visas tilptų rėmelyje.

@@ -116,3 +116,5 @@ handoff-copy = Link dla telefonu
 check-again = Sprawdź ponownie
 
 problem-too-many = W krótkim czasie przesłano zbyt wiele zdjęć. Odczekaj kilka minut i spróbuj ponownie.
+
+problem-no-document = Na zdjęciu nie widać dokumentu. Połóż cały dokument w ramce, na jednolitym tle.

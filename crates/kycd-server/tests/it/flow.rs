@@ -601,3 +601,32 @@ async fn uploads_are_rate_limited_per_verification() {
     app.clock.advance(time::Duration::seconds(kycd_core::flow::UPLOAD_WINDOW_SECONDS));
     location(&person.upload(&path, &fixture("passport-valid.jpg")).await);
 }
+
+#[tokio::test]
+async fn a_photo_without_a_document_is_refused_twice_then_left_to_the_analysis() {
+    let app = spawn_app().await;
+    let person = Person::new(&app);
+    let token = token(&app, json!({"clientId": "c"})).await;
+    let auth = token["authToken"].as_str().unwrap();
+    let path = format!("/ui/{auth}/capture/FRONT?lang=en&doc=PASSPORT");
+    for _ in 0..kycd_core::flow::NO_DOCUMENT_REFUSALS {
+        let refused = person.upload(&path, &fixture("no-document.jpg")).await.expect(422);
+        assert_eq!(
+            data_attribute(&text(&refused), "problem", "problem").as_deref(),
+            Some("no-document")
+        );
+    }
+    let accepted = person.upload(&path, &fixture("no-document.jpg")).await;
+    assert_eq!(
+        location(&accepted),
+        format!("/ui/{auth}/capture/FACE?lang=en&doc=PASSPORT"),
+        "a person is never stuck"
+    );
+    let selfie = person
+        .upload(
+            &format!("/ui/{auth}/capture/FACE?lang=en&doc=PASSPORT"),
+            &fixture("no-document.jpg"),
+        )
+        .await;
+    location(&selfie);
+}

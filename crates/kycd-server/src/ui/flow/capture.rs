@@ -132,6 +132,7 @@ pub async fn upload(
                 CaptureProblem::TooSmall { .. } => "too-small",
                 CaptureProblem::TooBlurry { .. } => "blurry",
                 CaptureProblem::Glared { .. } => "glare",
+                CaptureProblem::NoDocument { .. } => "no-document",
             };
             render(&flow, kind, Some(problem(&flow, code)))
         }
