@@ -108,11 +108,7 @@ impl AnalysisStore for PostgresStore {
                 insert_event(&mut tx, &self.ring, event).await?;
             }
         }
-        sqlx::query("DELETE FROM analysis_jobs WHERE scan_ref = $1")
-            .bind(key)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        delete_job(&mut tx, key).await?;
         tx.commit().await.map_err(db)?;
         Ok(true)
     }
@@ -141,11 +137,7 @@ impl AnalysisStore for PostgresStore {
         if returned == 0 {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM analysis_jobs WHERE scan_ref = $1")
-            .bind(key)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        delete_job(&mut tx, key).await?;
         tx.commit().await.map_err(db)?;
         Ok(true)
     }
@@ -195,4 +187,14 @@ impl AnalysisStore for PostgresStore {
                 .map_err(db)?;
         Ok(AnalysisBacklog { queued, oldest_queued_at: oldest.map(from_ms).transpose()? })
     }
+}
+
+/// Removes a verification's job, inside the caller's transaction.
+async fn delete_job(conn: &mut sqlx::PgConnection, scan_ref: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM analysis_jobs WHERE scan_ref = $1")
+        .bind(scan_ref)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(())
 }

@@ -120,11 +120,7 @@ impl AnalysisStore for SqliteStore {
                         }
                         insert_events(conn, &events).await?;
                     }
-                    sqlx::query("DELETE FROM analysis_jobs WHERE scan_ref = ?")
-                        .bind(&scan_ref)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(db)?;
+                    delete_job(conn, &scan_ref).await?;
                     Ok(true)
                 })
             }))
@@ -157,11 +153,7 @@ impl AnalysisStore for SqliteStore {
                     if returned == 0 {
                         return Ok(false);
                     }
-                    sqlx::query("DELETE FROM analysis_jobs WHERE scan_ref = ?")
-                        .bind(&scan_ref)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(db)?;
+                    delete_job(conn, &scan_ref).await?;
                     Ok(true)
                 })
             }))
@@ -217,4 +209,14 @@ impl AnalysisStore for SqliteStore {
                 .map_err(db)?;
         Ok(AnalysisBacklog { queued, oldest_queued_at: oldest.map(from_ms).transpose()? })
     }
+}
+
+/// Removes a verification's job, inside the caller's transaction.
+async fn delete_job(conn: &mut SqliteConnection, scan_ref: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM analysis_jobs WHERE scan_ref = ?")
+        .bind(scan_ref)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(())
 }
