@@ -23,7 +23,7 @@ pub fn base64(bytes: &[u8]) -> String {
 }
 
 /// The person the generated documents show.
-fn jonas(receiver: &WebhookReceiver) -> Value {
+pub fn jonas(receiver: &WebhookReceiver) -> Value {
     json!({
         "clientId": "jonas",
         "firstName": "Jonas",

@@ -6,7 +6,7 @@
 //! with `KYCD_UPDATE_SCREENSHOTS=1`. Without Chromium every test prints SKIPPED and passes.
 
 use crate::analysis::{base64, fixture};
-use crate::flow::{Person, location};
+use crate::flow::{Person, link_of, location};
 use crate::webhooks_support::WAIT;
 use chromiumoxide::{
     Browser, BrowserConfig, Page,
@@ -461,13 +461,7 @@ async fn an_iframe_tells_its_parent_how_the_session_ended_and_unlisted_parents_c
     screenshot(&page, "desktop-7-iframe").await;
 
     let prod = app.create_partner("shop", Environment::Prod, None, 0).await;
-    let prod_token = app
-        .client_for(&prod)
-        .post_json("/api/v2/token", &json!({"clientId": "p"}))
-        .await
-        .expect(201)
-        .json();
-    let prod_auth = prod_token["authToken"].as_str().unwrap();
+    let prod_auth = &link_of(&app, &prod).await;
     let (parent, _server) = parent_page(format!("{}/?authToken={prod_auth}", app.base_url)).await;
     let refused = frame_refused(&chrome, &parent).await;
     assert!(refused.contains("'none'"), "{refused}");
@@ -609,13 +603,7 @@ async fn a_partners_embed_origins_decide_who_may_frame_the_flow_and_hear_its_mes
     let app = spawn_app().await;
     let person = Person::new(&app);
     let shop = app.create_partner("shop-dev", Environment::Dev, None, 0).await;
-    let token = app
-        .client_for(&shop)
-        .post_json("/api/v2/token", &json!({"clientId": "e"}))
-        .await
-        .expect(201)
-        .json();
-    let auth = token["authToken"].as_str().unwrap();
+    let auth = &link_of(&app, &shop).await;
     location(&person.post_form(&format!("/ui/{auth}/sandbox?lang=en"), "scenario=approved").await);
     let (parent, _server) =
         parent_page(format!("{}/?authToken={auth}&lang=en", app.base_url)).await;

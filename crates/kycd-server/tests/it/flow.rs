@@ -98,17 +98,24 @@ async fn token(app: &TestApp, body: Value) -> Value {
     app.sandbox_client().post_json("/api/v2/token", &body).await.expect(201).json()
 }
 
+/// The person of the generated documents, with the partner's redirect URLs.
 fn jonas(receiver: &WebhookReceiver) -> Value {
-    json!({
-        "clientId": "jonas",
-        "firstName": "Jonas",
-        "lastName": "Jonaitis",
-        "dateOfBirth": "1990-05-17",
-        "callbackUrl": receiver.url("/hook"),
-        "successUrl": "https://shop.example/ok",
-        "errorUrl": "https://shop.example/failed",
-        "unverifiedUrl": "https://shop.example/unverified",
-    })
+    let mut body = crate::analysis::jonas(receiver);
+    body["successUrl"] = json!("https://shop.example/ok");
+    body["errorUrl"] = json!("https://shop.example/failed");
+    body["unverifiedUrl"] = json!("https://shop.example/unverified");
+    body
+}
+
+/// The auth token of a new verification of `partner`.
+pub async fn link_of(app: &TestApp, partner: &kycd_core::partners::IssuedCredentials) -> String {
+    let token = app
+        .client_for(partner)
+        .post_json("/api/v2/token", &json!({"clientId": "partner-client"}))
+        .await
+        .expect(201)
+        .json();
+    token["authToken"].as_str().unwrap().to_owned()
 }
 
 /// The flow's first page for `token` (through `/api/v2/redirect`).
@@ -399,13 +406,7 @@ async fn the_sandbox_panel_finishes_dev_verifications_and_is_absent_elsewhere() 
     assert_eq!(received[0].json()["status"]["overall"], "APPROVED");
 
     let prod = app.create_partner("shop", Environment::Prod, None, 0).await;
-    let prod_token = app
-        .client_for(&prod)
-        .post_json("/api/v2/token", &json!({"clientId": "p"}))
-        .await
-        .expect(201)
-        .json();
-    let prod_auth = prod_token["authToken"].as_str().unwrap();
+    let prod_auth = &link_of(&app, &prod).await;
     let page = person.get(&format!("/ui/{prod_auth}/?lang=en")).await.expect(200);
     assert!(!text(&page).contains("data-testid=\"sandbox\""), "no test panel outside DEV");
     assert!(page.header("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
@@ -555,13 +556,7 @@ async fn embed_origins_and_the_brand_colour_are_per_partner_settings() {
     .await
     .unwrap();
 
-    let prod_token = app
-        .client_for(&prod)
-        .post_json("/api/v2/token", &json!({"clientId": "p"}))
-        .await
-        .expect(201)
-        .json();
-    let auth = prod_token["authToken"].as_str().unwrap();
+    let auth = &link_of(&app, &prod).await;
     let page = person.get(&format!("/ui/{auth}/?embed=1")).await.expect(200);
     let csp = page.header("content-security-policy").unwrap();
     assert!(
