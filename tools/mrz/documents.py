@@ -293,6 +293,26 @@ def portrait(rng, d, box, big=False):
     return np.asarray(im, np.float32)
 
 
+# A photo to print as the portrait instead of the drawn head (fixtures for the face checks):
+# (path, crop box in the photo's pixels). Set by make_fixture from a spec's "portrait".
+PORTRAIT_PHOTO = None
+
+
+def photo_portrait(box):
+    """The photo in PORTRAIT_PHOTO, cropped, fitted to box and printed: grey, a little flat and warm."""
+    path, crop = PORTRAIT_PHOTO
+    x0, y0, x1, y1 = [int(v) for v in box]
+    w, h = x1 - x0, y1 - y0
+    cx0, cy0, cx1, cy1 = crop
+    cw = cx1 - cx0  # widen or heighten the crop to the box's proportions around its centre
+    ch = cw * h / w
+    cy = (cy0 + cy1) / 2
+    photo = Image.open(path).convert("L").crop((int(cx0), int(cy - ch / 2), int(cx1), int(cy + ch / 2)))
+    grey = np.asarray(photo.resize((w, h), Image.LANCZOS), np.float32)
+    grey = 30 + grey * (200 / 255)
+    return np.stack([grey * 1.02, grey, grey * 0.95], axis=-1)
+
+
 def text(dr, xy, s, f, fill):
     dr.text(xy, s, font=f, fill=fill)
 
@@ -360,7 +380,9 @@ def draw_visual(rng, d, img, c, side, fmt):
     box = [P * v for v in pb]
     img2 = np.asarray(pil, np.float32).copy()
     x0, y0, x1, y1 = [int(v) for v in box]
-    img2[y0:y1, x0:x1] = portrait(rng, d, box)
+    img2[y0:y1, x0:x1] = portrait(rng, d, box)  # drawn even when replaced, so the rest stays the same
+    if PORTRAIT_PHOTO:
+        img2[y0:y1, x0:x1] = photo_portrait(box)
     pil = Image.fromarray(np.clip(img2, 0, 255).astype(np.uint8))
     dr = ImageDraw.Draw(pil)
     dob, exp = printed_date(c["dob"], style), printed_date(c["expiry"], style)
@@ -777,6 +799,8 @@ def fixture_content(spec):
 
 
 def make_fixture(out, spec):
+    global PORTRAIT_PHOTO
+    PORTRAIT_PHOTO = (spec["portrait"], spec["portrait_crop"]) if spec.get("portrait") else None
     seed = int(spec.get("seed", 1))
     rng, nprng = sample_rngs(seed, 0)
     ext = spec.get("ext", "jpg")

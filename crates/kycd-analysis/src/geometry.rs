@@ -44,6 +44,14 @@ pub fn is_convex(quad: &Quad) -> bool {
     })
 }
 
+/// Whether `p` lies inside the convex, clockwise-on-screen `quad`.
+pub fn contains(quad: &Quad, p: Point) -> bool {
+    (0..4).all(|i| {
+        let (a, b) = (quad[i], quad[(i + 1) % 4]);
+        (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x) >= 0.0
+    })
+}
+
 /// A projective map of the plane: `(x, y) -> ((h0 x + h1 y + h2) / w, (h3 x + h4 y + h5) / w)`
 /// with `w = h6 x + h7 y + 1`.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -10,6 +10,7 @@ pub mod capture;
 pub mod ctc;
 pub mod decode;
 pub mod document;
+pub mod face;
 pub mod geometry;
 pub mod locate;
 pub mod mrz;

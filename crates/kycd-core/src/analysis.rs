@@ -7,19 +7,22 @@
 
 use crate::{CoreError, CoreResult, Services, verifications};
 pub use kycd_analysis::document::{DocumentAnalysis, Side};
+pub use kycd_analysis::face::{FaceComparison, FaceError};
 use kycd_analysis::{
     decode::{self, DecodeLimits},
     document::{self, AnalysisError},
+    face,
 };
 use kycd_domain::{
     AuthToken, Identifier, Rejection,
     auto_result::{self, AutoResult, SubmissionFacts},
     countries,
     document_check::{self, Choice, DocumentDecision},
+    face_check::{self, FaceDecision},
     flow,
     lifecycle::{self, LifecycleEvent},
     token_request::TokenRequest,
-    vocabulary::{DocumentKind, FileKind, OverallStatus},
+    vocabulary::{DocumentKind, DocumentStatus, FileKind, OverallStatus},
 };
 use kycd_store::{AnalysisJob, Partner, Submission, Verification, VerificationChange};
 use kycd_webhooks::outbox::Announcement;
@@ -65,6 +68,35 @@ pub async fn check_document(
         let decision = document_check::decide(request, chosen, &analysis.reading, today);
         DocumentCheck { analysis, decision }
     }))
+}
+
+/// The faces compared: what the analysis measured and what was decided from it.
+#[derive(Debug, Clone)]
+pub struct FaceCheck {
+    pub comparison: FaceComparison,
+    pub decision: FaceDecision,
+}
+
+/// Compares the face on the document photo with the selfie on a blocking thread.
+pub async fn check_faces(
+    document: Vec<u8>,
+    selfie: Vec<u8>,
+    limits: DecodeLimits,
+) -> CoreResult<Result<FaceCheck, FaceError>> {
+    let comparison =
+        tokio::task::spawn_blocking(move || face::compare(&document, &selfie, &limits))
+            .await
+            .map_err(|e| CoreError::Internal(format!("face check task failed: {e}")))?;
+    Ok(comparison.map(|comparison| {
+        let decision = face_check::decide(&comparison.evidence());
+        FaceCheck { comparison, decision }
+    }))
+}
+
+/// Whether the document decision leaves the face to be checked (reference §5.7 rule 5: a
+/// failed document's face is not analysed).
+pub fn face_follows(document: &DocumentDecision) -> bool {
+    matches!(document.status, Some(DocumentStatus::DocValidated | DocumentStatus::AutoUnverifiable))
 }
 
 /// What a caller submits: the person's choices and the images by kind.
@@ -345,27 +377,48 @@ async fn analyse_job(
     verification: &Verification,
     job: &AnalysisJob,
 ) -> CoreResult<AutoResult> {
-    let mut images = Vec::new();
-    for (kind, side) in [(FileKind::Front, Side::Front), (FileKind::Back, Side::Back)] {
-        if !job.submission.files.contains(&kind) {
-            continue;
-        }
-        let bytes = core.files.get(&verification.scan_ref, kind).await?.ok_or_else(|| {
+    let load = |kind: FileKind| async move {
+        core.files.get(&verification.scan_ref, kind).await?.ok_or_else(|| {
             CoreError::Internal(format!(
                 "the submitted {kind} image is missing from the file store"
             ))
-        })?;
-        images.push((side, bytes));
+        })
+    };
+    let mut images = Vec::new();
+    for (kind, side) in [(FileKind::Front, Side::Front), (FileKind::Back, Side::Back)] {
+        if job.submission.files.contains(&kind) {
+            images.push((side, load(kind).await?));
+        }
     }
+    let front = images.first().map(|(_, bytes)| bytes.clone());
     let chosen =
         Choice { country: job.submission.country.clone(), document: job.submission.document_type };
     let today = core.clock.now().date();
     let check = check_document(&verification.request, &chosen, images, submission_limits(), today)
         .await?
         .map_err(|e| CoreError::Internal(format!("analysis failed: {e}")))?;
-    Ok(auto_result::from_document(
+    let face = match front {
+        Some(front)
+            if face_follows(&check.decision) && job.submission.files.contains(&FileKind::Face) =>
+        {
+            let selfie = load(FileKind::Face).await?;
+            let faces = check_faces(front, selfie, submission_limits())
+                .await?
+                .map_err(|e| CoreError::Internal(format!("face check failed: {e}")))?;
+            tracing::debug!(
+                distance = ?faces.comparison.distance,
+                selfie_faces = faces.comparison.selfie.clear_faces,
+                status = ?faces.decision.status,
+                "faces compared"
+            );
+            Some(faces.decision)
+        }
+        _ => None,
+    };
+    Ok(auto_result::from_analysis(
         &verification.request,
         check.decision,
+        face,
         facts(core, verification, job),
     ))
 }

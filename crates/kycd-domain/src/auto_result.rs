@@ -1,15 +1,17 @@
 //! The automatic result of a real analysis (DECISIONS.md "Automatic analysis"): from the document
 //! decision, the face status, the overall outcome and whether a person must look.
 //!
-//! Statuses come only from checks that ran. Until the face check exists the face is
-//! `FACE_NOT_CHECKED` after a validated document (the face would be checked next) and
-//! `FACE_NOT_ANALYSED` after a failed one (reference §5.7 rule 5). When the machine cannot decide
-//! — the document is validated but the face was not checked, or the document is
+//! Statuses come only from checks that ran. After a failed document the face is
+//! `FACE_NOT_ANALYSED` (reference §5.7 rule 5); after a passing one it is the face decision
+//! ([`crate::face_check`]), or `FACE_NOT_CHECKED` when there was no selfie to check (a
+//! `DOCUMENT` token). A document without a findable portrait fails as `DOC_FACE_NOT_FOUND`.
+//! When the machine cannot decide — the face was not checked, or the document or the face is
 //! `AUTO_UNVERIFIABLE` — and no tag already makes it SUSPECTED, the verification goes to
 //! REVIEWING and the automatic webhook announces REVIEWING with `final: false`, never APPROVED.
 
 use crate::{
     document_check::DocumentDecision,
+    face_check::FaceDecision,
     lifecycle::Outcome,
     result::{VerificationResult, overall},
     token_request::TokenRequest,
@@ -41,24 +43,30 @@ pub struct AutoResult {
     pub undecided: bool,
 }
 
-/// The automatic result of `request`'s analysis: `document` decided, the face not yet checked.
-pub fn from_document(
+/// The automatic result of `request`'s analysis: `document` decided, and `face` when a selfie
+/// was compared with the document.
+pub fn from_analysis(
     request: &TokenRequest,
     document: DocumentDecision,
+    face: Option<FaceDecision>,
     facts: SubmissionFacts,
 ) -> AutoResult {
-    let document_status = document.status.unwrap_or(DocumentStatus::DocNotAnalysed);
-    let face = if document_status == DocumentStatus::DocValidated {
-        FaceStatus::FaceNotChecked
-    } else {
-        FaceStatus::FaceNotAnalysed
+    let mut document_status = document.status.unwrap_or(DocumentStatus::DocNotAnalysed);
+    let passing =
+        matches!(document_status, DocumentStatus::DocValidated | DocumentStatus::AutoUnverifiable);
+    let face = match face {
+        Some(decision) if passing => {
+            document_status = decision.document_status.unwrap_or(document_status);
+            decision.status
+        }
+        None if passing => FaceStatus::FaceNotChecked,
+        _ => FaceStatus::FaceNotAnalysed,
     };
     let outcome = overall(Some(face), Some(document_status), &[], &document.mismatch_tags);
     let undecided = document.mismatch_tags.is_empty()
-        && matches!(
-            document_status,
-            DocumentStatus::DocValidated | DocumentStatus::AutoUnverifiable
-        );
+        && (document_status == DocumentStatus::AutoUnverifiable
+            || (document_status == DocumentStatus::DocValidated
+                && matches!(face, FaceStatus::FaceNotChecked | FaceStatus::AutoUnverifiable)));
     let manual_review_follows = undecided
         || match outcome {
             Outcome::Approved => request.wants_manual_review_after_success(),
@@ -125,7 +133,49 @@ mod tests {
         status: DocumentStatus,
         tags: Vec<MismatchTag>,
     ) -> AutoResult {
-        from_document(request, decision(status, tags), SubmissionFacts::default())
+        from_analysis(request, decision(status, tags), None, SubmissionFacts::default())
+    }
+
+    fn with_face(status: DocumentStatus, face: FaceStatus) -> AutoResult {
+        let face = FaceDecision { status: face, document_status: None, score: Some(0.9) };
+        from_analysis(&plain(), decision(status, vec![]), Some(face), SubmissionFacts::default())
+    }
+
+    #[test]
+    fn a_validated_document_and_a_matching_face_are_approved_without_a_person() {
+        let auto = with_face(DocumentStatus::DocValidated, FaceStatus::FaceMatch);
+        assert_eq!(auto.outcome, Outcome::Approved);
+        assert!(!auto.undecided && !auto.manual_review_follows);
+    }
+
+    #[test]
+    fn a_mismatching_face_is_denied_and_an_unsure_one_goes_to_a_person() {
+        let auto = with_face(DocumentStatus::DocValidated, FaceStatus::FaceMismatch);
+        assert_eq!((auto.outcome, auto.undecided), (Outcome::Denied, false));
+        let auto = with_face(DocumentStatus::DocValidated, FaceStatus::AutoUnverifiable);
+        assert!(auto.undecided && auto.manual_review_follows);
+        let auto = with_face(DocumentStatus::AutoUnverifiable, FaceStatus::FaceMatch);
+        assert!(auto.undecided, "an unsure document still goes to a person");
+    }
+
+    #[test]
+    fn a_failed_document_is_not_rescued_by_its_face_and_a_missing_portrait_fails_it() {
+        let auto = with_face(DocumentStatus::DocExpired, FaceStatus::FaceMatch);
+        assert_eq!(auto.result.auto_face, Some(FaceStatus::FaceNotAnalysed));
+        assert_eq!(auto.outcome, Outcome::Denied);
+        let portrait_missing = FaceDecision {
+            status: FaceStatus::FaceNotAnalysed,
+            document_status: Some(DocumentStatus::DocFaceNotFound),
+            score: None,
+        };
+        let auto = from_analysis(
+            &plain(),
+            decision(DocumentStatus::DocValidated, vec![]),
+            Some(portrait_missing),
+            SubmissionFacts::default(),
+        );
+        assert_eq!(auto.result.auto_document, Some(DocumentStatus::DocFaceNotFound));
+        assert_eq!((auto.outcome, auto.undecided), (Outcome::Denied, false));
     }
 
     #[test]

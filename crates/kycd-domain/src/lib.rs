@@ -9,6 +9,7 @@ pub mod custom_settings;
 pub mod document_check;
 pub mod dummy;
 pub mod environment;
+pub mod face_check;
 pub mod fields;
 pub mod flow;
 pub mod ids;

@@ -9,6 +9,7 @@ use kycd_analysis::{
 use kycd_domain::document_check::DocumentReading;
 use time::macros::date;
 
+mod faces;
 mod smoke;
 
 fn fixture(name: &str) -> Vec<u8> {

@@ -23,7 +23,7 @@ pub struct AnalyzeArgs {
     /// The document's back (a TD1 ID card carries its machine readable zone there).
     #[arg(long)]
     pub back: Option<PathBuf>,
-    /// A selfie: checked to be an image; face checks are not automatic yet.
+    /// A selfie: its face is compared with the document's portrait.
     #[arg(long)]
     pub selfie: Option<PathBuf>,
     /// The document type the person chose (PASSPORT, ID_CARD, RESIDENCE_PERMIT …).
@@ -70,19 +70,40 @@ pub async fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
     if let Some(back) = &args.back {
         images.push((Side::Back, read(back)?));
     }
-    if let Some(selfie) = &args.selfie {
-        let bytes = read(selfie)?;
-        analysis::decode_image(&bytes, &limits)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", selfie.display()))?;
-    }
+    let selfie = match &args.selfie {
+        Some(path) => {
+            let bytes = read(path)?;
+            analysis::decode_image(&bytes, &limits)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            Some(bytes)
+        }
+        None => None,
+    };
+    let front = images[0].1.clone();
     let started = Instant::now();
     let check = analysis::check_document(&request, &chosen, images, limits, today)
         .await?
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut timings = check.analysis.timings_ms.clone();
+    let faces = match selfie {
+        Some(selfie) if analysis::face_follows(&check.decision) => Some(
+            analysis::check_faces(front, selfie, limits)
+                .await?
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        ),
+        _ => None,
+    };
+    if let Some(faces) = &faces {
+        timings.extend(faces.comparison.timings_ms.iter().map(|(k, v)| (*k, *v)));
+    }
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let facts = SubmissionFacts { submitted_at: now, decided_at: now, ..Default::default() };
-    let auto = auto_result::from_document(&request, check.decision.clone(), facts);
+    let auto = auto_result::from_analysis(
+        &request,
+        check.decision.clone(),
+        faces.as_ref().map(|f| f.decision),
+        facts,
+    );
     let analysed: f64 = timings.values().sum();
     timings.insert("decide", (started.elapsed().as_secs_f64() * 1000.0 - analysed).max(0.0));
 
@@ -98,6 +119,17 @@ pub async fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
             "confidence": check.analysis.confidence,
             "quality": check.analysis.quality,
         },
+        "face": faces.as_ref().map(|f| json!({
+            "documentFaceFound": f.comparison.document.main.is_some(),
+            "selfieFaces": f.comparison.selfie.clear_faces,
+            "distance": f.comparison.distance,
+            "score": f.decision.score,
+            "match": f.decision.status == kycd_domain::vocabulary::FaceStatus::FaceMatch,
+            "documentFace": f.comparison.document.main,
+            "selfieFace": f.comparison.selfie.main,
+            "sameImage": f.comparison.same_image,
+            "documentInSelfie": f.comparison.document_in_selfie,
+        })),
         "autoDocument": auto.result.auto_document.map(|d| d.as_str()),
         "autoFace": auto.result.auto_face.map(|f| f.as_str()),
         "fraudTags": auto.result.fraud_tags,
@@ -173,10 +205,17 @@ fn print_summary(report: &Value, analysis: &analysis::DocumentAnalysis, undecide
         let names: Vec<String> = tags.iter().map(text).collect();
         println!("mismatchTags   {}", names.join(", "));
     }
-    if undecided {
+    if let Some(face) = report["face"].as_object() {
+        let distance = face["distance"].as_f64().map_or("-".to_owned(), |d| format!("{d:.3}"));
+        let score = face["score"].as_f64().map_or("-".to_owned(), |s| format!("{s:.2}"));
         println!(
-            "verdict        a person decides (REVIEWING): the face check is not automatic yet"
+            "faces          portrait {}, selfie faces {}, distance {distance}, score {score}",
+            if face["documentFaceFound"] == Value::Bool(true) { "found" } else { "not found" },
+            face["selfieFaces"]
         );
+    }
+    if undecided {
+        println!("verdict        a person decides (REVIEWING)");
     }
     let total: f64 =
         report["timingsMs"].as_object().map_or(0.0, |t| t.values().filter_map(Value::as_f64).sum());
