@@ -2,11 +2,12 @@
 //! spent: it must decode within the limits, be large enough, sharp enough and not washed out.
 //! The problems are ones the person can fix by taking the photo again; the full analysis runs
 //! only on the submitted attempt. "No document" uses the same finder as the analysis (the
-//! document's outline, or rows of print); callers decide how often to insist on it.
+//! document's outline, or rows of print) and "no face" the analysis's face finder; callers
+//! decide how often to insist on them.
 
 use crate::{
     decode::{self, DecodeError, DecodeLimits},
-    locate,
+    face, locate,
     quality::{self, Quality},
     zone,
 };
@@ -37,6 +38,20 @@ pub enum CaptureProblem {
     /// With the measures of the photo otherwise fit for use, for a caller that accepts it anyway.
     #[error("no document can be seen in the photo")]
     NoDocument { quality: Quality },
+    /// Likewise, for a selfie.
+    #[error("no face can be seen in the photo")]
+    NoFace { quality: Quality },
+}
+
+impl CaptureProblem {
+    /// The photo's measures when the only problem is that its subject was not seen: the finders
+    /// can miss, so a caller may accept such a photo after insisting a few times.
+    pub fn unseen_subject(&self) -> Option<Quality> {
+        match self {
+            Self::NoDocument { quality } | Self::NoFace { quality } => Some(*quality),
+            _ => None,
+        }
+    }
 }
 
 /// Smallest photo accepted: a VGA frame, which webcams and phone cameras all give.
@@ -78,6 +93,9 @@ pub fn check(
     }
     if subject == Subject::Document && locate::find(&gray).is_none() && !zone::has_text(&gray) {
         return Err(CaptureProblem::NoDocument { quality: Quality { width, height, ..measured } });
+    }
+    if subject == Subject::Selfie && face::find(&image).is_ok_and(|found| found.main.is_none()) {
+        return Err(CaptureProblem::NoFace { quality: Quality { width, height, ..measured } });
     }
     Ok(Quality { width, height, ..measured })
 }

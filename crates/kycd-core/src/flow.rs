@@ -84,9 +84,10 @@ fn stage_of(verification: &Verification, now: time::OffsetDateTime) -> Stage {
     )
 }
 
-/// How often a photo in which no document is seen is refused before it is accepted anyway:
-/// the finder can miss a real document (a card front without a zone, an odd background), and a
-/// person must never be stuck; the analysis then decides.
+/// How often a photo in which no document (or, for the selfie, no face) is seen is refused
+/// before it is accepted anyway: the finders can miss a real document (a card front without a
+/// zone, an odd background) or face, and a person must never be stuck; the analysis then
+/// decides.
 pub const NO_DOCUMENT_REFUSALS: i64 = 2;
 
 /// Photos one verification may upload per window: generous for retakes, but a script cannot
@@ -127,15 +128,15 @@ pub async fn upload(
     .await
     .map_err(|e| CoreError::Internal(format!("photo check failed: {e}")))?;
     let checked = match checked {
-        Err(CaptureProblem::NoDocument { quality }) => {
+        Err(problem) if problem.unseen_subject().is_some() => {
             let key = format!("nodoc:{}:{kind}", session.verification.scan_ref);
             match verifications::over_limit(core, &key, NO_DOCUMENT_REFUSALS, 86_400).await? {
                 // Refused often enough: accept it as a photo; the analysis decides.
                 Some(_) => {
-                    tracing::info!(%kind, "no document seen again; accepted for the analysis");
-                    Ok(quality)
+                    tracing::info!(%kind, %problem, "seen again; accepted for the analysis");
+                    problem.unseen_subject().ok_or(problem)
                 }
-                None => Err(CaptureProblem::NoDocument { quality }),
+                None => Err(problem),
             }
         }
         other => other,

@@ -114,3 +114,4 @@ check-again = Erneut prüfen
 problem-too-many = In kurzer Zeit wurden zu viele Fotos gesendet. Bitte warten Sie einige Minuten und versuchen Sie es erneut.
 
 problem-no-document = Auf dem Foto ist kein Dokument zu erkennen. Legen Sie das gesamte Dokument auf einem einfarbigen Untergrund in den Rahmen.
+problem-no-face = Auf dem Foto ist kein Gesicht zu erkennen. Schauen Sie direkt in die Kamera, mit dem ganzen Gesicht im Rahmen und bei gutem Licht.

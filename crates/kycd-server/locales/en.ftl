@@ -114,3 +114,4 @@ check-again = Check again
 problem-too-many = Too many photos were sent in a short time. Please wait a few minutes and try again.
 
 problem-no-document = No document can be seen in the photo. Place the whole document inside the frame, on a plain background.
+problem-no-face = No face can be seen in the photo. Look straight at the camera, with your whole face inside the frame and in good light.

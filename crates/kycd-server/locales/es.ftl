@@ -114,3 +114,4 @@ check-again = Volver a comprobar
 problem-too-many = Se han enviado demasiadas fotos en poco tiempo. Espere unos minutos y vuelva a intentarlo.
 
 problem-no-document = No se ve ningún documento en la foto. Coloque el documento entero dentro del marco, sobre un fondo liso.
+problem-no-face = No se ve ninguna cara en la foto. Mire directamente a la cámara, con toda la cara dentro del marco y con buena luz.

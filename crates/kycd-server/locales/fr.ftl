@@ -114,3 +114,4 @@ check-again = Vérifier à nouveau
 problem-too-many = Trop de photos ont été envoyées en peu de temps. Veuillez patienter quelques minutes et réessayer.
 
 problem-no-document = Aucun document n'est visible sur la photo. Placez le document en entier dans le cadre, sur un fond uni.
+problem-no-face = Aucun visage n'est visible sur la photo. Regardez droit vers la caméra, le visage entier dans le cadre et bien éclairé.

@@ -118,3 +118,4 @@ check-again = Patikrinti dar kartą
 problem-too-many = Per trumpą laiką atsiųsta per daug nuotraukų. Palaukite kelias minutes ir bandykite dar kartą.
 
 problem-no-document = Nuotraukoje nesimato dokumento. Padėkite dokumentą ant vienspalvio fono taip, kad jis visas tilptų rėmelyje.
+problem-no-face = Nuotraukoje nematyti veido. Žiūrėkite tiesiai į kamerą, kad visas veidas būtų rėmelyje ir gerai apšviestas.

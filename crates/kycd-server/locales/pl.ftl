@@ -118,3 +118,4 @@ check-again = Sprawdź ponownie
 problem-too-many = W krótkim czasie przesłano zbyt wiele zdjęć. Odczekaj kilka minut i spróbuj ponownie.
 
 problem-no-document = Na zdjęciu nie widać dokumentu. Połóż cały dokument w ramce, na jednolitym tle.
+problem-no-face = Na zdjęciu nie widać twarzy. Patrz prosto w aparat, tak aby cała twarz była w ramce i dobrze oświetlona.

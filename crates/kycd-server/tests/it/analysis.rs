@@ -18,6 +18,20 @@ pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// A photo of a real face (kycd-analysis's fixtures; tools/face/README.md names each source).
+/// `obama2.jpg` and `obama3.jpg` show the person printed on every generated document.
+pub fn face(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../kycd-analysis/tests/it/fixtures/faces")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The selfie of the person the generated documents show.
+pub fn selfie() -> Vec<u8> {
+    face("obama2.jpg")
+}
+
 pub fn base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
@@ -59,19 +73,23 @@ async fn analysed(app: &TestApp, receiver: &WebhookReceiver, body: Value, images
 }
 
 fn passport(name: &str) -> Value {
-    json!({"FRONT": base64(&fixture(name)), "FACE": base64(&fixture("no-document.jpg"))})
+    passport_with_selfie(name, &selfie())
+}
+
+fn passport_with_selfie(name: &str, selfie: &[u8]) -> Value {
+    json!({"FRONT": base64(&fixture(name)), "FACE": base64(selfie)})
 }
 
 #[tokio::test]
-async fn a_valid_passport_is_read_validated_and_sent_to_a_person_while_faces_are_not_checked() {
+async fn a_valid_passport_and_the_holders_selfie_are_approved_without_a_person() {
     let app = spawn_app().await;
     let receiver = WebhookReceiver::start().await;
     let webhook = analysed(&app, &receiver, jonas(&receiver), passport("passport-valid.jpg")).await;
     let status = &webhook["status"];
     assert_eq!(status["autoDocument"], "DOC_VALIDATED", "{webhook}");
-    assert_eq!(status["autoFace"], "FACE_NOT_CHECKED");
-    assert_eq!(status["overall"], "REVIEWING", "never APPROVED without a face check");
-    assert_eq!(webhook["final"], false, "a person decides next");
+    assert_eq!(status["autoFace"], "FACE_MATCH");
+    assert_eq!(status["overall"], "APPROVED");
+    assert_eq!(webhook["final"], true, "no person needed");
     assert_eq!(status["mismatchTags"], json!([]));
     assert_eq!(status["fraudTags"], json!([]));
     let data = &webhook["data"];
@@ -92,9 +110,9 @@ async fn a_valid_passport_is_read_validated_and_sent_to_a_person_while_faces_are
     let scan_ref = json!({"scanRef": webhook["scanRef"]});
     let client = app.sandbox_client();
     let status = client.post_json("/api/v2/status", &scan_ref).await.expect(200).json();
-    assert_eq!(status["status"], "REVIEWING");
+    assert_eq!(status["status"], "APPROVED");
     assert_eq!(status["autoDocument"], "DOC_VALIDATED");
-    assert_eq!(status["autoFace"], "FACE_NOT_CHECKED");
+    assert_eq!(status["autoFace"], "FACE_MATCH");
     let data = client.post_json("/api/v2/data", &scan_ref).await.expect(200).json();
     assert_eq!(data["docNumber"], "LT1234567");
     assert_eq!(data["docDob"], "1990-05-17");
@@ -103,6 +121,50 @@ async fn a_valid_passport_is_read_validated_and_sent_to_a_person_while_faces_are
     let front_url = files["fileUrls"]["FRONT"].as_str().unwrap();
     let front = reqwest::get(front_url).await.unwrap().bytes().await.unwrap();
     assert_eq!(front.as_ref(), fixture("passport-valid.jpg").as_slice());
+}
+
+#[tokio::test]
+async fn someone_elses_selfie_is_a_face_mismatch_and_denied() {
+    let app = spawn_app().await;
+    let receiver = WebhookReceiver::start().await;
+    let images = passport_with_selfie("passport-valid.jpg", &face("biden.jpg"));
+    let webhook = analysed(&app, &receiver, jonas(&receiver), images).await;
+    assert_eq!(webhook["status"]["autoDocument"], "DOC_VALIDATED", "{webhook}");
+    assert_eq!(webhook["status"]["autoFace"], "FACE_MISMATCH");
+    assert_eq!(webhook["status"]["overall"], "DENIED");
+    assert_eq!(webhook["final"], true);
+}
+
+#[tokio::test]
+async fn a_photo_of_a_document_as_the_selfie_is_a_fake_face() {
+    let app = spawn_app().await;
+    let receiver = WebhookReceiver::start().await;
+    let images = passport_with_selfie("passport-valid.jpg", &fixture("passport-expired.jpg"));
+    let webhook = analysed(&app, &receiver, jonas(&receiver), images).await;
+    assert_eq!(webhook["status"]["autoFace"], "FAKE_FACE", "{webhook}");
+    assert_eq!(webhook["status"]["overall"], "DENIED");
+}
+
+#[tokio::test]
+async fn a_selfie_without_a_face_is_no_face_found() {
+    let app = spawn_app().await;
+    let receiver = WebhookReceiver::start().await;
+    let images = passport_with_selfie("passport-valid.jpg", &fixture("no-document.jpg"));
+    let webhook = analysed(&app, &receiver, jonas(&receiver), images).await;
+    assert_eq!(webhook["status"]["autoFace"], "NO_FACE_FOUND", "{webhook}");
+    assert_eq!(webhook["status"]["overall"], "DENIED");
+}
+
+#[tokio::test]
+async fn without_a_selfie_the_face_is_not_checked_and_a_person_decides() {
+    let app = spawn_app().await;
+    let receiver = WebhookReceiver::start().await;
+    let images = json!({"FRONT": base64(&fixture("passport-valid.jpg"))});
+    let webhook = analysed(&app, &receiver, jonas(&receiver), images).await;
+    assert_eq!(webhook["status"]["autoDocument"], "DOC_VALIDATED", "{webhook}");
+    assert_eq!(webhook["status"]["autoFace"], "FACE_NOT_CHECKED");
+    assert_eq!(webhook["status"]["overall"], "REVIEWING", "never APPROVED without a face check");
+    assert_eq!(webhook["final"], false);
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 //! none. Screenshots of every step go to `target/tmp/flow-screenshots/`, and to `docs/flow/`
 //! with `KYCD_UPDATE_SCREENSHOTS=1`. Without Chromium every test prints SKIPPED and passes.
 
-use crate::analysis::{base64, fixture};
+use crate::analysis::{base64, fixture, selfie};
 use crate::flow::{Person, link_of, location};
 use crate::webhooks_support::WAIT;
 use chromiumoxide::{
@@ -184,7 +184,7 @@ fn init_script(camera: Camera) -> String {
                 return canvas.captureStream(30);
             }};"#,
             document = base64(&fixture("passport-valid.jpg")),
-            selfie = base64(&fixture("no-document.jpg")),
+            selfie = base64(&selfie()),
         ),
     };
     format!("(() => {{ {recorders} {camera} }})();")
@@ -366,18 +366,16 @@ async fn the_camera_path_ends_on_the_partners_page_with_a_signed_webhook() {
         webhook["status"]["autoDocument"], "DOC_VALIDATED",
         "the camera picture was read: {webhook}"
     );
+    assert_eq!(webhook["status"]["autoFace"], "FACE_MATCH", "the camera selfie matched: {webhook}");
+    assert_eq!(webhook["status"]["overall"], "APPROVED");
     assert_eq!(webhook["platform"], "PC");
-    wait_until(&page, "document.querySelector('[data-testid=result]')?.dataset.status === 'WAITING' && document.querySelector('[data-testid=result] a[data-testid=next]')").await;
+    wait_until(&page, "document.querySelector('[data-testid=result]')?.dataset.status === 'APPROVED' && document.querySelector('[data-testid=result] a[data-testid=next]')").await;
     screenshot(&page, "desktop-6-result").await;
     no_problems(&page).await;
     click_and_wait(&page, "[data-testid=result] [data-testid=next]").await;
     wait_until(&page, "location.pathname === '/health'").await;
     let landed = page.url().await.unwrap().unwrap();
-    assert_eq!(
-        landed,
-        format!("{}/health?landed=success", app.base_url),
-        "a person review follows: successUrl"
-    );
+    assert_eq!(landed, format!("{}/health?landed=success", app.base_url), "approved: successUrl");
 }
 
 #[tokio::test]

@@ -428,6 +428,32 @@ fn analyze_reads_a_document_from_files_and_prints_the_contract() {
     assert_eq!(report["document"]["mrz"], Value::Null);
     assert_eq!(report["autoDocument"], "DOC_NOT_FOUND");
 
+    // With a selfie, the faces are compared.
+    let faces = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../kycd-analysis/tests/it/fixtures/faces");
+    for (selfie, face_status, matched) in
+        [("obama2.jpg", "FACE_MATCH", true), ("biden.jpg", "FACE_MISMATCH", false)]
+    {
+        let selfie = faces.join(selfie);
+        let out = run_ok(&mut analyze(&[
+            "--front".as_ref(),
+            front.as_os_str(),
+            "--selfie".as_ref(),
+            selfie.as_os_str(),
+            "--json".as_ref(),
+        ]));
+        let report: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(report["autoFace"], face_status, "{report}");
+        let face = &report["face"];
+        assert_eq!(face["documentFaceFound"], true);
+        assert_eq!(face["selfieFaces"], 1);
+        assert_eq!(face["match"], matched);
+        let (distance, score) =
+            (face["distance"].as_f64().unwrap(), face["score"].as_f64().unwrap());
+        assert!((0.0..2.0).contains(&distance) && (0.0..=1.0).contains(&score), "{face}");
+        assert!(report["timingsMs"]["selfieFace"].as_f64().unwrap() > 0.0);
+    }
+
     // The readable summary, and a clear refusal of a file that is not an image.
     let summary = run_ok(&mut analyze(&["--front".as_ref(), front.as_os_str()]));
     assert!(summary.contains("DOC_VALIDATED") && summary.contains("JONAITIS"), "{summary}");

@@ -4,7 +4,7 @@
 //! SQLite and (scripts/test) on PostgreSQL. The camera path, iframes and languages in a real
 //! browser are in `browser.rs`.
 
-use crate::analysis::fixture;
+use crate::analysis::{fixture, selfie};
 use crate::webhooks_support::{WAIT, assert_signed, assert_valid_identification_webhook};
 use kycd_domain::Environment;
 use kycd_testkit::{Client, Reply, TestApp, WebhookReceiver, spawn_app};
@@ -254,7 +254,7 @@ async fn photos_uploaded_with_plain_forms_are_analysed_and_the_person_sees_the_o
             .await,
     );
     assert_eq!(next, format!("/ui/{auth}/capture/FACE?{query}"), "a passport has no back");
-    let next = location(&person.upload(&next, &fixture("no-document.jpg")).await);
+    let next = location(&person.upload(&next, &selfie()).await);
     assert_eq!(next, format!("/ui/{auth}/review?{query}"));
     let review = person.get(&next).await.expect(200);
     let photo = person.get(&format!("/ui/{auth}/photo/FRONT?{query}")).await.expect(200);
@@ -272,18 +272,15 @@ async fn photos_uploaded_with_plain_forms_are_analysed_and_the_person_sees_the_o
     let webhook = received[0].json();
     assert_valid_identification_webhook(&webhook);
     assert_eq!(webhook["status"]["autoDocument"], "DOC_VALIDATED", "{webhook}");
-    assert_eq!(webhook["status"]["overall"], "REVIEWING");
+    assert_eq!(webhook["status"]["autoFace"], "FACE_MATCH");
+    assert_eq!(webhook["status"]["overall"], "APPROVED");
     assert_eq!(webhook["platform"], "PC");
     assert_eq!(webhook["data"]["selectedCountry"], "LT");
     assert_eq!(webhook["data"]["docNumber"], "LT1234567");
 
     let result = person.get(&format!("/ui/{auth}/?lang=en")).await.expect(200);
     let html = text(&result);
-    assert_eq!(
-        data_attribute(&html, "result", "status").as_deref(),
-        Some("WAITING"),
-        "a person reviews next"
-    );
+    assert_eq!(data_attribute(&html, "result", "status").as_deref(), Some("APPROVED"));
     assert!(html.contains("href=\"https://shop.example/ok\""), "{html}");
     let status = app
         .sandbox_client()
@@ -291,7 +288,7 @@ async fn photos_uploaded_with_plain_forms_are_analysed_and_the_person_sees_the_o
         .await
         .expect(200)
         .json();
-    assert_eq!(status["status"], "REVIEWING");
+    assert_eq!(status["status"], "APPROVED");
     let upload_again = person
         .upload(&format!("/ui/{auth}/capture/FRONT?{query}"), &fixture("passport-valid.jpg"))
         .await;
@@ -421,11 +418,7 @@ async fn submit_passport(person: &Person, auth: &str, passport: &str) {
     location(
         &person.upload(&format!("/ui/{auth}/capture/FRONT?{query}"), &fixture(passport)).await,
     );
-    location(
-        &person
-            .upload(&format!("/ui/{auth}/capture/FACE?{query}"), &fixture("no-document.jpg"))
-            .await,
-    );
+    location(&person.upload(&format!("/ui/{auth}/capture/FACE?{query}"), &selfie()).await);
     location(&person.post_form(&format!("/ui/{auth}/submit?{query}"), "").await);
 }
 
@@ -477,7 +470,7 @@ async fn a_failed_attempt_goes_back_to_the_person_and_the_second_one_counts() {
         webhook["status"]["autoDocument"], "DOC_VALIDATED",
         "the second attempt decides: {webhook}"
     );
-    assert_eq!(webhook["status"]["overall"], "REVIEWING");
+    assert_eq!(webhook["status"]["overall"], "APPROVED");
 }
 
 #[tokio::test]
@@ -529,7 +522,7 @@ async fn the_hand_off_link_continues_the_session_on_a_phone_and_the_desktop_foll
     );
     receiver.wait_for(1, WAIT).await;
     let result = text(&desktop.get(&format!("/ui/{auth}/?lang=de")).await.expect(200));
-    assert_eq!(data_attribute(&result, "result", "status").as_deref(), Some("WAITING"));
+    assert_eq!(data_attribute(&result, "result", "status").as_deref(), Some("APPROVED"));
 }
 
 #[tokio::test]
@@ -617,11 +610,24 @@ async fn a_photo_without_a_document_is_refused_twice_then_left_to_the_analysis()
         format!("/ui/{auth}/capture/FACE?lang=en&doc=PASSPORT"),
         "a person is never stuck"
     );
-    let selfie = person
-        .upload(
-            &format!("/ui/{auth}/capture/FACE?lang=en&doc=PASSPORT"),
-            &fixture("no-document.jpg"),
-        )
-        .await;
+    let selfie =
+        person.upload(&format!("/ui/{auth}/capture/FACE?lang=en&doc=PASSPORT"), &selfie()).await;
     location(&selfie);
+}
+
+#[tokio::test]
+async fn a_selfie_without_a_face_is_refused_twice_then_left_to_the_analysis() {
+    let app = spawn_app().await;
+    let person = Person::new(&app);
+    let token = token(&app, json!({"clientId": "c"})).await;
+    let auth = token["authToken"].as_str().unwrap();
+    let path = format!("/ui/{auth}/capture/FACE?lang=lt&doc=PASSPORT");
+    for _ in 0..kycd_core::flow::NO_DOCUMENT_REFUSALS {
+        let refused = person.upload(&path, &fixture("no-document.jpg")).await.expect(422);
+        let html = text(&refused);
+        assert_eq!(data_attribute(&html, "problem", "problem").as_deref(), Some("no-face"));
+        assert!(html.contains("Nuotraukoje nematyti veido"), "in the page's language: {html}");
+    }
+    let accepted = person.upload(&path, &fixture("no-document.jpg")).await;
+    assert_eq!(location(&accepted), format!("/ui/{auth}/review?lang=lt&doc=PASSPORT"));
 }

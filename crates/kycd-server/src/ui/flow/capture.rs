@@ -133,6 +133,7 @@ pub async fn upload(
                 CaptureProblem::TooBlurry { .. } => "blurry",
                 CaptureProblem::Glared { .. } => "glare",
                 CaptureProblem::NoDocument { .. } => "no-document",
+                CaptureProblem::NoFace { .. } => "no-face",
             };
             render(&flow, kind, Some(problem(&flow, code)))
         }
