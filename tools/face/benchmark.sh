@@ -25,9 +25,9 @@ cp "$faces/obama3.jpg" "$out/selfies/obama__obama3.jpg"
 cp "$faces/biden.jpg" "$out/selfies/biden__biden.jpg"
 cp "$faces/grace-hopper.jpg" "$out/selfies/hopper__grace-hopper.jpg"
 cp "$faces/astronaut.jpg" "$out/selfies/collins__astronaut.jpg"
-for n in 1 2; do
-  src="$out/face_recognition-1.3.0/tests/test_images/obama_partial_face$([ $n = 2 ] && echo 2).jpg"
-  "$venv/bin/python" -c "from PIL import Image; im=Image.open('$src').convert('RGB'); im.save('$out/selfies/obama__partial$n.jpg', quality=85)"
+for suffix in "" 2; do
+  src="$out/face_recognition-1.3.0/tests/test_images/obama_partial_face$suffix.jpg"
+  "$venv/bin/python" -c "from PIL import Image; im=Image.open('$src').convert('RGB'); im.save('$out/selfies/obama__partial${suffix:-1}.jpg', quality=85)"
 done
 cd "$repo"
 cargo build -q --release -p kycd-analysis --example faces --example face_bench

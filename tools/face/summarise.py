@@ -24,8 +24,10 @@ def describe(split, name):
     grey_same = sum(r["status"] == "AUTO_UNVERIFIABLE" for r in same)
     fm = sum(r["status"] == "FACE_MATCH" for r in diff)
     grey_diff = sum(r["status"] == "AUTO_UNVERIFIABLE" for r in diff)
-    print(f"| {name} | {len(same)} | {len(diff)} | {sd[0]:.3f}–{sd[-1]:.3f} | {dd[0]:.3f}–{dd[-1]:.3f} | "
-          f"{tm}/{len(same)} ({100 * tm / max(1, len(same)):.1f} %) | {grey_same} | {fm}/{len(diff)} | {grey_diff} |")
+    compared = [r for r in same if r["distance"] is not None]
+    print(f"| {name} | {len(same)} ({len(compared)} with both faces found) | {len(diff)} | {sd[0]:.3f}–{sd[-1]:.3f} | "
+          f"{dd[0]:.3f}–{dd[-1]:.3f} | {tm}/{len(same)} ({100 * tm / max(1, len(same)):.1f} %); "
+          f"{tm}/{len(compared)} of those compared | {grey_same} | {fm}/{len(diff)} | {grey_diff} |")
 
 
 print("| split | same-person pairs | different-person pairs | same distances | different distances | "
@@ -33,8 +35,16 @@ print("| split | same-person pairs | different-person pairs | same distances | d
 print("|---|---|---|---|---|---|---|---|---|")
 describe([r for r in rows if r["kind"].startswith("TD3")], "calibration (TD3 pages)")
 describe([r for r in rows if r["kind"].startswith("TD1")], "test (TD1 cards)")
-found = [r for r in rows]
 docs = {r["document"]: r["portraitFound"] for r in rows}
+selfies = {r["selfie"]: r["selfieFound"] for r in rows}
+print(f"selfie faces found: {sum(selfies.values())}/{len(selfies)} photos "
+      f"(not found: {', '.join(sorted(k for k, v in selfies.items() if not v))})")
+for cond in ("scan", "phone"):
+    same = [r for r in rows if r["same"] and r["distance"] is not None and r["kind"].endswith(cond)]
+    if same:
+        ds = sorted(r["distance"] for r in same)
+        print(f"same-person distances, {cond}: {ds[0]:.3f}–{ds[-1]:.3f}, "
+              f"{sum(r['status'] == 'FACE_MATCH' for r in same)}/{len(same)} matched")
 print(f"\nportraits found: {sum(docs.values())}/{len(docs)} documents")
 others = {}
 for r in rows:
