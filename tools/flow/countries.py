@@ -14,7 +14,7 @@ import re
 import subprocess
 
 CLDR_VERSION = "45.0.0"
-LANGUAGES = ["en", "lt", "de", "fr", "es", "pl", "ru"]
+LANGUAGES = ["en", "lt", "de", "fr", "es", "pl", "ru", "ar"]
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PACKAGE_DIR = ROOT / "target" / "tools-cldr"
 OUT = ROOT / "crates" / "kycd-server" / "locales"

@@ -3,6 +3,8 @@
 //! truth: documents `IDENTITY__PHOTO__FORMAT-CONDITION.jpg`, selfies `IDENTITY__PHOTO.jpg`.
 //! Prints one JSON object per pair, then the timing of whole analyses (document + face).
 //! `cargo run -p kycd-analysis --release --example face_bench -- DOCUMENTS_DIR SELFIES_DIR`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use kycd_analysis::{decode::DecodeLimits, document, face};
 use std::{path::Path, time::Instant};
 

@@ -1,5 +1,7 @@
 //! Compares kycd's face pipeline with dlib's own output (tools/face/dlib_reference.cpp).
 //! `cargo run -p kycd-analysis --release --example face_reference -- ref.json`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use kycd_analysis::face::{
     align, detect, embed,
     landmarks::{FaceBox, ShapePredictor},

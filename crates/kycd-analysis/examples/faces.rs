@@ -1,6 +1,8 @@
 //! Prints what the face pipeline finds in each image given, one JSON object per line:
 //! `cargo run -p kycd-analysis --release --example faces -- IMAGE...` (tools/face/benchmark.sh
 //! uses the boxes to crop portraits for its generated documents).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 fn main() {
     for path in std::env::args().skip(1) {
         let bytes = std::fs::read(&path).unwrap();

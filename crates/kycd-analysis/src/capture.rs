@@ -150,12 +150,27 @@ mod tests {
             Err(CaptureProblem::Glared { .. })
         ));
         assert!(
-            check(&png(&glared), &limits, Subject::Selfie).is_ok(),
-            "glare is judged on documents only"
+            matches!(
+                check(&png(&glared), &limits, Subject::Selfie),
+                Err(CaptureProblem::NoFace { .. })
+            ),
+            "glare is judged on documents only; this selfie has no face"
         );
         assert!(matches!(
             check(b"not an image", &limits, Subject::Selfie),
             Err(CaptureProblem::Unreadable(_))
         ));
+    }
+
+    #[test]
+    fn a_selfie_with_a_face_passes_and_one_without_is_named() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/it/fixtures/faces/obama2.jpg");
+        let face = std::fs::read(path).unwrap();
+        let limits = DecodeLimits::default();
+        assert!(check(&face, &limits, Subject::Selfie).is_ok());
+        let problem = check(&png(&page(1200, 800)), &limits, Subject::Selfie).unwrap_err();
+        assert!(problem.unseen_subject().is_some(), "{problem}");
+        assert!(matches!(problem, CaptureProblem::NoFace { .. }));
     }
 }

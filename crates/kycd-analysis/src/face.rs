@@ -213,9 +213,11 @@ pub fn compare(
     })
 }
 
-/// A selfie that is a photo of a document: rows of print, or a document's outline around the
-/// face (a rectangle in the background that does not hold the face is not enough).
+/// A selfie that is a photo of a document: a document's outline around the face with rows of
+/// print in the picture. Either alone is not enough: a flag's stripes look like rows of print,
+/// a door frame like an outline.
 fn shows_document(image: &DynamicImage, face: Option<&Face>) -> bool {
+    let Some(face) = face.filter(|f| f.turned == 0) else { return false };
     let side = 1_000f64;
     let factor = (side / f64::from(image.width().max(image.height()))).min(1.0);
     let grey = image
@@ -225,17 +227,14 @@ fn shows_document(image: &DynamicImage, face: Option<&Face>) -> bool {
             imageops::FilterType::Triangle,
         )
         .to_luma8();
-    if zone::has_text(&grey) {
-        return true;
-    }
-    let Some(face) = face.filter(|f| f.turned == 0) else { return false };
     let centre = Point::new(
         (face.left + face.width / 2.0) * factor,
         (face.top + face.height / 2.0) * factor,
     );
-    locate::find(&grey).is_some_and(|document| {
+    let outline_around_face = locate::find(&grey).is_some_and(|document| {
         let quad = document.quad;
         let image_area = f64::from(grey.width()) * f64::from(grey.height());
         geometry::area(&quad).abs() < 0.95 * image_area && geometry::contains(&quad, centre)
-    })
+    });
+    outline_around_face && zone::has_text(&grey)
 }

@@ -13,6 +13,7 @@ pub mod document;
 pub mod face;
 pub mod geometry;
 pub mod locate;
+pub mod logo;
 pub mod mrz;
 pub mod quality;
 pub mod recognise;

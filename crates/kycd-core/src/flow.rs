@@ -154,6 +154,13 @@ pub async fn upload(
     }
 }
 
+/// The partner's logo (a PNG kycd made, `partners::change`), if it has one.
+pub fn logo(partner: &Partner) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let encoded = partner.token_defaults.brand_logo.as_deref()?;
+    base64::engine::general_purpose::STANDARD.decode(encoded).ok()
+}
+
 /// The photos of `kinds` the session already holds.
 pub async fn stored_photos(
     core: &Services,

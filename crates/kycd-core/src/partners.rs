@@ -4,6 +4,7 @@
 //! only in the returned [`IssuedCredentials`], shown once.
 
 use crate::{CoreError, CoreResult, Services, secrets};
+use base64::Engine;
 use kycd_domain::{Environment, PartnerId, flow, sandbox::Chaos, token_request::TokenDefaults};
 use kycd_store::{NewPartner, Partner, PartnerUpdate, StoreError};
 use serde::Serialize;
@@ -221,6 +222,8 @@ pub struct PartnerSettings {
     pub embed_origins: Option<Vec<String>>,
     /// Hosted flow: `Some(None)` removes the brand colour.
     pub brand_colour: Option<Option<String>>,
+    /// Hosted flow: the logo file (JPEG, PNG or WebP); `Some(None)` removes it.
+    pub brand_logo: Option<Option<Vec<u8>>>,
 }
 
 /// Applies `settings` to the named partner after checking each against its rule.
@@ -255,6 +258,19 @@ pub async fn change(core: &Services, name: &str, settings: PartnerSettings) -> C
     if let Some(colour) = settings.brand_colour {
         defaults.brand_colour =
             colour.as_deref().map(flow::parse_brand_colour).transpose().map_err(invalid)?;
+    }
+    if let Some(logo) = settings.brand_logo {
+        defaults.brand_logo = match logo {
+            Some(bytes) => {
+                let png =
+                    tokio::task::spawn_blocking(move || kycd_analysis::logo::normalise(&bytes))
+                        .await
+                        .map_err(|e| CoreError::Internal(format!("logo task failed: {e}")))?
+                        .map_err(|e| invalid(e.to_string()))?;
+                Some(base64::engine::general_purpose::STANDARD.encode(png))
+            }
+            None => None,
+        };
     }
     let token_defaults = (defaults != partner.token_defaults).then_some(defaults);
     let update = PartnerUpdate {

@@ -349,7 +349,7 @@ pub fn direction(lang: &str) -> &'static str {
 }
 
 /// The languages the flow's pages are written in; anything else falls back to English.
-pub const SPOKEN: [&str; 7] = ["en", "lt", "de", "fr", "es", "pl", "ru"];
+pub const SPOKEN: [&str; 8] = ["en", "lt", "de", "fr", "es", "pl", "ru", "ar"];
 
 /// The language of the pages: `lang` from the link, else the token's `locale` (full page only:
 /// iDenfy ignores it inside an iframe), else the first spoken `Accept-Language` entry, else

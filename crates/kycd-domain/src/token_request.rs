@@ -38,6 +38,9 @@ pub struct TokenDefaults {
     /// Hosted flow: the partner's colour for buttons and links (`#rrggbb`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand_colour: Option<String>,
+    /// Hosted flow: the partner's logo, base64 of a small PNG kycd made from the operator's file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand_logo: Option<String>,
 }
 
 impl Default for TokenDefaults {
@@ -50,6 +53,7 @@ impl Default for TokenDefaults {
             webhook_chaos: Vec::new(),
             embed_origins: Vec::new(),
             brand_colour: None,
+            brand_logo: None,
         }
     }
 }

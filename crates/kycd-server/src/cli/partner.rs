@@ -79,6 +79,10 @@ pub enum PartnerCommand {
         /// Hosted flow: the partner's colour for buttons and links, #rrggbb ("" = kycd's)
         #[arg(long)]
         brand_colour: Option<String>,
+        /// Hosted flow: the partner's logo, a JPEG, PNG or WebP file of up to 1 MiB, shown in
+        /// the pages' header (fitted into 480×160 px and stored as PNG; "" removes it)
+        #[arg(long, value_name = "FILE")]
+        brand_logo: Option<std::path::PathBuf>,
     },
 }
 
@@ -141,7 +145,16 @@ pub async fn run(config: &Config, command: PartnerCommand) -> anyhow::Result<()>
             webhook_chaos,
             embed_origins,
             brand_colour,
+            brand_logo,
         } => {
+            let brand_logo = match brand_logo {
+                Some(path) if path.as_os_str().is_empty() => Some(None),
+                Some(path) => Some(Some(
+                    std::fs::read(&path)
+                        .map_err(|e| anyhow::anyhow!("--brand-logo {}: {e}", path.display()))?,
+                )),
+                None => None,
+            };
             let settings = PartnerSettings {
                 credits: if unlimited_credits { Some(None) } else { credits.map(Some) },
                 webhook_url: if clear_webhook_url { Some(None) } else { webhook_url.map(Some) },
@@ -159,6 +172,7 @@ pub async fn run(config: &Config, command: PartnerCommand) -> anyhow::Result<()>
                         .collect()
                 }),
                 brand_colour: brand_colour.map(|c| Some(c).filter(|c| !c.trim().is_empty())),
+                brand_logo,
             };
             let partner = partners::change(&core, &name, settings).await?;
             println!("{}", serde_json::to_string(&partner_summary(&partner))?);
@@ -229,5 +243,6 @@ fn partner_summary(p: &Partner) -> serde_json::Value {
         "rateLimit": p.rate_limit_per_hour,
         "embedOrigins": p.token_defaults.embed_origins,
         "brandColour": p.token_defaults.brand_colour,
+        "brandLogo": p.token_defaults.brand_logo.is_some(),
     })
 }

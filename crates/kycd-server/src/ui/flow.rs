@@ -52,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(entry::embedded))
         .route("/ui/{token}/", get(start::start))
         .route("/ui/{token}/brand.css", get(brand::stylesheet))
+        .route("/ui/{token}/logo.png", get(brand::logo))
         .route("/ui/{token}/choose", get(choose::choose))
         .route(
             "/ui/{token}/capture/{kind}",
@@ -192,6 +193,8 @@ pub struct Chrome {
     pub css: String,
     /// The partner's colours (`brand.css`), when it has a brand colour.
     pub brand_css: Option<String>,
+    /// The partner's logo (`logo.png`), when it has one.
+    pub logo: Option<String>,
     pub js: String,
     pub sandbox: Option<SandboxPanel>,
 }
@@ -301,6 +304,13 @@ impl Flow {
                 .brand_colour
                 .as_ref()
                 .map(|_| self.nav.href("brand.css")),
+            logo: self
+                .session
+                .partner
+                .token_defaults
+                .brand_logo
+                .as_ref()
+                .map(|_| self.nav.href("logo.png")),
             js: assets::url("flow.js"),
             sandbox,
         }
@@ -389,6 +399,7 @@ pub fn invalid_page(query: &FlowQuery, headers: &HeaderMap) -> Response {
         cancel_href: None,
         css: assets::url("flow.css"),
         brand_css: None,
+        logo: None,
         js: assets::url("flow.js"),
         sandbox: None,
     };

@@ -8,7 +8,7 @@ use std::{collections::HashMap, sync::OnceLock};
 
 /// Each language's texts and its country names (generated from Unicode CLDR by
 /// tools/flow/countries.py).
-const SOURCES: [(&str, &str, &str); 7] = [
+const SOURCES: [(&str, &str, &str); 8] = [
     ("en", include_str!("../../locales/en.ftl"), include_str!("../../locales/countries-en.ftl")),
     ("lt", include_str!("../../locales/lt.ftl"), include_str!("../../locales/countries-lt.ftl")),
     ("de", include_str!("../../locales/de.ftl"), include_str!("../../locales/countries-de.ftl")),
@@ -16,6 +16,7 @@ const SOURCES: [(&str, &str, &str); 7] = [
     ("es", include_str!("../../locales/es.ftl"), include_str!("../../locales/countries-es.ftl")),
     ("pl", include_str!("../../locales/pl.ftl"), include_str!("../../locales/countries-pl.ftl")),
     ("ru", include_str!("../../locales/ru.ftl"), include_str!("../../locales/countries-ru.ftl")),
+    ("ar", include_str!("../../locales/ar.ftl"), include_str!("../../locales/countries-ar.ftl")),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

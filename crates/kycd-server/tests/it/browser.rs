@@ -413,6 +413,13 @@ async fn a_refused_camera_leaves_the_upload_path_which_works_at_phone_width_in_l
     wait_until(&page, "document.querySelector('[data-testid=result] a[data-testid=next]')").await;
     screenshot(&page, "phone-4-result").await;
     no_problems(&page).await;
+
+    // Right to left: the result page in Arabic.
+    click_and_wait(&page, "[data-testid=lang-ar]").await;
+    wait_until(&page, "document.documentElement.dir === 'rtl'").await;
+    assert_eq!(lang_of(&page).await, "ar");
+    screenshot(&page, "phone-5-result-arabic").await;
+    no_problems(&page).await;
 }
 
 /// A parent page on another origin (localhost instead of 127.0.0.1) that embeds `src` and

@@ -526,6 +526,19 @@ async fn the_hand_off_link_continues_the_session_on_a_phone_and_the_desktop_foll
 }
 
 #[tokio::test]
+async fn arabic_pages_run_right_to_left() {
+    let app = spawn_app().await;
+    let person = Person::new(&app);
+    let token = token(&app, json!({"clientId": "c"})).await;
+    let auth = token["authToken"].as_str().unwrap();
+    let html = text(&person.get(&format!("/ui/{auth}/?lang=ar")).await.expect(200));
+    assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"), "{html}");
+    assert!(html.contains("تحقق من هويتك"), "the Arabic texts: {html}");
+    let choose = text(&person.get(&format!("/ui/{auth}/choose?lang=ar")).await.expect(200));
+    assert!(choose.contains("ليتوانيا"), "country names in Arabic (CLDR): {choose}");
+}
+
+#[tokio::test]
 async fn embed_origins_and_the_brand_colour_are_per_partner_settings() {
     let app = spawn_app().await;
     let person = Person::new(&app);
@@ -565,6 +578,30 @@ async fn embed_origins_and_the_brand_colour_are_per_partner_settings() {
         "dark text on a light colour"
     );
     person.get(&format!("/ui/{}/brand.css", "unknown")).await.expect(404);
+    assert!(!text(&page).contains("logo.png"), "no logo set yet");
+
+    // The logo: any image the operator has, fitted and re-encoded as a small PNG.
+    let wide = image::RgbImage::from_fn(1200, 300, |x, _| image::Rgb([(x % 256) as u8, 40, 90]));
+    let mut jpeg = Vec::new();
+    wide.write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg).unwrap();
+    let logo = |bytes: Option<Vec<u8>>| kycd_core::partners::PartnerSettings {
+        brand_logo: Some(bytes),
+        ..Default::default()
+    };
+    let refused =
+        kycd_core::partners::change(&app.core, "shop", logo(Some(b"<svg/>".to_vec()))).await;
+    assert!(refused.unwrap_err().to_string().contains("not a JPEG, PNG or WebP"));
+    kycd_core::partners::change(&app.core, "shop", logo(Some(jpeg))).await.unwrap();
+    let page = text(&person.get(&format!("/ui/{auth}/?lang=en")).await.expect(200));
+    let src = format!("/ui/{auth}/logo.png?lang=en");
+    assert!(page.contains(&format!("<img class=\"logo\" src=\"{src}\"")), "{page}");
+    let served = person.get(&src).await.expect(200);
+    assert_eq!(served.header("content-type"), Some("image/png"));
+    assert_eq!(served.header("cache-control"), Some("no-store"));
+    let png = image::load_from_memory(&served.body).unwrap();
+    assert_eq!((png.width(), png.height()), (480, 120), "fitted into 480×160");
+    kycd_core::partners::change(&app.core, "shop", logo(None)).await.unwrap();
+    person.get(&src).await.expect(404);
 
     // The DEV sandbox partner keeps its default: any parent, no brand stylesheet.
     let dev = token(&app, json!({"clientId": "d"})).await;
