@@ -120,8 +120,10 @@ fn a_photo_of_the_document_as_selfie_is_a_fake_face() {
     let passport = document("passport-valid.jpg");
     let (_, status) = compare(&passport, &passport);
     assert_eq!(status, FaceStatus::FakeFace, "the same bytes");
+    // A flat scan of the same page fills the picture (no outline around the face), but its
+    // portrait is the printed one itself.
     let (c, status) = compare(&passport, &document("passport-expired.jpg"));
-    assert!(c.document_in_selfie, "{c:?}");
+    assert!(c.distance.unwrap() < kycd_domain::face_check::SAME_PHOTO_DISTANCE, "{c:?}");
     assert_eq!(status, FaceStatus::FakeFace);
 }
 
