@@ -31,6 +31,9 @@ pub enum FileError {
 pub struct FileStore {
     objects: Arc<dyn ObjectStore>,
     ring: Arc<KeyRing>,
+    /// The directory of a local store: object_store leaves the folders it created behind, so
+    /// kycd removes a verification's empty folder itself.
+    local_root: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for FileStore {
@@ -57,6 +60,7 @@ impl FileStore {
         default_dir: &std::path::Path,
         ring: Arc<KeyRing>,
     ) -> Result<Self, FileError> {
+        let mut local_root = None;
         let objects: Arc<dyn ObjectStore> = match url {
             Some(url) if url.starts_with("s3://") => Arc::new(open_s3(url)?),
             other => {
@@ -67,10 +71,12 @@ impl FileStore {
                     context: format!("creating {}", dir.display()),
                     source,
                 })?;
-                Arc::new(object_store::local::LocalFileSystem::new_with_prefix(&dir)?)
+                let store = object_store::local::LocalFileSystem::new_with_prefix(&dir)?;
+                local_root = Some(dir);
+                Arc::new(store)
             }
         };
-        Ok(Self { objects, ring })
+        Ok(Self { objects, ring, local_root })
     }
 
     pub async fn put(
@@ -80,8 +86,34 @@ impl FileStore {
         bytes: &[u8],
     ) -> Result<(), FileError> {
         let sealed = self.ring.seal(bytes, &context(scan_ref, kind));
-        self.objects.put(&location(scan_ref, kind), PutPayload::from(sealed)).await?;
+        if let Err(error) =
+            self.objects.put(&location(scan_ref, kind), PutPayload::from(sealed)).await
+        {
+            // A failed write (a full disk) must not leave a new empty folder behind.
+            self.remove_empty_folder(scan_ref);
+            return Err(error.into());
+        }
         Ok(())
+    }
+
+    /// Writes, reads back and removes a small object (readiness): fails when the store cannot
+    /// take a write, as on a full disk or with revoked credentials.
+    pub async fn probe(&self) -> Result<(), FileError> {
+        let path = ObjectPath::from("readiness/probe");
+        let written = b"kycd readiness probe";
+        self.objects.put(&path, PutPayload::from_static(written)).await?;
+        let read = self.objects.get(&path).await?.bytes().await?;
+        self.objects.delete(&path).await?;
+        if read.as_ref() != written {
+            return Err(FileError::Config("the readiness probe read back other bytes".into()));
+        }
+        Ok(())
+    }
+
+    fn remove_empty_folder(&self, scan_ref: &ScanRef) {
+        let Some(root) = &self.local_root else { return };
+        // Fails, harmlessly, unless the folder exists and is empty.
+        let _ = std::fs::remove_dir(root.join("verifications").join(scan_ref.as_str()));
     }
 
     /// The plaintext bytes, or None when there is no such file.
@@ -108,6 +140,7 @@ impl FileStore {
                 Err(e) => return Err(e.into()),
             }
         }
+        self.remove_empty_folder(scan_ref);
         Ok(found.len())
     }
 }
@@ -161,6 +194,18 @@ impl LinkSigner {
         };
         mac.update(format!("{partner}/{scan_ref}/{kind}/{expires}").as_bytes());
         mac
+    }
+
+    /// The keyed digest stored for a hand-off code: with a plain hash, a copy of the database
+    /// would give up every live code (40 bits) in seconds; with the key it gives none.
+    pub fn handoff_digest(&self, code: &kycd_domain::handoff::HandoffCode) -> [u8; 32] {
+        let mut mac = match Hmac::<Sha256>::new_from_slice(&self.key) {
+            Ok(mac) => mac,
+            Err(_) => unreachable!("HMAC takes keys of any length"),
+        };
+        // File links sign "{partner uuid}/…", so this prefix cannot collide with them.
+        mac.update(format!("handoff/{}", code.as_str()).as_bytes());
+        mac.finalize().into_bytes().into()
     }
 
     /// `{public_url}/files/{scanRef}/{KIND}?p=…&expires=…&signature=…`

@@ -10,6 +10,7 @@ pub use kycd_analysis::quality::Quality;
 use kycd_domain::{
     AuthToken, Environment,
     flow::{self, Facts, Stage},
+    handoff::{self, HandoffCode},
     lifecycle::{self, LifecycleEvent},
     sandbox,
     vocabulary::{DocumentKind, FileKind, OverallStatus},
@@ -82,6 +83,53 @@ fn stage_of(verification: &Verification, now: time::OffsetDateTime) -> Stage {
         },
         now,
     )
+}
+
+/// Hand-off codes tried per minute, all sessions together. kycd does not know the person's
+/// address behind a proxy, so the limit is global: with N live codes a guess succeeds with
+/// probability N / 2⁴⁰, and at this rate 1,000 live codes take about 17 years of guessing on
+/// average. A flood can block typing codes for a minute; the QR code and the link still work.
+pub const CODE_TRIES_PER_MINUTE: i64 = 120;
+
+/// A new short code for continuing the session on a phone, replacing the one shown before, and
+/// when it stops working. None when the session can no longer be continued.
+pub async fn handoff_code(
+    core: &Services,
+    session: &Session,
+) -> CoreResult<Option<(HandoffCode, time::OffsetDateTime)>> {
+    require_capturing(session)?;
+    let code = HandoffCode::generate();
+    let until = handoff::code_deadline(core.clock.now(), session.verification.token_expires_at);
+    let digest = core.links.handoff_digest(&code);
+    let stored =
+        core.store.set_handoff_code(&session.verification.scan_ref, &digest, until).await?;
+    Ok(stored.then_some((code, until)))
+}
+
+/// The link token of the session a typed hand-off code continues, using the code up; None for
+/// anything that is not a live code. Guessing is `Throttled` ([`CODE_TRIES_PER_MINUTE`]).
+pub async fn redeem_handoff_code(core: &Services, typed: &str) -> CoreResult<Option<AuthToken>> {
+    let Some(code) = HandoffCode::parse(typed) else { return Ok(None) };
+    if let Some(retry_after) =
+        verifications::over_limit(core, "handoff-code", CODE_TRIES_PER_MINUTE, 60).await?
+    {
+        return Err(CoreError::Throttled {
+            retry_after_secs: retry_after,
+            rejection: kycd_domain::Rejection::new(
+                kycd_domain::Identifier::TooManyRequests,
+                format!("Too many hand-off codes tried; retry after {retry_after} s."),
+            ),
+        });
+    }
+    let digest = core.links.handoff_digest(&code);
+    let Some(verification) = core.store.redeem_handoff_code(&digest, core.clock.now()).await?
+    else {
+        tracing::info!("hand-off code refused");
+        return Ok(None);
+    };
+    tracing::Span::current().record("scan_ref", verification.scan_ref.as_str());
+    tracing::info!("hand-off code used");
+    Ok(Some(verification.auth_token))
 }
 
 /// How often a photo in which no document (or, for the selfie, no face) is seen is refused

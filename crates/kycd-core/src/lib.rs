@@ -8,6 +8,8 @@ pub mod audit;
 pub mod error;
 pub mod files;
 pub mod flow;
+pub mod health;
+pub mod maintenance;
 pub mod partners;
 pub mod sample_images;
 pub mod sandbox;

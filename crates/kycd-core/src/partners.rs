@@ -315,6 +315,30 @@ pub async fn authenticate(core: &Services, api_key: &str, api_secret: &str) -> C
     Ok(partner)
 }
 
+/// Whether credentials a caller authenticated with earlier still hold now: the partner still
+/// exists, is enabled, is in the same environment and has the same API key and secret. For
+/// long-lived requests (the sandbox event stream), so that `partner disable` and
+/// `rotate-secret` reach them too. The reason when they no longer hold.
+pub async fn still_authorised(
+    core: &Services,
+    authenticated: &Partner,
+) -> CoreResult<Result<(), &'static str>> {
+    let Some(now) = core.store.partner_by_id(authenticated.id).await? else {
+        return Ok(Err("the partner was removed"));
+    };
+    Ok(if !now.enabled {
+        Err("the partner was disabled")
+    } else if now.api_key != authenticated.api_key
+        || now.api_secret_sha256 != authenticated.api_secret_sha256
+    {
+        Err("the API credentials were rotated")
+    } else if now.environment != authenticated.environment {
+        Err("the partner's environment changed")
+    } else {
+        Ok(())
+    })
+}
+
 /// Fixed hourly windows counted in the store, so the budget holds across processes and nodes.
 async fn enforce_rate_limit(core: &Services, partner: &Partner) -> CoreResult<()> {
     if partner.rate_limit_per_hour == 0 {

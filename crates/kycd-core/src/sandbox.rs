@@ -184,13 +184,28 @@ async fn catch_up(core: &Services, partner: &Partner, scan_ref: &ScanRef) -> Cor
 /// Deletes every verification of a DEV partner with its images and webhook events; returns how
 /// many there were.
 pub async fn reset(core: &Services, partner: &Partner) -> CoreResult<usize> {
+    use futures::{StreamExt, TryStreamExt};
     require_dev(partner)?;
-    let removed = core.store.delete_partner_verifications(partner.id).await?;
-    for scan_ref in &removed {
-        core.files.delete_all(scan_ref).await?;
+    let mut removed = 0;
+    loop {
+        // Short transactions, so other requests keep writing while a large reset runs.
+        let batch = core.store.delete_partner_verifications(partner.id, RESET_BATCH).await?;
+        if batch.is_empty() {
+            break;
+        }
+        removed += batch.len();
+        let deletions = batch.into_iter().map(|scan_ref| {
+            let files = core.files.clone();
+            async move { files.delete_all(&scan_ref).await }
+        });
+        futures::stream::iter(deletions).buffer_unordered(16).try_collect::<Vec<_>>().await?;
+        tracing::info!(removed, "reset in progress");
     }
-    Ok(removed.len())
+    Ok(removed)
 }
+
+/// Verifications a reset deletes per transaction.
+pub const RESET_BATCH: i64 = 500;
 
 /// Creates a DEV token that plays the named scenario; returns its verification.
 pub async fn trigger(

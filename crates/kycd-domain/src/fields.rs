@@ -24,6 +24,24 @@ pub fn json_type_name(value: &Value) -> &'static str {
     }
 }
 
+/// True for the control characters no field of the API may hold: NUL and the other C0 controls
+/// except tab and line breaks, and DEL. (PostgreSQL cannot store NUL in text at all, and none of
+/// them has a meaning in a name, id, URL or question.)
+pub fn is_forbidden_control(c: char) -> bool {
+    (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
+}
+
+/// Refuses a string with a control character, naming the field.
+pub fn check_text(field: &str, text: &str) -> Result<(), Rejection> {
+    match text.chars().find(|c| is_forbidden_control(*c)) {
+        None => Ok(()),
+        Some(c) => Err(Rejection::bad_value(format!(
+            "Field '{field}' must not contain control characters; it contains U+{:04X}.",
+            u32::from(c)
+        ))),
+    }
+}
+
 fn wrong_type(prefix: &str, key: &str, expected: &str, got: &Value) -> Rejection {
     Rejection::bad_value(format!(
         "Field '{prefix}{key}' must be {expected}, got {}.",
@@ -48,7 +66,10 @@ impl<'a> Fields<'a> {
     pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>, Rejection> {
         match self.given(key) {
             None => Ok(None),
-            Some(Value::String(text)) => Ok(Some(text.as_str())),
+            Some(Value::String(text)) => {
+                check_text(&format!("{}{key}", self.prefix), text)?;
+                Ok(Some(text.as_str()))
+            }
             Some(other) => Err(wrong_type(self.prefix, key, "a string", other)),
         }
     }
@@ -96,7 +117,10 @@ impl<'a> Fields<'a> {
             Some(Value::Array(items)) => items
                 .iter()
                 .map(|item| match item {
-                    Value::String(text) => Ok(text.as_str()),
+                    Value::String(text) => {
+                        check_text(&format!("{}{key}", self.prefix), text)?;
+                        Ok(text.as_str())
+                    }
                     other => Err(Rejection::bad_value(format!(
                         "Field '{}{key}' must be an array of strings; it contains {}.",
                         self.prefix,

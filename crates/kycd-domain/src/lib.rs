@@ -12,6 +12,7 @@ pub mod environment;
 pub mod face_check;
 pub mod fields;
 pub mod flow;
+pub mod handoff;
 pub mod ids;
 pub mod lifecycle;
 pub mod rejection;

@@ -406,6 +406,7 @@ pub fn parse_dummy_result(
                     "Field 'dummyResult.data.{key}' has the wrong type or format (dates are YYYY-MM-DD, duplicate lists are arrays of scanRefs)."
                 )));
             }
+            check_data_value(&format!("dummyResult.data.{key}"), value)?;
             result.data.insert(key.clone(), value.clone());
         }
     }
@@ -424,6 +425,48 @@ pub fn parse_dummy_result(
         ));
     }
     Ok(result)
+}
+
+/// Longest string kept in `dummyResult.data` (the longest real field, an address, fits), most
+/// items of a duplicate list, and largest nested object as JSON.
+pub const MAX_DATA_CHARS: usize = 500;
+pub const MAX_DATA_ITEMS: usize = 100;
+pub const MAX_DATA_OBJECT_BYTES: usize = 8 * 1024;
+
+/// A `dummyResult.data` value within the limits above and without control characters.
+fn check_data_value(field: &str, value: &Value) -> Result<(), Rejection> {
+    match value {
+        Value::String(text) => {
+            crate::fields::check_text(field, text)?;
+            if text.chars().count() > MAX_DATA_CHARS {
+                return Err(Rejection::bad_value(format!(
+                    "Field '{field}' must be at most {MAX_DATA_CHARS} characters long."
+                )));
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            if items.len() > MAX_DATA_ITEMS {
+                return Err(Rejection::bad_value(format!(
+                    "Field '{field}' must hold at most {MAX_DATA_ITEMS} items."
+                )));
+            }
+            items.iter().try_for_each(|item| check_data_value(field, item))
+        }
+        Value::Object(map) => {
+            if serde_json::to_vec(map).map_or(usize::MAX, |json| json.len()) > MAX_DATA_OBJECT_BYTES
+            {
+                return Err(Rejection::bad_value(format!(
+                    "Field '{field}' must be at most {MAX_DATA_OBJECT_BYTES} bytes as JSON."
+                )));
+            }
+            map.iter().try_for_each(|(key, item)| {
+                crate::fields::check_text(field, key)?;
+                check_data_value(field, item)
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -242,10 +242,7 @@ pub fn parse(
 
     let address = parse_bounded(&f, "address", 1, 255)?;
     let token_type = parse_token_type(&f)?;
-    let video_call_questions = f
-        .opt_string_list("videoCallQuestions")?
-        .map(|items| items.into_iter().map(str::to_owned).collect())
-        .unwrap_or_default();
+    let video_call_questions = parse_questions(&f)?;
     let external_ref = parse_bounded(&f, "externalRef", 1, 40)?;
 
     let utility_bill = f.opt_bool("utilityBill")?.unwrap_or(false);
@@ -458,6 +455,28 @@ fn parse_bounded(
         )));
     }
     Ok(Some(raw.to_owned()))
+}
+
+/// Questions a video call may ask, and the longest question kept.
+pub const MAX_VIDEO_CALL_QUESTIONS: usize = 50;
+pub const MAX_QUESTION_CHARS: usize = 500;
+
+fn parse_questions(f: &Fields<'_>) -> Result<Vec<String>, Rejection> {
+    let Some(items) = f.opt_string_list("videoCallQuestions")? else { return Ok(Vec::new()) };
+    if items.len() > MAX_VIDEO_CALL_QUESTIONS {
+        return Err(Rejection::bad_value(format!(
+            "Field 'videoCallQuestions' must hold at most {MAX_VIDEO_CALL_QUESTIONS} questions."
+        )));
+    }
+    items
+        .into_iter()
+        .map(|question| match question.chars().count() {
+            1..=MAX_QUESTION_CHARS => Ok(question.to_owned()),
+            _ => Err(Rejection::bad_value(format!(
+                "Field 'videoCallQuestions' must hold questions of 1 to {MAX_QUESTION_CHARS} characters."
+            ))),
+        })
+        .collect()
 }
 
 fn parse_token_type(f: &Fields<'_>) -> Result<TokenType, Rejection> {

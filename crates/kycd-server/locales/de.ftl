@@ -115,3 +115,15 @@ problem-too-many = In kurzer Zeit wurden zu viele Fotos gesendet. Bitte warten S
 
 problem-no-document = Auf dem Foto ist kein Dokument zu erkennen. Legen Sie das gesamte Dokument auf einem einfarbigen Untergrund in den Rahmen.
 problem-no-face = Auf dem Foto ist kein Gesicht zu erkennen. Schauen Sie direkt in die Kamera, mit dem ganzen Gesicht im Rahmen und bei gutem Licht.
+
+# Hand-off by short link or typed code ({ $link } is "host/h").
+handoff-short-intro = Kein QR-Code-Leser? Öffnen Sie auf Ihrem Smartphone diesen kurzen Link:
+handoff-code-intro = Oder öffnen Sie { $link } und geben Sie diesen Code ein:
+handoff-code-valid = { $minutes ->
+    [one] Link und Code funktionieren einmal, innerhalb der nächsten Minute.
+   *[other] Link und Code funktionieren einmal, innerhalb der nächsten { $minutes } Minuten.
+}
+code-heading = Auf diesem Smartphone fortfahren
+code-label = Der Code auf Ihrem anderen Bildschirm
+code-invalid = Dieser Code funktioniert nicht. Er ist vielleicht falsch eingegeben, schon benutzt oder abgelaufen: Prüfen Sie ihn oder öffnen Sie die Seite mit dem QR-Code erneut, um einen neuen zu erhalten.
+code-too-many = Gerade wurden zu viele Codes ausprobiert. Bitte warten Sie eine Minute und versuchen Sie es erneut.

@@ -115,3 +115,15 @@ problem-too-many = Too many photos were sent in a short time. Please wait a few 
 
 problem-no-document = No document can be seen in the photo. Place the whole document inside the frame, on a plain background.
 problem-no-face = No face can be seen in the photo. Look straight at the camera, with your whole face inside the frame and in good light.
+
+# Hand-off by short link or typed code ({ $link } is "host/h").
+handoff-short-intro = No QR code reader? On your phone, open this short link:
+handoff-code-intro = Or open { $link } and type this code:
+handoff-code-valid = { $minutes ->
+    [one] The link and the code work once, within the next minute.
+   *[other] The link and the code work once, within the next { $minutes } minutes.
+}
+code-heading = Continue on this phone
+code-label = The code shown on your other screen
+code-invalid = This code does not work. It may be mistyped, already used or expired: check it, or open the page with the QR code again for a new one.
+code-too-many = Too many codes were tried just now. Please wait a minute and try again.

@@ -115,3 +115,15 @@ problem-too-many = Se han enviado demasiadas fotos en poco tiempo. Espere unos m
 
 problem-no-document = No se ve ningún documento en la foto. Coloque el documento entero dentro del marco, sobre un fondo liso.
 problem-no-face = No se ve ninguna cara en la foto. Mire directamente a la cámara, con toda la cara dentro del marco y con buena luz.
+
+# Hand-off by short link or typed code ({ $link } is "host/h").
+handoff-short-intro = ¿No puede leer el código QR? En su teléfono, abra este enlace corto:
+handoff-code-intro = O abra { $link } y escriba este código:
+handoff-code-valid = { $minutes ->
+    [one] El enlace y el código funcionan una sola vez, durante el próximo minuto.
+   *[other] El enlace y el código funcionan una sola vez, durante los próximos { $minutes } minutos.
+}
+code-heading = Continúe en este teléfono
+code-label = El código que aparece en su otra pantalla
+code-invalid = Este código no funciona. Puede que esté mal escrito, ya usado o caducado: compruébelo o vuelva a abrir la página del código QR para obtener uno nuevo.
+code-too-many = Se han probado demasiados códigos en este momento. Espere un minuto y vuelva a intentarlo.

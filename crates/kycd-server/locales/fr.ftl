@@ -115,3 +115,15 @@ problem-too-many = Trop de photos ont été envoyées en peu de temps. Veuillez 
 
 problem-no-document = Aucun document n'est visible sur la photo. Placez le document en entier dans le cadre, sur un fond uni.
 problem-no-face = Aucun visage n'est visible sur la photo. Regardez droit vers la caméra, le visage entier dans le cadre et bien éclairé.
+
+# Hand-off by short link or typed code ({ $link } is "host/h").
+handoff-short-intro = Pas de lecteur de QR code ? Sur votre téléphone, ouvrez ce lien court :
+handoff-code-intro = Ou ouvrez { $link } et saisissez ce code :
+handoff-code-valid = { $minutes ->
+    [one] Le lien et le code ne servent qu'une fois, dans la minute qui suit.
+   *[other] Le lien et le code ne servent qu'une fois, dans les { $minutes } minutes qui suivent.
+}
+code-heading = Continuer sur ce téléphone
+code-label = Le code affiché sur votre autre écran
+code-invalid = Ce code ne fonctionne pas. Il est peut-être mal saisi, déjà utilisé ou expiré : vérifiez-le, ou rouvrez la page du QR code pour en obtenir un nouveau.
+code-too-many = Trop de codes ont été essayés à l'instant. Veuillez patienter une minute et réessayer.

@@ -119,3 +119,17 @@ problem-too-many = Per trumpą laiką atsiųsta per daug nuotraukų. Palaukite k
 
 problem-no-document = Nuotraukoje nesimato dokumento. Padėkite dokumentą ant vienspalvio fono taip, kad jis visas tilptų rėmelyje.
 problem-no-face = Nuotraukoje nematyti veido. Žiūrėkite tiesiai į kamerą, kad visas veidas būtų rėmelyje ir gerai apšviestas.
+
+# Hand-off by short link or typed code ({ $link } is "host/h").
+handoff-short-intro = Negalite nuskenuoti QR kodo? Telefone atidarykite šią trumpą nuorodą:
+handoff-code-intro = Arba atidarykite { $link } ir įveskite šį kodą:
+handoff-code-valid = { $minutes ->
+    [one] Nuoroda ir kodas veikia vieną kartą, dar { $minutes } minutę.
+    [few] Nuoroda ir kodas veikia vieną kartą, dar { $minutes } minutes.
+    [many] Nuoroda ir kodas veikia vieną kartą, dar { $minutes } minutės.
+   *[other] Nuoroda ir kodas veikia vieną kartą, dar { $minutes } minučių.
+}
+code-heading = Tęskite šiame telefone
+code-label = Kodas, rodomas kitame ekrane
+code-invalid = Šis kodas neveikia. Galbūt jis įvestas su klaida, jau panaudotas arba nebegalioja: patikrinkite jį arba dar kartą atidarykite puslapį su QR kodu ir gaukite naują.
+code-too-many = Ką tik išbandyta per daug kodų. Palaukite minutę ir bandykite dar kartą.

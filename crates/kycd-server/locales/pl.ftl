@@ -119,3 +119,17 @@ problem-too-many = W krótkim czasie przesłano zbyt wiele zdjęć. Odczekaj kil
 
 problem-no-document = Na zdjęciu nie widać dokumentu. Połóż cały dokument w ramce, na jednolitym tle.
 problem-no-face = Na zdjęciu nie widać twarzy. Patrz prosto w aparat, tak aby cała twarz była w ramce i dobrze oświetlona.
+
+# Hand-off by short link or typed code ({ $link } is "host/h").
+handoff-short-intro = Nie możesz zeskanować kodu QR? Na telefonie otwórz ten krótki link:
+handoff-code-intro = Albo otwórz { $link } i wpisz ten kod:
+handoff-code-valid = { $minutes ->
+    [one] Link i kod działają jeden raz, przez { $minutes } minutę.
+    [few] Link i kod działają jeden raz, przez { $minutes } minuty.
+    [many] Link i kod działają jeden raz, przez { $minutes } minut.
+   *[other] Link i kod działają jeden raz, przez { $minutes } minuty.
+}
+code-heading = Kontynuuj na tym telefonie
+code-label = Kod widoczny na drugim ekranie
+code-invalid = Ten kod nie działa. Może został źle wpisany, już użyty lub wygasł: sprawdź go albo otwórz ponownie stronę z kodem QR, aby dostać nowy.
+code-too-many = Przed chwilą wypróbowano zbyt wiele kodów. Poczekaj minutę i spróbuj ponownie.

@@ -25,6 +25,8 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Serve `GET /metrics` on this router (see [`MetricsExposure`]).
     pub metrics_route: bool,
+    /// Timeouts and connection limits of the HTTP server.
+    pub http: crate::http_server::HttpLimits,
 }
 
 /// Where `GET /metrics` is served (docs/adr/0013-metrics-endpoint.md).
@@ -40,6 +42,7 @@ pub enum MetricsExposure {
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
+    let limits = state.http;
     let mut routes = routes::router();
     if state.metrics_route {
         crate::metrics::recorder();
@@ -48,6 +51,9 @@ pub fn router(state: AppState) -> Router {
     routes
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(move |request, next| {
+            crate::http_server::deadlines(limits, request, next)
+        }))
         .layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
             ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
@@ -71,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(SetSensitiveRequestHeadersLayer::new([axum::http::header::AUTHORIZATION]))
+        .layer(axum::middleware::from_fn(crate::unread_body::close_after_early_refusals))
         .with_state(state)
 }
 
@@ -112,7 +119,8 @@ impl RunningServer {
 
 /// Serves `state` on an already bound listener until told to stop.
 pub fn start_server(listener: TcpListener, state: AppState) -> std::io::Result<RunningServer> {
-    serve(listener, router(state))
+    let limits = state.http;
+    serve(listener, router(state), limits)
 }
 
 /// Serves only `GET /metrics` for `core` on its own listener (a separate metrics address).
@@ -121,24 +129,27 @@ pub fn start_metrics_server(
     core: Services,
 ) -> std::io::Result<RunningServer> {
     crate::metrics::recorder();
-    let state = AppState { core, max_body_bytes: 0, metrics_route: true };
+    let state = AppState {
+        core,
+        max_body_bytes: 0,
+        metrics_route: true,
+        http: crate::http_server::HttpLimits::default(),
+    };
     let app = Router::new()
         .route("/metrics", axum::routing::get(routes::metrics::scrape))
         .fallback(unknown_route)
         .with_state(state);
-    serve(listener, app)
+    serve(listener, app, crate::http_server::HttpLimits::default())
 }
 
-fn serve(listener: TcpListener, app: Router) -> std::io::Result<RunningServer> {
+fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: crate::http_server::HttpLimits,
+) -> std::io::Result<RunningServer> {
     let addr = listener.local_addr()?;
-    let (stop, mut stopped) = watch::channel(false);
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service())
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            })
-            .await
-    });
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(crate::http_server::serve(listener, app, limits, stopped));
     Ok(RunningServer { addr, stop, task })
 }
 

@@ -50,10 +50,23 @@ async fn read_object(request: Request<Body>, limit: usize) -> Result<Map<String,
     if declared.is_some_and(|len| len > limit as u64) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
-    let bytes = axum::body::to_bytes(request.into_body(), limit)
-        .await
-        .map_err(|_| ApiError::PayloadTooLarge { limit })?;
+    let bytes = axum::body::to_bytes(request.into_body(), limit).await.map_err(|error| {
+        if is_length_limit(&error) {
+            ApiError::PayloadTooLarge { limit }
+        } else {
+            // The body stalled past the body timeout, or the connection broke.
+            ApiError::Rejected(Rejection::bad_value(
+                "The request body did not arrive completely (it stalled or the connection broke).",
+            ))
+        }
+    })?;
     parse_object(&bytes).map_err(ApiError::from)
+}
+
+/// True when reading stopped at the size limit (http-body-util's LengthLimitError), not for
+/// a stalled or broken body.
+fn is_length_limit(error: &axum::Error) -> bool {
+    crate::error::chain_mentions(error, "length limit exceeded")
 }
 
 /// Bytes → JSON object, with the spec's identifiers for each way it can fail.

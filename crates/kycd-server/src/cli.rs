@@ -5,6 +5,7 @@
 mod analyze;
 mod audit;
 mod keys;
+mod maintenance;
 mod operator;
 mod partner;
 mod sandbox;
@@ -71,6 +72,9 @@ pub enum Command {
     /// Who read personal data, and when.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Database upkeep: reclaim the space of deleted data.
+    #[command(subcommand)]
+    Maintenance(maintenance::MaintenanceCommand),
     /// Read verifications from the command line (audited as cli.export).
     #[command(subcommand)]
     Verifications(operator::VerificationsCommand),
@@ -85,6 +89,7 @@ pub enum Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    crate::private_files::restrict_new_files();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -125,6 +130,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(command) => keys::run(&config, command).await,
         Command::Webhooks(command) => webhooks::run(&config, command).await,
         Command::Audit(command) => audit::run(&config, command).await,
+        Command::Maintenance(command) => maintenance::run(&config, command).await,
         Command::Analyze(args) => analyze::run(args).await,
         Command::Trigger(args) => sandbox::trigger(&config, args).await,
         Command::Listen(args) => sandbox::listen(&config, args).await,
@@ -136,7 +142,7 @@ pub async fn build_services(
     config: &Config,
     public_url: &str,
 ) -> anyhow::Result<(Services, kycd_store::crypto::MasterKey)> {
-    std::fs::create_dir_all(&config.data_dir)
+    crate::private_files::data_dir(&config.data_dir)
         .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
     let (store, master) = crate::keys::open_store(config).await?;
     let files = kycd_core::files::FileStore::open(

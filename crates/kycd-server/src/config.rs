@@ -45,6 +45,17 @@ pub struct Config {
     pub log_filter: String,
     /// Largest request body accepted on JSON endpoints, in bytes.
     pub max_body_bytes: usize,
+    /// Seconds a request's whole header may take to arrive; also how long an idle keep-alive
+    /// connection stays open.
+    pub http_header_timeout_secs: u64,
+    /// Longest pause, in seconds, while a request body arrives.
+    pub http_body_timeout_secs: u64,
+    /// Seconds an answer (up to its headers) may take; 503 after.
+    pub http_request_timeout_secs: u64,
+    /// Largest request header in bytes (431 beyond).
+    pub http_max_header_bytes: usize,
+    /// Open connections at most (503 beyond); capped by the open-files limit.
+    pub max_connections: usize,
     /// Delays before each webhook retry (the first attempt is immediate), e.g. "5s,30s,2m".
     pub webhook_retry_schedule: String,
     /// Per-attempt HTTP timeout for webhooks, in seconds.
@@ -127,6 +138,11 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             log_filter: "info,sqlx=warn".to_owned(),
             max_body_bytes: 256 * 1024,
+            http_header_timeout_secs: 10,
+            http_body_timeout_secs: 30,
+            http_request_timeout_secs: 60,
+            http_max_header_bytes: 64 * 1024,
+            max_connections: 4096,
             webhook_retry_schedule: "5s,30s,2m,10m,30m,1h,3h,6h,12h".to_owned(),
             webhook_timeout_secs: 10,
             webhook_lease_secs: 60,
@@ -153,6 +169,11 @@ impl Default for Config {
 const ENV_KEYS: &[&str] = &[
     "log_filter",
     "max_body_bytes",
+    "http_header_timeout_secs",
+    "http_body_timeout_secs",
+    "http_request_timeout_secs",
+    "http_max_header_bytes",
+    "max_connections",
     "webhook_retry_schedule",
     "webhook_timeout_secs",
     "webhook_lease_secs",
@@ -238,6 +259,21 @@ impl Config {
         })
     }
 
+    /// The HTTP server's limits; the connection limit leaves room under `open_files` for the
+    /// database, the object store and outgoing webhooks.
+    pub fn http_limits(&self, open_files: Option<u64>) -> crate::http_server::HttpLimits {
+        let fd_room = open_files
+            .map_or(usize::MAX, |n| usize::try_from(n.saturating_sub(256)).unwrap_or(usize::MAX));
+        let secs = |s: u64| std::time::Duration::from_secs(s.max(1));
+        crate::http_server::HttpLimits {
+            header_timeout: secs(self.http_header_timeout_secs),
+            body_timeout: secs(self.http_body_timeout_secs),
+            request_timeout: secs(self.http_request_timeout_secs),
+            max_header_bytes: self.http_max_header_bytes.max(1024),
+            max_connections: self.max_connections.min(fd_room).max(1),
+        }
+    }
+
     pub fn data_policy(&self) -> kycd_core::DataPolicy {
         use kycd_domain::Environment as E;
         // 0 or unset: keep forever.
@@ -308,6 +344,18 @@ log_filter = "info,sqlx=warn"
 
 # Largest JSON request body accepted, in bytes (larger bodies get 413).
 max_body_bytes = 262144
+
+# HTTP limits, so slow, idle or oversized clients cannot hold memory or connections. A request's
+# whole header must arrive within http_header_timeout_secs (an idle keep-alive connection is
+# closed after the same time); a body may pause at most http_body_timeout_secs; an answer must
+# be ready within http_request_timeout_secs (else 503). Headers over http_max_header_bytes get
+# 431. Over max_connections open connections, a new one gets 503 and is closed (the limit is
+# also kept 256 below the open-files limit, which kycd raises to the hard limit at start).
+http_header_timeout_secs = 10
+http_body_timeout_secs = 30
+http_request_timeout_secs = 60
+http_max_header_bytes = 65536
+max_connections = 4096
 
 # Webhooks. The first attempt is immediate; these are the delays before each retry
 # (units ms, s, m, h). 2xx ends a delivery, 410 stops it, anything else retries; a longer
@@ -380,6 +428,27 @@ mod tests {
         std::fs::write(&path, EXAMPLE).unwrap();
         let loaded = Config::load(Some(&path), &Overrides::default()).unwrap();
         assert_eq!(loaded, Config::default());
+    }
+
+    #[test]
+    fn retention_of_zero_days_keeps_data_forever_as_every_document_says() {
+        let config = Config { retention_days_dev: Some(0), ..Config::default() };
+        let policy = config.data_policy();
+        let kept = |environment| {
+            policy.retention.iter().find(|(e, _)| *e == environment).and_then(|(_, d)| *d)
+        };
+        assert_eq!(kept(kycd_domain::Environment::Dev), None, "0 keeps forever");
+        assert_eq!(kept(kycd_domain::Environment::Test), Some(time::Duration::days(14)));
+        assert_eq!(kept(kycd_domain::Environment::Prod), None, "unset keeps forever");
+        assert!(EXAMPLE.contains("0 (or, for PROD, leaving the key out) keeps data forever"));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        assert!(readme.contains("`0` keeps data forever"), "README says what the code does");
+        assert!(!readme.contains("deletes\n  finished verifications at once"));
+        let api = std::fs::read_to_string(root.join("docs/api.md")).unwrap();
+        assert!(api.contains(
+            "`retention_days_* = 0`, like an unset `retention_days_prod`, keeps data forever"
+        ));
     }
 
     #[test]

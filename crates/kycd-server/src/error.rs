@@ -46,14 +46,44 @@ pub enum ApiError {
     /// PARTNER_ERROR in the extended shape (reference §3.1), e.g. "Token has not expired yet."
     #[error("{0}")]
     PartnerError(String),
+    /// 503 with Retry-After: kycd is overloaded or a request ran out of time (nothing wrong
+    /// with the request itself).
+    #[error("{message}")]
+    Unavailable { message: String, retry_after_secs: u64 },
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// 503: nothing of the request was stored because the disk is full.
+    pub fn storage_full() -> Self {
+        Self::Unavailable {
+            message: "kycd's storage is full, so nothing of this request was stored; retry later."
+                .to_owned(),
+            retry_after_secs: 60,
+        }
+    }
+}
+
+/// ENOSPC anywhere in the error's chain (the local object store on a full disk).
+fn is_disk_full(error: &(dyn std::error::Error + 'static)) -> bool {
+    chain_mentions(error, "No space left on device")
+}
+
+/// True when `error` or one of its sources says `text` (for causes that libraries report only
+/// in their messages).
+pub fn chain_mentions(error: &(dyn std::error::Error + 'static), text: &str) -> bool {
+    std::iter::successors(Some(error), |e| e.source()).any(|e| e.to_string().contains(text))
 }
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NoCredits => Self::NoCredits,
+            StoreError::StorageFull(cause) => {
+                tracing::error!(%cause, "refused a request: storage is full");
+                Self::storage_full()
+            }
             other => Self::Internal(anyhow::Error::new(other)),
         }
     }
@@ -85,6 +115,10 @@ impl From<CoreError> for ApiError {
                 Self::Rejected(Rejection::bad_value(message))
             }
             CoreError::Store(error) => error.into(),
+            CoreError::Files(error) if is_disk_full(&error) => {
+                tracing::error!(%error, "refused a request: the object store's disk is full");
+                Self::storage_full()
+            }
             CoreError::Files(error) => Self::Internal(anyhow::Error::new(error)),
             CoreError::Internal(message) => Self::Internal(anyhow::anyhow!(message)),
         }
@@ -106,6 +140,7 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::PartnerError(_) => StatusCode::BAD_REQUEST,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -123,7 +158,7 @@ impl ApiError {
             Self::RouteNotFound { .. } => Identifier::NotFound,
             Self::MethodNotAllowed { .. } => Identifier::MethodNotAllowed,
             Self::PartnerError(_) => Identifier::PartnerError,
-            Self::Internal(_) => Identifier::InternalError,
+            Self::Unavailable { .. } | Self::Internal(_) => Identifier::InternalError,
         }
     }
 
@@ -151,6 +186,7 @@ impl ApiError {
                 format!("Request body is larger than the limit of {limit} bytes.")
             }
             Self::PartnerError(message) | Self::NotFound(message) => message.clone(),
+            Self::Unavailable { message, .. } => message.clone(),
             Self::Internal(_) => {
                 "An internal error occurred; it has been logged. Please retry later.".to_owned()
             }
@@ -198,7 +234,8 @@ impl IntoResponse for ApiError {
         let headers = response.headers_mut();
         match &self {
             Self::RateLimited { retry_after_secs, .. }
-            | Self::Throttled { retry_after_secs, .. } => {
+            | Self::Throttled { retry_after_secs, .. }
+            | Self::Unavailable { retry_after_secs, .. } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
             Self::Unauthorized => {

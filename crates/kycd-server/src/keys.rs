@@ -74,6 +74,8 @@ pub fn write_key_file(path: &Path, key: &MasterKey) -> anyhow::Result<()> {
 /// finishes it with the pending key.
 pub async fn open_store(config: &Config) -> anyhow::Result<(std::sync::Arc<dyn Store>, MasterKey)> {
     let (key, source, pending) = load(config)?;
+    // Before SQLite opens it: its WAL and SHM files copy the database file's permissions.
+    crate::private_files::sqlite_files(&config.database_url())?;
     match crate::store::open(&config.database_url(), &key).await {
         Ok(store) => Ok((store, key)),
         Err(first) => {

@@ -9,12 +9,16 @@ pub mod body;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod http_server;
 pub mod keys;
 pub mod metrics;
 pub mod openapi;
+pub mod params;
+pub mod private_files;
 pub mod routes;
 pub mod store;
 pub mod telemetry;
 pub mod ui;
+pub mod unread_body;
 
 pub use app::{AppState, RunningServer, start_server};

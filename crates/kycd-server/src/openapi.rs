@@ -30,6 +30,8 @@ Every error is JSON with `identifier` and `message`. Authenticate with HTTP Basi
         crate::routes::api_v2::sandbox::events::events,
         crate::routes::api_v2::sandbox::reset::reset,
         crate::routes::health::health,
+        crate::routes::liveness::live,
+        crate::routes::readiness::ready,
         crate::routes::metrics::scrape,
     ),
     // Referenced by no body (the SSE stream is text/event-stream), so listed here.

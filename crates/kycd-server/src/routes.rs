@@ -4,7 +4,9 @@ pub mod api_v2;
 pub mod docs;
 pub mod files;
 pub mod health;
+pub mod liveness;
 pub mod metrics;
+pub mod readiness;
 pub mod sandbox;
 
 use crate::AppState;
@@ -13,6 +15,8 @@ use axum::{Router, routing::get};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::health))
+        .route("/health/live", get(liveness::live))
+        .route("/health/ready", get(readiness::ready))
         .route("/openapi.json", get(docs::openapi_json))
         .route("/docs", get(docs::reference_page))
         .route("/sandbox/samples/{file}", get(sandbox::sample_image))

@@ -27,23 +27,22 @@ impl AuditStore for PostgresStore {
     }
 
     async fn audit_records(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>> {
-        let scan_ref = match &filter.scan_ref {
-            Some(scan_ref) => match lookup(scan_ref.as_str()) {
-                Some(scan_ref) => Some(scan_ref),
-                None => return Ok(Vec::new()),
-            },
-            None => None,
-        };
-        // `id` (BIGSERIAL) orders records of the same instant by insertion, like SQLite's rowid.
-        let rows = sqlx::query(
-            "SELECT * FROM audit_log WHERE ($1::TEXT IS NULL OR scan_ref = $1)
-             ORDER BY at DESC, id DESC LIMIT $2",
-        )
-        .bind(scan_ref)
-        .bind(list_limit(filter.limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let Some(mut query) = audit_query(filter) else { return Ok(Vec::new()) };
+        let rows = query.build().fetch_all(&self.pool).await.map_err(db)?;
         rows.iter().map(codec::audit_record).collect()
     }
+}
+
+/// The audit listing with only the conditions the filter has; None when the scanRef cannot
+/// name any verification. `id` (BIGSERIAL) orders records of the same instant by insertion,
+/// like SQLite's rowid.
+pub(crate) fn audit_query(
+    filter: &AuditFilter,
+) -> Option<sqlx::QueryBuilder<'static, sqlx::Postgres>> {
+    let mut query = sqlx::QueryBuilder::new("SELECT * FROM audit_log WHERE TRUE");
+    if let Some(scan_ref) = &filter.scan_ref {
+        query.push(" AND scan_ref = ").push_bind(lookup(scan_ref.as_str())?.to_owned());
+    }
+    query.push(" ORDER BY at DESC, id DESC LIMIT ").push_bind(list_limit(filter.limit));
+    Some(query)
 }

@@ -42,7 +42,13 @@ pub struct PostgresStore {
 }
 
 fn db(error: sqlx::Error) -> StoreError {
-    StoreError::database(error)
+    match &error {
+        // disk_full (class 53, insufficient resources).
+        sqlx::Error::Database(e) if e.code().as_deref() == Some("53100") => {
+            StoreError::StorageFull(error.to_string())
+        }
+        _ => StoreError::database(error),
+    }
 }
 
 /// Maps a UNIQUE violation to `Conflict(what)`.
@@ -95,4 +101,31 @@ impl Store for PostgresStore {
         sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db)?;
         Ok(())
     }
+
+    async fn reclaim_space(&self) -> StoreResult<(i64, i64)> {
+        let size = || async {
+            sqlx::query_scalar::<_, i64>("SELECT pg_database_size(current_database())")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db)
+        };
+        let before = size().await?;
+        sqlx::query("VACUUM").execute(&self.pool).await.map_err(db)?;
+        Ok((before, size().await?))
+    }
+
+    async fn probe_write(&self, at: time::OffsetDateTime) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO readiness_probes (probe, probed_at) VALUES ('write', $1)
+             ON CONFLICT (probe) DO UPDATE SET probed_at = excluded.probed_at",
+        )
+        .bind(kycd_store::codec::to_ms(at))
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
 }
+
+#[cfg(all(test, feature = "testing"))]
+mod query_plans;

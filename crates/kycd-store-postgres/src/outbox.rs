@@ -121,28 +121,8 @@ impl OutboxStore for PostgresStore {
     }
 
     async fn deliveries(&self, filter: &DeliveryFilter) -> StoreResult<Vec<Delivery>> {
-        let scan_ref = match &filter.scan_ref {
-            Some(scan_ref) => match lookup(scan_ref.as_str()) {
-                Some(scan_ref) => Some(scan_ref),
-                None => return Ok(Vec::new()),
-            },
-            None => None,
-        };
-        let rows = sqlx::query(
-            "SELECT * FROM webhook_events
-             WHERE ($1::TEXT IS NULL OR partner_id = $1) AND ($2::TEXT IS NULL OR scan_ref = $2)
-               AND (NOT $3 OR state IN ('failed', 'gone')
-                    OR (state = 'pending' AND last_status IS NOT NULL AND last_status NOT BETWEEN 200 AND 299)
-                    OR (state = 'pending' AND last_error IS NOT NULL))
-             ORDER BY created_at DESC, id DESC LIMIT $4",
-        )
-        .bind(filter.partner_id.map(partner_id_text))
-        .bind(scan_ref)
-        .bind(filter.failed_only)
-        .bind(list_limit(filter.limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let Some(mut query) = deliveries_query(filter) else { return Ok(Vec::new()) };
+        let rows = query.build().fetch_all(&self.pool).await.map_err(db)?;
         rows.iter().map(|r| codec::delivery(r, &self.ring)).collect()
     }
 
@@ -193,4 +173,23 @@ impl OutboxStore for PostgresStore {
         .map_err(db)?;
         Ok(OutboxBacklog { pending, oldest_due_at: oldest_due.map(from_ms).transpose()? })
     }
+}
+
+/// The delivery log query with only the conditions the filter has, so each shape uses its
+/// index; None when the scanRef cannot name any verification.
+pub(crate) fn deliveries_query(
+    filter: &DeliveryFilter,
+) -> Option<sqlx::QueryBuilder<'static, sqlx::Postgres>> {
+    let mut query = sqlx::QueryBuilder::new("SELECT * FROM webhook_events WHERE TRUE");
+    if let Some(partner) = filter.partner_id {
+        query.push(" AND partner_id = ").push_bind(partner_id_text(partner));
+    }
+    if let Some(scan_ref) = &filter.scan_ref {
+        query.push(" AND scan_ref = ").push_bind(lookup(scan_ref.as_str())?.to_owned());
+    }
+    if filter.failed_only {
+        query.push(kycd_store::codec::FAILED_DELIVERY_CONDITION);
+    }
+    query.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(list_limit(filter.limit));
+    Some(query)
 }

@@ -77,31 +77,47 @@ impl SandboxStore for PostgresStore {
         rows.iter().map(|r| codec::delivery(r, &self.ring)).collect()
     }
 
-    async fn delete_partner_verifications(&self, partner: PartnerId) -> StoreResult<Vec<ScanRef>> {
+    async fn delete_partner_verifications(
+        &self,
+        partner: PartnerId,
+        limit: i64,
+    ) -> StoreResult<Vec<ScanRef>> {
         let id = partner_id_text(partner);
         let mut tx = self.tx().await?;
-        // Locking the partner row holds off new verifications (their credit update) and new
-        // events (their foreign-key check) until this commits, so the list below is complete;
-        // locking the events holds off attempts being recorded for them meanwhile.
-        for lock in [
-            "SELECT 1 FROM partners WHERE id = $1 FOR UPDATE",
-            "SELECT 1 FROM webhook_events WHERE partner_id = $1 FOR UPDATE",
-        ] {
-            sqlx::query(lock).bind(&id).execute(&mut *tx).await.map_err(db)?;
-        }
-        let scan_refs: Vec<String> =
-            sqlx::query_scalar("SELECT scan_ref FROM verifications WHERE partner_id = $1")
-                .bind(&id)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db)?;
-        for statement in [
-            "DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM webhook_events WHERE partner_id = $1)",
-            "DELETE FROM webhook_events WHERE partner_id = $1",
-            "DELETE FROM analysis_jobs WHERE partner_id = $1",
-            "DELETE FROM verifications WHERE partner_id = $1",
-        ] {
-            sqlx::query(statement).bind(&id).execute(&mut *tx).await.map_err(db)?;
+        // The batch's rows are locked, so attempts cannot be recorded for their events meanwhile.
+        let scan_refs: Vec<String> = sqlx::query_scalar(
+            "SELECT scan_ref FROM verifications WHERE partner_id = $1
+             ORDER BY scan_ref LIMIT $2 FOR UPDATE",
+        )
+        .bind(&id)
+        .bind(limit.max(1))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+        if scan_refs.is_empty() {
+            for statement in [
+                "SELECT 1 FROM webhook_events WHERE partner_id = $1 FOR UPDATE",
+                "DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM webhook_events WHERE partner_id = $1)",
+                "DELETE FROM webhook_events WHERE partner_id = $1",
+                "DELETE FROM analysis_jobs WHERE partner_id = $1",
+            ] {
+                sqlx::query(statement).bind(&id).execute(&mut *tx).await.map_err(db)?;
+            }
+        } else {
+            for statement in [
+                "SELECT 1 FROM webhook_events WHERE partner_id = $1 AND scan_ref = ANY($2) FOR UPDATE",
+                "DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM webhook_events WHERE partner_id = $1 AND scan_ref = ANY($2))",
+                "DELETE FROM webhook_events WHERE partner_id = $1 AND scan_ref = ANY($2)",
+                "DELETE FROM analysis_jobs WHERE partner_id = $1 AND scan_ref = ANY($2)",
+                "DELETE FROM verifications WHERE partner_id = $1 AND scan_ref = ANY($2)",
+            ] {
+                sqlx::query(statement)
+                    .bind(&id)
+                    .bind(&scan_refs)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            }
         }
         tx.commit().await.map_err(db)?;
         Ok(scan_refs.into_iter().map(ScanRef::from_trusted).collect())

@@ -12,6 +12,7 @@ use kycd_store::{
     NewVerification, NewWebhookEvent, StoreError, StoreResult, Verification, VerificationChange,
     VerificationPurge, VerificationStore,
 };
+use sqlx::Row;
 use time::OffsetDateTime;
 
 /// Compare-and-set of the status (and result) inside `tx`: false, changing nothing, when the
@@ -170,6 +171,55 @@ impl VerificationStore for PostgresStore {
         Ok(opened == 1)
     }
 
+    async fn set_handoff_code(
+        &self,
+        scan_ref: &ScanRef,
+        digest: &[u8; 32],
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let Some(scan_ref) = lookup(scan_ref.as_str()) else { return Ok(false) };
+        let set = sqlx::query(
+            "UPDATE verifications SET handoff_digest = $1, handoff_expires_at = $2
+             WHERE scan_ref = $3 AND status = 'ACTIVE' AND submitted_at IS NULL",
+        )
+        .bind(digest.as_slice())
+        .bind(to_ms(expires_at))
+        .bind(scan_ref)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        Ok(set == 1)
+    }
+
+    async fn redeem_handoff_code(
+        &self,
+        digest: &[u8; 32],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<Verification>> {
+        // The row lock makes a second, concurrent use find the code gone.
+        let row = sqlx::query(
+            "WITH found AS (
+                 SELECT scan_ref, (handoff_expires_at > $2 AND status = 'ACTIVE'
+                                   AND submitted_at IS NULL) AS usable
+                 FROM verifications WHERE handoff_digest = $1 FOR UPDATE)
+             UPDATE verifications v SET handoff_digest = NULL, handoff_expires_at = NULL
+             FROM found WHERE v.scan_ref = found.scan_ref
+             RETURNING v.*, found.usable",
+        )
+        .bind(digest.as_slice())
+        .bind(to_ms(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        match row {
+            Some(row) if row.try_get::<bool, _>("usable").map_err(db)? => {
+                codec::verification(&row, &self.ring).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
     async fn due_expirations(
         &self,
         now: OffsetDateTime,
@@ -195,7 +245,8 @@ impl VerificationStore for PostgresStore {
         let mut tx = self.tx().await?;
         let changed = sqlx::query(
             "UPDATE verifications SET status = $1, request = $2, result = NULL, last_attempt = NULL,
-                digit_string = NULL, updated_at = $3
+                digit_string = NULL, handoff_digest = NULL, handoff_expires_at = NULL,
+                updated_at = $3
              WHERE scan_ref = $4 AND partner_id = $5 AND status = $6",
         )
         .bind(purge.new_status.as_str())

@@ -35,16 +35,17 @@ impl AuditStore for SqliteStore {
     }
 
     async fn audit_records(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>> {
-        let rows = sqlx::query(
-            "SELECT * FROM audit_log WHERE (? IS NULL OR scan_ref = ?)
-             ORDER BY at DESC, rowid DESC LIMIT ?",
-        )
-        .bind(filter.scan_ref.as_ref().map(|s| s.as_str().to_owned()))
-        .bind(filter.scan_ref.as_ref().map(|s| s.as_str().to_owned()))
-        .bind(list_limit(filter.limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let rows = audit_query(filter).build().fetch_all(&self.pool).await.map_err(db)?;
         rows.iter().map(codec::audit_record).collect()
     }
+}
+
+/// The audit listing with only the conditions the filter has (each shape uses its index).
+pub(crate) fn audit_query(filter: &AuditFilter) -> sqlx::QueryBuilder<'static, sqlx::Sqlite> {
+    let mut query = sqlx::QueryBuilder::new("SELECT * FROM audit_log WHERE 1 = 1");
+    if let Some(scan_ref) = &filter.scan_ref {
+        query.push(" AND scan_ref = ").push_bind(scan_ref.as_str().to_owned());
+    }
+    query.push(" ORDER BY at DESC, rowid DESC LIMIT ").push_bind(list_limit(filter.limit));
+    query
 }

@@ -55,7 +55,12 @@ fn stopped() -> StoreError {
 }
 
 fn batch_failed(error: &str) -> StoreError {
-    StoreError::database(std::io::Error::other(format!("the write batch failed: {error}")))
+    let message = format!("the write batch failed: {error}");
+    // The batch's own statements (BEGIN, COMMIT) fail with SQLITE_FULL on a full disk.
+    if error.contains("(code: 13)") {
+        return StoreError::StorageFull(message);
+    }
+    StoreError::database(std::io::Error::other(message))
 }
 
 /// A queued job with its result type erased, so one queue holds every kind.

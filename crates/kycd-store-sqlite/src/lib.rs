@@ -41,7 +41,13 @@ pub struct SqliteStore {
 }
 
 fn db(error: sqlx::Error) -> StoreError {
-    StoreError::database(error)
+    match &error {
+        // SQLITE_FULL: the disk (or the database's size limit) is full.
+        sqlx::Error::Database(e) if e.code().as_deref() == Some("13") => {
+            StoreError::StorageFull(error.to_string())
+        }
+        _ => StoreError::database(error),
+    }
 }
 
 /// Maps a UNIQUE violation to `Conflict(what)`.
@@ -69,6 +75,7 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
+            .before_acquire(|conn, _| Box::pin(not_stuck_in_a_transaction(conn)))
             .connect_with(options)
             .await
             .map_err(db)?;
@@ -85,6 +92,7 @@ impl SqliteStore {
         } else {
             SqlitePoolOptions::new()
                 .max_connections(4)
+                .before_acquire(|conn, _| Box::pin(not_stuck_in_a_transaction(conn)))
                 .connect_with(counter_options)
                 .await
                 .map_err(db)?
@@ -116,4 +124,71 @@ impl Store for SqliteStore {
         sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db)?;
         Ok(())
     }
+
+    async fn reclaim_space(&self) -> StoreResult<(i64, i64)> {
+        let size = || async {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            )
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)
+        };
+        let before = size().await?;
+        // VACUUM waits for the write lock (busy timeout) and holds it while it copies the
+        // database: writes meanwhile wait, and fail after 10 s. Run it when the node is quiet.
+        let mut connection = self.pool.acquire().await.map_err(db)?;
+        sqlx::query("VACUUM").execute(&mut *connection).await.map_err(db)?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut *connection)
+            .await
+            .map_err(db)?;
+        Ok((before, size().await?))
+    }
+
+    async fn probe_write(&self, at: time::OffsetDateTime) -> StoreResult<()> {
+        let at = kycd_store::codec::to_ms(at);
+        self.writer
+            .run(Box::new(move |conn: &mut sqlx::SqliteConnection| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "INSERT INTO readiness_probes (probe, probed_at) VALUES ('write', ?)
+                         ON CONFLICT (probe) DO UPDATE SET probed_at = excluded.probed_at",
+                    )
+                    .bind(at)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?;
+                    Ok(())
+                })
+            }))
+            .await
+    }
 }
+
+/// False (the pool then closes the connection and opens another) for a connection sqlx still
+/// counts as inside a transaction. After a failed COMMIT on a full disk SQLite has already
+/// rolled the transaction back, so sqlx's own ROLLBACK fails and its count stays at one: every
+/// later `begin` on that connection would fail, long after the disk has room again.
+async fn not_stuck_in_a_transaction(
+    conn: &mut sqlx::SqliteConnection,
+) -> Result<bool, sqlx::Error> {
+    use sqlx::{Connection, TransactionManager};
+    let depth_of = |conn: &sqlx::SqliteConnection| {
+        <sqlx::Sqlite as sqlx::Database>::TransactionManager::get_transaction_depth(conn)
+    };
+    // The usual case costs nothing: no round trip on the hot path of every query.
+    if depth_of(conn) == 0 {
+        return Ok(true);
+    }
+    // A dropped transaction may have queued its ROLLBACK; a ping is answered after it.
+    conn.ping().await?;
+    let depth = depth_of(conn);
+    if depth != 0 {
+        tracing::warn!(depth, "closing an SQLite connection left inside a failed transaction");
+    }
+    Ok(depth == 0)
+}
+
+#[cfg(test)]
+mod query_plans;

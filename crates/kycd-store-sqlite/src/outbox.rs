@@ -155,23 +155,7 @@ impl OutboxStore for SqliteStore {
     }
 
     async fn deliveries(&self, filter: &DeliveryFilter) -> StoreResult<Vec<Delivery>> {
-        let rows = sqlx::query(
-            "SELECT * FROM webhook_events
-             WHERE (? IS NULL OR partner_id = ?) AND (? IS NULL OR scan_ref = ?)
-               AND (? = 0 OR state IN ('failed', 'gone')
-                    OR (state = 'pending' AND last_status IS NOT NULL AND last_status NOT BETWEEN 200 AND 299)
-                    OR (state = 'pending' AND last_error IS NOT NULL))
-             ORDER BY created_at DESC, id DESC LIMIT ?",
-        )
-        .bind(filter.partner_id.map(partner_id_text))
-        .bind(filter.partner_id.map(partner_id_text))
-        .bind(filter.scan_ref.as_ref().map(|s| s.as_str().to_owned()))
-        .bind(filter.scan_ref.as_ref().map(|s| s.as_str().to_owned()))
-        .bind(filter.failed_only)
-        .bind(list_limit(filter.limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let rows = deliveries_query(filter).build().fetch_all(&self.pool).await.map_err(db)?;
         rows.iter().map(|r| codec::delivery(r, &self.ring)).collect()
     }
 
@@ -222,4 +206,23 @@ impl OutboxStore for SqliteStore {
         .map_err(db)?;
         Ok(OutboxBacklog { pending, oldest_due_at: oldest_due.map(from_ms).transpose()? })
     }
+}
+
+/// The delivery log query with only the conditions the filter has, so each shape uses its
+/// index (`(? IS NULL OR partner_id = ?)` made SQLite scan the whole outbox).
+pub(crate) fn deliveries_query(
+    filter: &DeliveryFilter,
+) -> sqlx::QueryBuilder<'static, sqlx::Sqlite> {
+    let mut query = sqlx::QueryBuilder::new("SELECT * FROM webhook_events WHERE 1 = 1");
+    if let Some(partner) = filter.partner_id {
+        query.push(" AND partner_id = ").push_bind(partner_id_text(partner));
+    }
+    if let Some(scan_ref) = &filter.scan_ref {
+        query.push(" AND scan_ref = ").push_bind(scan_ref.as_str().to_owned());
+    }
+    if filter.failed_only {
+        query.push(kycd_store::codec::FAILED_DELIVERY_CONDITION);
+    }
+    query.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(list_limit(filter.limit));
+    query
 }

@@ -80,22 +80,43 @@ impl SandboxStore for SqliteStore {
         rows.iter().map(|r| codec::delivery(r, &self.ring)).collect()
     }
 
-    async fn delete_partner_verifications(&self, partner: PartnerId) -> StoreResult<Vec<ScanRef>> {
+    async fn delete_partner_verifications(
+        &self,
+        partner: PartnerId,
+        limit: i64,
+    ) -> StoreResult<Vec<ScanRef>> {
         let id = partner_id_text(partner);
         let mut tx = self.write_tx().await?;
-        let scan_refs: Vec<String> =
-            sqlx::query_scalar("SELECT scan_ref FROM verifications WHERE partner_id = ?")
+        // The same batch in every statement: nothing else writes inside this transaction.
+        const BATCH: &str =
+            "SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2";
+        let scan_refs: Vec<String> = sqlx::query_scalar(BATCH)
+            .bind(&id)
+            .bind(limit.max(1))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?;
+        let statements: &[&str] = if scan_refs.is_empty() {
+            &[
+                "DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM webhook_events WHERE partner_id = ?1)",
+                "DELETE FROM webhook_events WHERE partner_id = ?1",
+                "DELETE FROM analysis_jobs WHERE partner_id = ?1",
+            ]
+        } else {
+            &[
+                "DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM webhook_events WHERE partner_id = ?1 AND scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2))",
+                "DELETE FROM webhook_events WHERE partner_id = ?1 AND scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
+                "DELETE FROM analysis_jobs WHERE scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
+                "DELETE FROM verifications WHERE scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
+            ]
+        };
+        for statement in statements {
+            sqlx::query(statement)
                 .bind(&id)
-                .fetch_all(&mut *tx)
+                .bind(limit.max(1))
+                .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-        for statement in [
-            "DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM webhook_events WHERE partner_id = ?)",
-            "DELETE FROM webhook_events WHERE partner_id = ?",
-            "DELETE FROM analysis_jobs WHERE partner_id = ?",
-            "DELETE FROM verifications WHERE partner_id = ?",
-        ] {
-            sqlx::query(statement).bind(&id).execute(&mut *tx).await.map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
         Ok(scan_refs.into_iter().map(ScanRef::from_trusted).collect())

@@ -11,7 +11,7 @@ use kycd_store::{
     NewVerification, NewWebhookEvent, StoreError, StoreResult, Verification, VerificationChange,
     VerificationPurge, VerificationStore,
 };
-use sqlx::SqliteConnection;
+use sqlx::{Row, SqliteConnection};
 use time::OffsetDateTime;
 
 /// The columns of a compare-and-set status update (state changes and purges), owned so a
@@ -219,6 +219,77 @@ impl VerificationStore for SqliteStore {
             .await
     }
 
+    async fn set_handoff_code(
+        &self,
+        scan_ref: &ScanRef,
+        digest: &[u8; 32],
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let (scan_ref, digest, expires_at) =
+            (scan_ref.as_str().to_owned(), digest.to_vec(), to_ms(expires_at));
+        self.writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    let set = sqlx::query(
+                        "UPDATE verifications SET handoff_digest = ?, handoff_expires_at = ?
+                         WHERE scan_ref = ? AND status = 'ACTIVE' AND submitted_at IS NULL",
+                    )
+                    .bind(digest)
+                    .bind(expires_at)
+                    .bind(&scan_ref)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?
+                    .rows_affected();
+                    Ok(set == 1)
+                })
+            }))
+            .await
+    }
+
+    async fn redeem_handoff_code(
+        &self,
+        digest: &[u8; 32],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<Verification>> {
+        let (digest, now) = (digest.to_vec(), to_ms(now));
+        let row = self
+            .writer
+            .run(Box::new(move |conn: &mut SqliteConnection| {
+                Box::pin(async move {
+                    let row = sqlx::query(
+                        "SELECT *, (handoff_expires_at > ? AND status = 'ACTIVE'
+                                    AND submitted_at IS NULL) AS usable
+                         FROM verifications WHERE handoff_digest = ?",
+                    )
+                    .bind(now)
+                    .bind(&digest)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(db)?;
+                    if row.is_some() {
+                        sqlx::query(
+                            "UPDATE verifications
+                             SET handoff_digest = NULL, handoff_expires_at = NULL
+                             WHERE handoff_digest = ?",
+                        )
+                        .bind(&digest)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db)?;
+                    }
+                    Ok(row)
+                })
+            }))
+            .await?;
+        match row {
+            Some(row) if row.try_get::<bool, _>("usable").map_err(db)? => {
+                codec::verification(&row, &self.ring).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
     async fn due_expirations(
         &self,
         now: OffsetDateTime,
@@ -251,7 +322,8 @@ impl VerificationStore for SqliteStore {
                 Box::pin(async move {
                     let changed = sqlx::query(
                         "UPDATE verifications SET status = ?, request = ?, result = NULL, last_attempt = NULL,
-                            digit_string = NULL, updated_at = ?
+                            digit_string = NULL, handoff_digest = NULL,
+                            handoff_expires_at = NULL, updated_at = ?
                          WHERE scan_ref = ? AND partner_id = ? AND status = ?",
                     )
                     .bind(swap.new)

@@ -37,6 +37,12 @@ pub fn duration_ms(duration: time::Duration) -> i64 {
 /// How many rows a listing returns when its filter names no limit.
 pub const DEFAULT_LIST_LIMIT: i64 = 1000;
 
+/// The delivery log's `failed_only` condition, the same on both backends: failed or gone, or
+/// pending with at least one failed attempt.
+pub const FAILED_DELIVERY_CONDITION: &str = " AND (state IN ('failed', 'gone')
+    OR (state = 'pending' AND last_status IS NOT NULL AND last_status NOT BETWEEN 200 AND 299)
+    OR (state = 'pending' AND last_error IS NOT NULL))";
+
 /// A listing's limit: the filter's, or [`DEFAULT_LIST_LIMIT`] when it is 0 or less.
 pub fn list_limit(limit: i64) -> i64 {
     if limit > 0 { limit } else { DEFAULT_LIST_LIMIT }

@@ -49,12 +49,15 @@ macro_rules! conformance_tests {
             partners::partner_updates_change_only_what_is_named,
             counters::rate_windows_count_per_partner_and_window,
             counters::counters_count_per_key_and_window,
+            counters::readiness_probes_commit_writes,
+            counters::reclaiming_space_keeps_the_data,
             verifications::verification_round_trip_and_isolation,
             verifications::credits_are_spent_exactly_and_exhaustion_changes_nothing,
             verifications::concurrent_writes_each_commit_or_fail_alone,
             verifications::status_changes_are_compare_and_set_with_their_events,
             verifications::due_expirations_lists_only_expired_active_tokens,
             verifications::opening_the_flow_moves_the_deadline_once,
+            verifications::a_handoff_code_works_once_until_it_expires,
             verifications::purge_removes_personal_data_and_stops_deliveries,
             verifications::retention_candidates_are_old_finished_verifications_of_one_environment,
             outbox::claims_lease_each_delivery_to_one_worker_until_the_lease_ends,
@@ -169,6 +172,43 @@ fn with_first_name(name: &str) -> VerificationResult {
 
 fn started_at(unix_seconds: i64) -> VerificationResult {
     VerificationResult { start_time: unix_seconds, ..Default::default() }
+}
+
+/// Every shape the delivery log's filter can take, named, for the backends' query-plan checks.
+pub fn delivery_filter_shapes() -> Vec<(String, crate::DeliveryFilter)> {
+    let partner = Some(PartnerId::generate());
+    let scan_ref = Some(ScanRef::from_trusted("00000000-0000-0000-0000-000000000001"));
+    [
+        (partner, None, false),
+        (partner, scan_ref.clone(), false),
+        (partner, None, true),
+        (None, scan_ref, false),
+        (None, None, false),
+        (None, None, true),
+    ]
+    .into_iter()
+    .map(|(partner_id, scan_ref, failed_only)| {
+        let name = format!(
+            "deliveries partner={} scanRef={} failed_only={failed_only}",
+            partner_id.is_some(),
+            scan_ref.is_some()
+        );
+        (name, crate::DeliveryFilter { partner_id, scan_ref, failed_only, limit: 100 })
+    })
+    .collect()
+}
+
+/// Every shape of the audit listing's filter, named.
+pub fn audit_filter_shapes() -> Vec<(String, crate::AuditFilter)> {
+    [None, Some(ScanRef::from_trusted("00000000-0000-0000-0000-000000000001"))]
+        .into_iter()
+        .map(|scan_ref| {
+            (
+                format!("audit scanRef={}", scan_ref.is_some()),
+                crate::AuditFilter { scan_ref, limit: 100 },
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -59,6 +59,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The database cannot grow (a full disk): nothing of the write was stored; retrying later
+    /// may succeed.
+    #[error("the database's storage is full: {0}")]
+    StorageFull(String),
 }
 
 impl StoreError {
@@ -92,4 +96,13 @@ pub trait Store:
 
     /// Cheap liveness probe of the database connection.
     async fn ping(&self) -> StoreResult<()>;
+
+    /// Commits one small write through the same path as every other write (readiness): fails
+    /// when the database cannot commit, as on a full disk or a read-only database.
+    async fn probe_write(&self, at: time::OffsetDateTime) -> StoreResult<()>;
+
+    /// Gives the space of deleted rows back (SQLite: `VACUUM`, which rewrites the file and
+    /// holds the write lock meanwhile; PostgreSQL: `VACUUM`, which makes it reusable). The
+    /// database's size in bytes before and after.
+    async fn reclaim_space(&self) -> StoreResult<(i64, i64)>;
 }

@@ -38,7 +38,14 @@ pub trait SandboxStore: Send + Sync {
         limit: i64,
     ) -> StoreResult<Vec<Delivery>>;
 
-    /// Deletes all the partner's verifications with their webhook events and attempts; returns
-    /// their scanRefs (so the caller can remove their images).
-    async fn delete_partner_verifications(&self, partner: PartnerId) -> StoreResult<Vec<ScanRef>>;
+    /// Deletes up to `limit` of the partner's verifications with their webhook events, attempts
+    /// and analysis jobs, in one short transaction, and returns their scanRefs (so the caller
+    /// can remove their images). Empty once none is left; that last call also removes any
+    /// other event or job of the partner. Called in a loop, so a reset of 50,000 never holds
+    /// the writer for long.
+    async fn delete_partner_verifications(
+        &self,
+        partner: PartnerId,
+        limit: i64,
+    ) -> StoreResult<Vec<ScanRef>>;
 }

@@ -52,6 +52,25 @@ pub trait VerificationStore: Send + Sync {
         session_deadline: OffsetDateTime,
     ) -> StoreResult<bool>;
 
+    /// Makes `digest` the verification's one hand-off code until `expires_at`, replacing any
+    /// earlier code (only the latest code shown works). False, writing nothing, unless the
+    /// verification is ACTIVE and unsubmitted.
+    async fn set_handoff_code(
+        &self,
+        scan_ref: &ScanRef,
+        digest: &[u8; 32],
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+
+    /// Uses up the hand-off code with this digest: the verification it belongs to, if the code
+    /// has not expired at `now` and the verification is still ACTIVE and unsubmitted; the code
+    /// is removed either way, so it works once.
+    async fn redeem_handoff_code(
+        &self,
+        digest: &[u8; 32],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<Verification>>;
+
     /// ACTIVE verifications of any partner whose token expired at or before `now`.
     async fn due_expirations(
         &self,

@@ -55,6 +55,8 @@ pub struct TestOptions {
     pub metrics: bool,
     /// Run the webhook delivery worker (false: events stay in the outbox, as on an API-only node).
     pub deliver_webhooks: bool,
+    /// Timeouts and connection limit of the HTTP server.
+    pub http: kycd_server::http_server::HttpLimits,
 }
 
 impl Default for TestOptions {
@@ -69,6 +71,7 @@ impl Default for TestOptions {
             object_store_url: None,
             metrics: true,
             deliver_webhooks: true,
+            http: kycd_server::http_server::HttpLimits::default(),
         }
     }
 }
@@ -113,6 +116,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         core: core.clone(),
         max_body_bytes: options.max_body_bytes,
         metrics_route: options.metrics,
+        http: options.http,
     };
     // Background jobs poll fast so tests that advance the fake clock see the effect quickly.
     let settings = kycd_server::app::BackgroundSettings {

@@ -65,7 +65,8 @@ fn canonical(ip: IpAddr) -> IpAddr {
 }
 
 /// True for globally routable unicast addresses: not loopback, private, link-local, CGNAT,
-/// unspecified, multicast, broadcast, documentation or unique-local.
+/// unspecified, multicast, broadcast, documentation or unique-local, and for IPv6 forms that
+/// carry an IPv4 address, only when that address is public itself.
 pub fn is_public(ip: IpAddr) -> bool {
     match canonical(ip) {
         IpAddr::V4(v4) => is_public_v4(v4),
@@ -74,7 +75,7 @@ pub fn is_public(ip: IpAddr) -> bool {
 }
 
 fn is_public_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, ..] = ip.octets();
+    let [a, b, c, _] = ip.octets();
     !(ip.is_private()
         || ip.is_loopback()
         || ip.is_link_local()
@@ -84,19 +85,31 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || ip.is_documentation()
         || a == 0
         || (a == 100 && (64..128).contains(&b)) // CGNAT 100.64/10
-        || (a == 192 && b == 0 && ip.octets()[2] == 0) // 192.0.0.0/24 protocol assignments
+        || (a == 192 && b == 0 && c == 0) // 192.0.0.0/24 protocol assignments
+        || (a == 192 && b == 88 && c == 99) // deprecated 6to4 relay anycast
         || (a == 198 && (b == 18 || b == 19)) // benchmarking
         || a >= 240)
 }
 
+/// IPv6 is judged by what it is: only the global unicast block 2000::/3 can be public (which
+/// rules out the deprecated IPv4-compatible `::a.b.c.d` and SIIT `::ffff:0:a.b.c.d` forms,
+/// site-local fec0::/10, discard-only 100::/64, unique-local, link-local, multicast and the
+/// local-use NAT64 prefix 64:ff9b:1::/48). Inside it, the IETF's special-purpose 2001::/23
+/// (Teredo, benchmarking, ORCHID) and the documentation prefixes are not; the well-known NAT64
+/// prefix 64:ff9b::/96 and 6to4 2002::/16 stand for the IPv4 address they carry.
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
-    !(ip.is_loopback()
-        || ip.is_unspecified()
-        || ip.is_multicast()
-        || (first & 0xfe00) == 0xfc00 // unique local fc00::/7
-        || (first & 0xffc0) == 0xfe80 // link local fe80::/10
-        || (first == 0x2001 && ip.segments()[1] == 0x0db8)) // documentation
+    let bits = u128::from(ip);
+    let within = |network: u128, prefix: u32| bits >> (128 - prefix) == network >> (128 - prefix);
+    if within(0x0064_ff9b << 96, 96) {
+        return is_public_v4(Ipv4Addr::from(bits as u32));
+    }
+    if within(0x2002 << 112, 16) {
+        return is_public_v4(Ipv4Addr::from((bits >> 80) as u32));
+    }
+    within(0x2000 << 112, 3)
+        && !within(0x2001 << 112, 23) // IETF protocol assignments: Teredo, ORCHID, benchmarking
+        && !within(0x2001_0db8 << 96, 32) // documentation
+        && !within(0x3fff << 112, 20) // documentation (RFC 9637)
 }
 
 /// Which addresses a partner's webhooks may reach.
@@ -154,29 +167,79 @@ mod tests {
         text.parse().unwrap()
     }
 
+    /// Every form an address can take, and what it must be judged.
+    const JUDGED: &[(&str, bool, &str)] = &[
+        ("8.8.8.8", true, "public IPv4"),
+        ("1.1.1.1", true, "public IPv4"),
+        ("127.0.0.1", false, "loopback"),
+        ("10.1.2.3", false, "private"),
+        ("172.16.0.1", false, "private"),
+        ("192.168.1.1", false, "private"),
+        ("169.254.169.254", false, "link-local (cloud metadata)"),
+        ("100.64.0.1", false, "CGNAT"),
+        ("0.0.0.0", false, "unspecified"),
+        ("0.1.2.3", false, "this network"),
+        ("255.255.255.255", false, "broadcast"),
+        ("224.0.0.1", false, "multicast"),
+        ("192.0.0.8", false, "IETF protocol assignments"),
+        ("192.0.2.1", false, "documentation"),
+        ("192.88.99.1", false, "deprecated 6to4 relay anycast"),
+        ("198.18.0.1", false, "benchmarking"),
+        ("240.0.0.1", false, "reserved"),
+        ("2606:4700:4700::1111", true, "public IPv6"),
+        ("2a00:1450:4001:82a::200e", true, "public IPv6"),
+        ("::1", false, "loopback"),
+        ("::", false, "unspecified"),
+        ("fd00::1", false, "unique local"),
+        ("fc00::1", false, "unique local"),
+        ("fe80::1", false, "link local"),
+        ("ff02::1", false, "multicast"),
+        ("2001:db8::1", false, "documentation"),
+        ("3fff::1", false, "documentation (RFC 9637)"),
+        ("::ffff:127.0.0.1", false, "IPv4-mapped loopback"),
+        ("::ffff:10.0.0.1", false, "IPv4-mapped private"),
+        ("::ffff:a9fe:a9fe", false, "IPv4-mapped metadata"),
+        ("::ffff:8.8.8.8", true, "IPv4-mapped public"),
+        ("64:ff9b::a9fe:a9fe", false, "NAT64 of 169.254.169.254"),
+        ("64:ff9b::7f00:1", false, "NAT64 of 127.0.0.1"),
+        ("64:ff9b::808:808", true, "NAT64 of 8.8.8.8"),
+        ("64:ff9b:1::a9fe:a9fe", false, "local-use NAT64"),
+        ("64:ff9b:1:a9fe:a9:fe00::", false, "local-use NAT64, /48 layout"),
+        ("2002:a9fe:a9fe::1", false, "6to4 of 169.254.169.254"),
+        ("2002:7f00:1::1", false, "6to4 of 127.0.0.1"),
+        ("2002:0a00:0001::1", false, "6to4 of 10.0.0.1"),
+        ("2002:808:808::1", true, "6to4 of 8.8.8.8"),
+        ("::a9fe:a9fe", false, "IPv4-compatible (deprecated)"),
+        ("::127.0.0.1", false, "IPv4-compatible loopback"),
+        ("::8.8.8.8", false, "IPv4-compatible (deprecated), even of a public address"),
+        ("::ffff:0:a9fe:a9fe", false, "SIIT IPv4-translated"),
+        ("::ffff:0:808:808", false, "SIIT IPv4-translated (deprecated)"),
+        ("2001::a9fe:a9fe", false, "Teredo"),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", false, "Teredo"),
+        ("2001:2::1", false, "benchmarking"),
+        ("2001:10::1", false, "ORCHID (deprecated)"),
+        ("2001:20::1", false, "ORCHIDv2"),
+        ("fec0::1", false, "site-local (deprecated)"),
+        ("100::1", false, "discard-only"),
+        ("5f00::1", false, "SRv6 SIDs, outside global unicast"),
+        ("4000::1", false, "unallocated"),
+    ];
+
     #[test]
-    fn private_and_special_addresses_are_not_public() {
-        for private in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "0.0.0.0",
-            "255.255.255.255",
-            "::1",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:127.0.0.1",
-            "::ffff:10.0.0.1",
-            "224.0.0.1",
-        ] {
-            assert!(!is_public(ip(private)), "{private}");
-        }
-        for public in ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"] {
-            assert!(is_public(ip(public)), "{public}");
-        }
+    fn every_address_form_is_judged_by_what_it_reaches() {
+        let wrong: Vec<String> = JUDGED
+            .iter()
+            .filter(|(text, public, _)| is_public(ip(text)) != *public)
+            .map(|(text, public, why)| format!("{text} ({why}) should be public: {public}"))
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn the_bracketed_literal_of_a_url_is_judged_the_same() {
+        let url = url::Url::parse("https://[::127.0.0.1]/hook").unwrap();
+        let Some(url::Host::Ipv6(address)) = url.host() else { panic!("{url}") };
+        assert!(!is_public(IpAddr::V6(address)));
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub enum KeysCommand {
 
 pub async fn run(config: &Config, command: KeysCommand) -> anyhow::Result<()> {
     let KeysCommand::Rotate = command;
-    std::fs::create_dir_all(&config.data_dir)?;
+    crate::private_files::data_dir(&config.data_dir)?;
     let (key, count, source) = keys::rotate(config).await?;
     match source {
         KeySource::File(path) => println!(

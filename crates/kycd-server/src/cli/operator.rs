@@ -59,7 +59,7 @@ pub fn config(command: ConfigCommand) -> anyhow::Result<()> {
 
 pub async fn migrate(config: Config) -> anyhow::Result<()> {
     telemetry::init(config.log_format, &config.log_filter);
-    std::fs::create_dir_all(&config.data_dir)
+    crate::private_files::data_dir(&config.data_dir)
         .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
     let (store, _) = crate::keys::open_store(&config).await?;
     println!("database {} is migrated ({})", config.database_url(), store.backend_name());
@@ -85,10 +85,14 @@ pub async fn serve(config: Config, background_jobs: bool) -> anyhow::Result<()> 
     let backend = core.store.backend_name();
     let exposure = config.metrics_exposure(bound);
     let metrics_server = start_separate_metrics(exposure, &core).await?;
+    let open_files = crate::http_server::raise_open_files_limit();
+    let http = config.http_limits(open_files);
+    tracing::info!(?open_files, max_connections = http.max_connections, "connection limits");
     let state = crate::AppState {
         core,
         max_body_bytes: config.max_body_bytes,
         metrics_route: exposure == MetricsExposure::OnApi,
+        http,
     };
     let server = start_server(listener, state)?;
     tracing::info!(%bound, %public_url, backend, background_jobs, "kycd is listening");

@@ -210,6 +210,13 @@ async fn listen_remote(
                     );
                 }
                 "webhook" => forward(client, target, &parse_event(&data)?).await,
+                "revoked" => {
+                    let revoked: Value = serde_json::from_str(&data).unwrap_or(Value::Null);
+                    bail!(
+                        "the server ended the event stream: {}",
+                        revoked["reason"].as_str().unwrap_or("the credentials no longer hold")
+                    )
+                }
                 _ => {}
             }
         }
@@ -217,7 +224,7 @@ async fn listen_remote(
     bail!("the server closed the event stream")
 }
 
-/// The event name (`ready`, `webhook`, or `other`) and the data of one SSE block.
+/// The event name (`ready`, `webhook`, `revoked`, or `other`) and the data of one SSE block.
 fn sse_event(block: &str) -> (&'static str, String) {
     let mut name = "message";
     let mut data = String::new();
@@ -226,6 +233,7 @@ fn sse_event(block: &str) -> (&'static str, String) {
             name = match value.trim() {
                 "ready" => "ready",
                 "webhook" => "webhook",
+                "revoked" => "revoked",
                 _ => "other",
             };
         } else if let Some(value) = line.strip_prefix("data:") {

@@ -1,9 +1,14 @@
 //! GET /files/{scanRef}/{kind}: one stored image, for a valid signed link or the owning partner's
 //! API key pair. Served with its content type and `Cache-Control: private, no-store`; audited.
 
-use crate::{AppState, auth::authenticate, error::ApiError};
+use crate::{
+    AppState,
+    auth::authenticate,
+    error::ApiError,
+    params::{ApiPath, ApiQuery},
+};
 use axum::{
-    extract::{Path, Query, State},
+    extract::State,
     http::{HeaderMap, header},
     response::{IntoResponse, Response},
 };
@@ -20,8 +25,8 @@ pub struct LinkQuery {
 
 pub async fn download(
     State(state): State<AppState>,
-    Path((scan_ref, kind)): Path<(String, String)>,
-    Query(query): Query<LinkQuery>,
+    ApiPath((scan_ref, kind)): ApiPath<(String, String)>,
+    ApiQuery(query): ApiQuery<LinkQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let scan_ref = ScanRef::from_trusted(scan_ref);

@@ -1,10 +1,12 @@
-//! GET /health: 200 once the database is migrated and answering.
+//! GET /health: 200 once the database is migrated and answering (a read; kept as it was for
+//! existing probes). /health/live and /health/ready are the separate liveness and readiness.
 
 use crate::{AppState, error::ApiError};
 use axum::{Json, extract::State};
 use kycd_api::Health;
 
-/// Liveness and readiness: answers once the store is migrated and reachable.
+/// The database answers a read. For load balancers use /health/ready, which also catches a
+/// database that can no longer write (a full disk) and a failing object store.
 #[utoipa::path(get, path = "/health", tag = "Operations",
     responses((status = 200, description = "Ready", body = Health),
               (status = 500, description = "Database unreachable", body = kycd_api::ErrorBody)))]

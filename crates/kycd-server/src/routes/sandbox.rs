@@ -1,14 +1,13 @@
 //! Sandbox assets: the sample images dummy verifications link to (no personal data in them).
 
-use crate::error::ApiError;
+use crate::{error::ApiError, params::ApiPath};
 use axum::{
-    extract::Path,
     http::header,
     response::{IntoResponse, Response},
 };
 
 /// GET /sandbox/samples/{kind}.png — FRONT, BACK or FACE.
-pub async fn sample_image(Path(file): Path<String>) -> Result<Response, ApiError> {
+pub async fn sample_image(ApiPath(file): ApiPath<String>) -> Result<Response, ApiError> {
     let kind = file.strip_suffix(".png").unwrap_or(&file);
     let sample =
         kycd_domain::vocabulary::FileKind::parse(kind).and_then(kycd_core::sample_images::sample);

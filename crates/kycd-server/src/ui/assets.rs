@@ -1,9 +1,9 @@
 //! The flow's stylesheet and script, embedded in the binary and served with a content hash in
 //! their URL, so browsers may cache them for good and a new release is fetched at once.
 
+use crate::{error::ApiError, params::ApiPath};
 use axum::{
-    extract::Path,
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
 use sha2::{Digest, Sha256};
@@ -39,9 +39,10 @@ pub fn url(name: &str) -> String {
     format!("/ui/static/{name}?v={hash}")
 }
 
-pub async fn serve(Path(name): Path<String>) -> Response {
+pub async fn serve(ApiPath(name): ApiPath<String>) -> Response {
     let Some(asset) = ASSETS.iter().find(|a| a.name == name) else {
-        return (StatusCode::NOT_FOUND, "no such asset").into_response();
+        let path = format!("/ui/static/{name}");
+        return ApiError::RouteNotFound { method: "GET".to_owned(), path }.into_response();
     };
     let mut response = asset.body.into_response();
     let headers = response.headers_mut();

@@ -10,6 +10,7 @@ pub mod brand;
 pub mod cancel;
 pub mod capture;
 pub mod choose;
+pub mod code;
 pub mod entry;
 pub mod handoff;
 pub mod photo;
@@ -50,6 +51,8 @@ pub const UPLOAD_BODY_LIMIT: usize = kycd_core::analysis::MAX_IMAGE_BYTES + 64 *
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(entry::embedded))
+        .route("/h", get(code::enter))
+        .route("/h/{code}", get(code::short_link))
         .route("/ui/{token}/", get(start::start))
         .route("/ui/{token}/brand.css", get(brand::stylesheet))
         .route("/ui/{token}/logo.png", get(brand::logo))
@@ -78,6 +81,8 @@ pub struct FlowQuery {
     pub embed: bool,
     pub doc: Option<DocumentKind>,
     pub country: Option<String>,
+    /// A hand-off code typed at `/h`.
+    pub code: Option<String>,
 }
 
 impl FlowQuery {
@@ -92,6 +97,7 @@ impl FlowQuery {
                 "authToken" => query.auth_token = Some(value.to_string()),
                 "lang" => query.lang = Some(value.to_string()),
                 "embed" => query.embed = value == "1",
+                "code" => query.code = Some(value.to_string()),
                 "doc" => query.doc = DocumentKind::parse(&value),
                 "country" => {
                     let upper = value.to_ascii_uppercase();
@@ -386,11 +392,16 @@ struct InvalidPage {
 /// "This link is no longer valid", in the language asked for (200: a page for a person, which
 /// says nothing about which of unknown, used or expired it is).
 pub fn invalid_page(query: &FlowQuery, headers: &HeaderMap) -> Response {
+    render(&InvalidPage { chrome: plain_chrome(query, headers) }, "'none'", StatusCode::OK)
+}
+
+/// The frame of a page outside any session (no partner, no timer, no cancel), in the language
+/// of `lang`, else the browser's.
+pub fn plain_chrome(query: &FlowQuery, headers: &HeaderMap) -> Chrome {
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let lang = rules::language(query.lang.as_deref(), None, accept);
-    let t = Texts::new(lang);
-    let chrome = Chrome {
-        t,
+    Chrome {
+        t: Texts::new(lang),
         lang,
         dir: rules::direction(lang),
         partner: "kycd".to_owned(),
@@ -402,8 +413,7 @@ pub fn invalid_page(query: &FlowQuery, headers: &HeaderMap) -> Response {
         logo: None,
         js: assets::url("flow.js"),
         sandbox: None,
-    };
-    render(&InvalidPage { chrome }, "'none'", StatusCode::OK)
+    }
 }
 
 /// The refusal of a form post from another site, if it is one (checked before anything is

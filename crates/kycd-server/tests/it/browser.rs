@@ -361,6 +361,7 @@ async fn the_camera_path_ends_on_the_partners_page_with_a_signed_webhook() {
     click_and_wait(&page, "[data-testid=next]").await;
 
     let received = receiver.wait_for(1, WAIT).await;
+    crate::webhooks_support::assert_signed(&received[0], &app.sandbox.signing_key);
     let webhook = received[0].json();
     assert_eq!(
         webhook["status"]["autoDocument"], "DOC_VALIDATED",
@@ -369,6 +370,14 @@ async fn the_camera_path_ends_on_the_partners_page_with_a_signed_webhook() {
     assert_eq!(webhook["status"]["autoFace"], "FACE_MATCH", "the camera selfie matched: {webhook}");
     assert_eq!(webhook["status"]["overall"], "APPROVED");
     assert_eq!(webhook["platform"], "PC");
+    let status = app
+        .sandbox_client()
+        .post_json("/api/v2/status", &json!({"scanRef": token["scanRef"]}))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(status["status"], "APPROVED", "/status tells the same: {status}");
+    assert_eq!(status["autoFace"], "FACE_MATCH");
     wait_until(&page, "document.querySelector('[data-testid=result]')?.dataset.status === 'APPROVED' && document.querySelector('[data-testid=result] a[data-testid=next]')").await;
     screenshot(&page, "desktop-6-result").await;
     no_problems(&page).await;
@@ -494,8 +503,21 @@ async fn the_hand_off_link_opened_on_another_device_finishes_the_desktops_sessio
         .into_value()
         .unwrap();
     assert_eq!(link, format!("{}/ui/{auth}/?lang=en", app.base_url));
+    let code: String = desktop
+        .evaluate("document.querySelector('[data-testid=handoff-code]').textContent")
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap();
 
-    let phone = chrome.open_elsewhere(&link, Camera::Fake).await;
+    // The phone types the short code instead of scanning the QR code.
+    let phone = chrome.open_elsewhere(&format!("{}/h?lang=en", app.base_url), Camera::Fake).await;
+    phone.find_element("[data-testid=code]").await.unwrap().click().await.unwrap();
+    phone.find_element("[data-testid=code]").await.unwrap().type_str(&code).await.unwrap();
+    screenshot(&phone, "desktop-8b-handoff-code-entry").await;
+    no_problems(&phone).await;
+    click_and_wait(&phone, "[data-testid=next]").await;
+    wait_until(&phone, "document.querySelector('[data-testid=sandbox-approved]')").await;
     click_and_wait(&phone, "[data-testid=sandbox-approved]").await;
     wait_until(
         &phone,

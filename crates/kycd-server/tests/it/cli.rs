@@ -31,11 +31,20 @@ pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-#[test]
-fn first_start_prints_sandbox_credentials_that_work_and_sigterm_stops_gracefully() {
-    let dir = tempfile::tempdir().unwrap();
+/// A `kycd serve` child on a free port, with the sandbox credentials its first start printed.
+struct Served {
+    child: std::process::Child,
+    key: String,
+    secret: String,
+    base: String,
+    signing_key: String,
+    /// Kept open: kycd would stop on a closed stdout.
+    _stdout: std::io::Lines<BufReader<std::process::ChildStdout>>,
+}
+
+fn serve(data_dir: &std::path::Path) -> Served {
     let port = free_port();
-    let mut child = kycd(dir.path())
+    let mut child = kycd(data_dir)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -63,24 +72,47 @@ fn first_start_prints_sandbox_credentials_that_work_and_sigterm_stops_gracefully
             .unwrap()
             .to_owned()
     };
-    let (key, secret, base) = (value_of("API key"), value_of("API secret"), value_of("Base URL"));
-    assert_eq!(base, format!("http://127.0.0.1:{port}"));
-    assert!(!value_of("Signing key").is_empty());
+    let served = Served {
+        key: value_of("API key"),
+        secret: value_of("API secret"),
+        base: value_of("Base URL"),
+        signing_key: value_of("Signing key"),
+        child,
+        _stdout: lines,
+    };
+    assert_eq!(served.base, format!("http://127.0.0.1:{port}"));
+    served
+}
 
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let client = kycd_testkit::Client::new(&base);
+impl Served {
+    /// A client with the sandbox credentials, once `/health` answers.
+    async fn client(&self) -> kycd_testkit::Client {
+        let client = kycd_testkit::Client::new(&self.base);
         let deadline = Instant::now() + Duration::from_secs(30);
         while client.get("/health").await.status != 200 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        client
-            .clone()
-            .with_basic(&key, &secret)
-            .post_json("/api/v2/token", &serde_json::json!({"clientId": "cli"}))
-            .await
-            .expect(201);
-    });
+        client.with_basic(&self.key, &self.secret)
+    }
+}
+
+#[test]
+fn first_start_prints_sandbox_credentials_that_work_and_sigterm_stops_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let Served { mut child, .. } = {
+        let served = serve(dir.path());
+        assert!(!served.signing_key.is_empty());
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            served
+                .client()
+                .await
+                .post_json("/api/v2/token", &serde_json::json!({"clientId": "cli"}))
+                .await
+                .expect(201);
+        });
+        served
+    };
 
     let pid = child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
@@ -463,4 +495,164 @@ fn analyze_reads_a_document_from_files_and_prints_the_contract() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("not a JPEG, PNG or WebP image"), "{stderr}");
+}
+
+#[test]
+fn data_files_are_private_to_kycds_user_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // What an older kycd left under umask 022.
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut served = serve(&data);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = served.client().await;
+        let token = client
+            .post_json("/api/v2/token", &serde_json::json!({"clientId": "perm"}))
+            .await
+            .expect(201)
+            .json();
+        let front = crate::analysis::base64(&crate::analysis::fixture("passport-valid.jpg"));
+        let body = serde_json::json!({"authToken": token["authToken"], "images": {"FRONT": front}});
+        client.post_json("/api/v2/process", &body).await.expect(200);
+    });
+    served.child.kill().unwrap();
+    served.child.wait().unwrap();
+
+    let mut seen = (0, 0);
+    let mut pending = vec![data.clone()];
+    while let Some(path) = pending.pop() {
+        let meta = std::fs::metadata(&path).unwrap();
+        let mode = meta.permissions().mode() & 0o777;
+        if meta.is_dir() {
+            assert_eq!(mode, 0o700, "{} is a folder others can read", path.display());
+            seen.0 += 1;
+            pending.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            assert_eq!(mode, 0o600, "{} is a file others can read", path.display());
+            seen.1 += 1;
+        }
+    }
+    let images = walk_count(&data.join("files"));
+    assert!(images > 0, "the submitted image is stored under files/");
+    assert!(seen.1 >= 3, "database, key and image files were checked: {seen:?}");
+}
+
+fn walk_count(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .map(|e| e.unwrap().path())
+            .map(|p| if p.is_dir() { walk_count(&p) } else { 1 })
+            .sum()
+    })
+}
+
+/// A small tmpfs, to fill up like a real disk (needs root; unmounted on drop).
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(megabytes: u32) -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m,mode=0700"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !mounted {
+            println!("SKIPPED the full-disk test: cannot mount a tmpfs here (it needs root)");
+            return None;
+        }
+        Some(Self { dir })
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// Writes a file until the disk is full.
+    fn fill(&self) -> std::path::PathBuf {
+        use std::io::Write;
+        let filler = self.path().join("filler");
+        let mut file = std::fs::File::create(&filler).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while file.write_all(&block).is_ok() {}
+        let _ = file.write_all(&[0]);
+        filler
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(self.dir.path()).status();
+    }
+}
+
+#[test]
+fn a_full_disk_takes_the_node_out_of_readiness_until_space_is_freed() {
+    let Some(disk) = SmallDisk::mount(48) else { return };
+    let data = disk.path().join("data");
+    let mut served = serve(&data);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = served.client().await;
+        client.get("/health/ready").await.expect(200);
+        let waiting = client
+            .post_json("/api/v2/token", &serde_json::json!({"clientId": "before"}))
+            .await
+            .expect(201)
+            .json();
+        let filler = disk.fill();
+        let ready = client.get("/health/ready").await.expect(503).json();
+        assert_eq!(ready["status"], "not ready", "{ready}");
+        assert!(ready["objectStore"].as_str().unwrap().starts_with("failing"), "{ready}");
+        assert!(ready["database"].as_str().unwrap().starts_with("failing"), "{ready}");
+        let refused =
+            client.post_json("/api/v2/token", &serde_json::json!({"clientId": "full"})).await;
+        assert_eq!(refused.status, 503, "a token that cannot be stored is not handed out");
+        assert!(refused.error().1.contains("storage is full"), "{:?}", refused.error());
+        assert_eq!(refused.header("retry-after"), Some("60"));
+        let front = crate::analysis::base64(&crate::analysis::fixture("passport-valid.jpg"));
+        let images =
+            serde_json::json!({"authToken": waiting["authToken"], "images": {"FRONT": front}});
+        let upload = client.post_json("/api/v2/process", &images).await;
+        assert_eq!(upload.status, 503, "images that cannot be stored: {:?}", upload.error());
+        client.get("/health/live").await.expect(200);
+        std::fs::remove_file(filler).unwrap();
+        // Once there is room again, the node recovers by itself (no connection stays broken).
+        client.get("/health/ready").await.expect(200);
+        client
+            .post_json("/api/v2/token", &serde_json::json!({"clientId": "freed"}))
+            .await
+            .expect(201);
+    });
+    served.child.kill().unwrap();
+    served.child.wait().unwrap();
+}
+
+#[test]
+fn maintenance_vacuum_gives_the_space_of_a_reset_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut served = serve(dir.path());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = served.client().await;
+        for n in 0..300 {
+            let body = serde_json::json!({"clientId": format!("v{n}"), "firstName": "Jonas", "address": "a".repeat(200)});
+            client.post_json("/api/v2/token", &body).await.expect(201);
+        }
+    });
+    served.child.kill().unwrap();
+    served.child.wait().unwrap();
+    let reset = run_ok(kycd(dir.path()).args(["partner", "reset", "sandbox"]));
+    assert!(reset.contains("deleted 300 verification"), "{reset}");
+    let size = || std::fs::metadata(dir.path().join("kycd.db")).unwrap().len();
+    let before = size();
+    let printed = run_ok(kycd(dir.path()).args(["maintenance", "vacuum"]));
+    assert!(printed.contains("MB given back"), "{printed}");
+    assert!(size() < before, "the file shrank: {before} -> {}", size());
 }

@@ -525,6 +525,95 @@ async fn the_hand_off_link_continues_the_session_on_a_phone_and_the_desktop_foll
     assert_eq!(data_attribute(&result, "result", "status").as_deref(), Some("APPROVED"));
 }
 
+/// The text inside the element with `data-testid=<testid>`.
+fn element_text(html: &str, testid: &str) -> Option<String> {
+    let start = html.find(&format!("data-testid=\"{testid}\""))?;
+    let inner = start + html[start..].find('>')? + 1;
+    Some(html[inner..inner + html[inner..].find('<')?].trim().to_owned())
+}
+
+async fn handoff_code(desktop: &Person, auth: &str) -> String {
+    let html = text(&desktop.get(&format!("/ui/{auth}/handoff?lang=de")).await.expect(200));
+    element_text(&html, "handoff-code").unwrap_or_else(|| panic!("a code on {html}"))
+}
+
+#[tokio::test]
+async fn a_typed_hand_off_code_continues_the_session_once_and_runs_out() {
+    let app = spawn_app().await;
+    let receiver = WebhookReceiver::start().await;
+    let desktop = Person::new(&app);
+    let token = token(&app, jonas(&receiver)).await;
+    let auth = token["authToken"].as_str().unwrap();
+    open(&desktop, &token).await;
+    let html = text(&desktop.get(&format!("/ui/{auth}/handoff?lang=de")).await.expect(200));
+    let code = element_text(&html, "handoff-code").expect("a code");
+    assert!(
+        code.len() == 9 && code.as_bytes()[4] == b'-',
+        "two groups of four characters: {code:?}"
+    );
+    let host = app.base_url.trim_start_matches("http://");
+    assert_eq!(element_text(&html, "handoff-short"), Some(format!("{host}/h/{code}")));
+    assert!(html.contains(&format!("{host}/h")), "where to type it: {html}");
+
+    let phone = Person::new(&app);
+    let form = text(&phone.get("/h?lang=de").await.expect(200));
+    assert!(form.contains("data-testid=\"code\"") && form.contains("<html lang=\"de\""), "{form}");
+    let typed = format!(" {} ", code.to_lowercase().replace('-', " "));
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("lang", "de")
+        .append_pair("code", &typed)
+        .finish();
+    assert_eq!(
+        location(&phone.get(&format!("/h?{query}")).await),
+        format!("/ui/{auth}/?lang=de"),
+        "a typed code, in any case and spacing, continues the session"
+    );
+    let again = text(&phone.get(&format!("/h?{query}")).await.expect(200));
+    assert_eq!(data_attribute(&again, "problem", "problem").as_deref(), Some("code-invalid"));
+    assert!(again.contains(&typed.trim().to_owned()), "what was typed stays in the field");
+
+    // A new visit shows a new code and the one before stops working.
+    let older = handoff_code(&desktop, auth).await;
+    let newest = handoff_code(&desktop, auth).await;
+    assert_ne!(older, newest);
+    let refused = text(&phone.get(&format!("/h/{older}")).await.expect(200));
+    assert_eq!(data_attribute(&refused, "problem", "problem").as_deref(), Some("code-invalid"));
+    assert_eq!(location(&phone.get(&format!("/h/{newest}")).await), format!("/ui/{auth}/"));
+
+    // Fifteen minutes later a code no longer works, though the session still runs.
+    let late = handoff_code(&desktop, auth).await;
+    app.clock.advance(time::Duration::minutes(15));
+    let expired = text(&phone.get(&format!("/h/{late}")).await.expect(200));
+    assert_eq!(data_attribute(&expired, "problem", "problem").as_deref(), Some("code-invalid"));
+    desktop.get(&format!("/ui/{auth}/capture/FRONT?doc=PASSPORT")).await.expect(200);
+
+    // Once submitted, the session has no code to hand out.
+    let stale = handoff_code(&desktop, auth).await;
+    submit_passport(&desktop, auth, "passport-valid.jpg").await;
+    let after = text(&phone.get(&format!("/h/{stale}")).await.expect(200));
+    assert_eq!(data_attribute(&after, "problem", "problem").as_deref(), Some("code-invalid"));
+    for garbage in ["/h/K7Q2-M9T%C3%84", "/h/ABCD", "/h?code=", "/h?code=%ff%fe"] {
+        let page = text(&phone.get(garbage).await.expect(200));
+        assert!(page.contains("data-testid=\"code\""), "{garbage}: {page}");
+    }
+}
+
+#[tokio::test]
+async fn guessing_hand_off_codes_is_throttled() {
+    let app = spawn_app().await;
+    let phone = Person::new(&app);
+    let limit = kycd_core::flow::CODE_TRIES_PER_MINUTE;
+    for _ in 0..limit {
+        phone.get("/h/AAAA-AAAA").await.expect(200);
+    }
+    let refused = phone.get("/h/AAAA-AAAB").await.expect(429);
+    assert!(refused.header("retry-after").is_some());
+    let page = text(&refused);
+    assert_eq!(data_attribute(&page, "problem", "problem").as_deref(), Some("code-too-many"));
+    app.clock.advance(time::Duration::seconds(61));
+    phone.get("/h/AAAA-AAAA").await.expect(200);
+}
+
 #[tokio::test]
 async fn arabic_pages_run_right_to_left() {
     let app = spawn_app().await;

@@ -8,6 +8,7 @@ mod cli;
 mod dummy;
 mod durability;
 mod flow;
+mod hardening;
 mod metrics;
 mod multinode;
 mod openapi;

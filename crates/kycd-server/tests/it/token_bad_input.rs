@@ -324,3 +324,58 @@ async fn a_disabled_partner_is_refused_until_enabled_again() {
     app.store.update_partner("sandbox", &enable).await.unwrap();
     client.post_json("/api/v2/token", &json!({"clientId": "c"})).await.expect(201);
 }
+
+#[tokio::test]
+async fn control_characters_and_unbounded_strings_are_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let metered = app.create_partner("metered", Environment::Dev, Some(3), 0).await;
+    let client = app.client_for(&metered);
+    let approved = |data: Value| json!({"autoDocument": "DOC_VALIDATED", "autoFace": "FACE_MATCH", "data": data});
+    let cases = vec![
+        (json!({"clientId": "client\u{0}1"}), 400, "BAD_VALUE", "clientId"),
+        (with("firstName", json!("Jo\u{0}nas")), 400, "BAD_VALUE", "firstName"),
+        (with("address", json!("Gedimino\u{1b}[2J pr. 1")), 400, "BAD_VALUE", "address"),
+        (with("externalRef", json!("ref\u{7f}")), 400, "BAD_VALUE", "externalRef"),
+        (with("successUrl", json!("https://e.com/\u{0}")), 400, "BAD_VALUE", "successUrl"),
+        (with("videoCallQuestions", json!(["Who?\u{0}"])), 400, "BAD_VALUE", "videoCallQuestions"),
+        (
+            with("videoCallQuestions", json!(["q".repeat(501)])),
+            400,
+            "BAD_VALUE",
+            "videoCallQuestions",
+        ),
+        (with("videoCallQuestions", json!([""])), 400, "BAD_VALUE", "videoCallQuestions"),
+        (
+            with("videoCallQuestions", json!(vec!["Why?"; 51])),
+            400,
+            "BAD_VALUE",
+            "videoCallQuestions",
+        ),
+        (
+            with("dummyResult", approved(json!({"docFirstName": "A".repeat(501)}))),
+            400,
+            "BAD_VALUE",
+            "dummyResult.data.docFirstName",
+        ),
+        (
+            with("dummyResult", approved(json!({"address": "Vilnius\u{0}"}))),
+            400,
+            "BAD_VALUE",
+            "dummyResult.data.address",
+        ),
+        (
+            with("dummyResult", approved(json!({"duplicateFaces": vec!["x"; 101]}))),
+            400,
+            "BAD_VALUE",
+            "dummyResult.data.duplicateFaces",
+        ),
+    ];
+    assert_refused(&app, &client, &cases).await;
+    // Line breaks and tabs are text, and the limits themselves are allowed.
+    let fine = json!({
+        "clientId": "c-1",
+        "videoCallQuestions": vec!["q".repeat(500); 50],
+        "dummyResult": approved(json!({"address": format!("Gedimino pr. 1\n\t{}", "a".repeat(400))})),
+    });
+    client.post_json("/api/v2/token", &fine).await.expect(201);
+}

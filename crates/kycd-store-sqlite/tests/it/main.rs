@@ -103,3 +103,27 @@ async fn chaos_and_results_keep_their_column_formats() {
     let read = store.verification(partner.id, &verification.scan_ref).await;
     assert!(matches!(read, Err(kycd_store::StoreError::Corrupt(_))), "{read:?}");
 }
+
+#[tokio::test]
+async fn reclaiming_space_gives_deleted_rows_back_to_the_file_system() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("space.db");
+    let url = format!("sqlite://{}", path.display());
+    let store = SqliteStore::open(&url, &MasterKey::generate()).await.unwrap();
+    let partner = conformance::sample_partner("p", kycd_domain::Environment::Dev, None);
+    store.create_partner(&partner).await.unwrap();
+    for n in 0..600 {
+        let verification = conformance::sample_verification(&partner, &format!("c{n}"));
+        store.create_verification(&verification, &[]).await.unwrap();
+    }
+    assert_eq!(store.delete_partner_verifications(partner.id, 1000).await.unwrap().len(), 600);
+    let free_pages = || async {
+        sqlx::query_scalar::<_, i64>("PRAGMA freelist_count").fetch_one(store.pool()).await.unwrap()
+    };
+    assert!(free_pages().await > 0, "deleted rows leave free pages in the file");
+    let (before, after) = store.reclaim_space().await.unwrap();
+    assert!(after < before, "{before} → {after} bytes");
+    assert_eq!(free_pages().await, 0);
+    let on_disk = std::fs::metadata(&path).unwrap().len() as i64;
+    assert_eq!(on_disk, after, "the file itself shrank");
+}

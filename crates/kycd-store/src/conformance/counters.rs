@@ -22,3 +22,22 @@ pub async fn counters_count_per_key_and_window(store: &dyn Store) {
     assert_eq!(store.bump_counter("status:b", T0).await.unwrap(), 1);
     assert_eq!(store.bump_counter("status:a", T0 + Duration::minutes(1)).await.unwrap(), 1);
 }
+
+/// The readiness probe commits, again and again, beside ordinary writes.
+pub async fn readiness_probes_commit_writes(store: &dyn Store) {
+    store.ping().await.unwrap();
+    store.probe_write(T0).await.unwrap();
+    store.probe_write(T0 + Duration::seconds(1)).await.unwrap();
+    assert_eq!(store.bump_counter("after-probe", T0).await.unwrap(), 1);
+    store.probe_write(T0 + Duration::seconds(2)).await.unwrap();
+}
+
+/// Reclaiming space works on a live store and leaves its data in place.
+pub async fn reclaiming_space_keeps_the_data(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    let (before, after) = store.reclaim_space().await.unwrap();
+    assert!(before > 0 && after > 0, "sizes {before} → {after}");
+    let read = store.verification(partner.id, &verification.scan_ref).await.unwrap();
+    assert_eq!(read.as_ref(), Some(&verification));
+    store.probe_write(T0).await.unwrap();
+}

@@ -54,8 +54,23 @@ pub async fn sandbox_queries_shift_list_stream_and_reset(store: &dyn Store) {
     let end = store.partner_events_since(partner.id, next[0].created_at, Some(&next[0].id), 1);
     assert!(end.await.unwrap().is_empty());
 
-    let removed = store.delete_partner_verifications(partner.id).await.unwrap();
-    assert_eq!(removed.iter().collect::<Vec<_>>(), [&verification.scan_ref]);
+    // In batches: two more verifications, taken two at a time, then nothing.
+    let mut all = vec![verification.scan_ref.clone()];
+    for client in ["b1", "b2"] {
+        let more = sample_verification(&partner, client);
+        store.create_verification(&more, &[]).await.unwrap();
+        all.push(more.scan_ref);
+    }
+    let first = store.delete_partner_verifications(partner.id, 2).await.unwrap();
+    assert_eq!(first.len(), 2, "at most the batch size");
+    assert_eq!(store.count_verifications(partner.id).await.unwrap(), 1);
+    let second = store.delete_partner_verifications(partner.id, 2).await.unwrap();
+    assert_eq!(second.len(), 1);
+    let mut removed: Vec<_> = first.into_iter().chain(second).collect();
+    removed.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    all.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    assert_eq!(removed, all, "every verification once");
+    assert!(store.delete_partner_verifications(partner.id, 2).await.unwrap().is_empty());
     assert_eq!(store.count_verifications(partner.id).await.unwrap(), 0);
     assert!(store.delivery(&webhook_id("msg_early")).await.unwrap().is_none());
     assert_eq!(store.count_verifications(other.id).await.unwrap(), 1, "other partners untouched");

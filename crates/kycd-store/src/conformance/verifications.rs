@@ -197,6 +197,60 @@ pub async fn opening_the_flow_moves_the_deadline_once(store: &dyn Store) {
     );
 }
 
+pub async fn a_handoff_code_works_once_until_it_expires(store: &dyn Store) {
+    let (partner, verification) = setup_one(store).await;
+    let other = sample_verification(&partner, "other");
+    store.create_verification(&other, &[]).await.unwrap();
+    let scan = &verification.scan_ref;
+    let until = T0 + Duration::minutes(15);
+    let redeemed = |found: Option<Verification>| found.map(|v| v.scan_ref);
+
+    assert!(store.set_handoff_code(scan, &[1; 32], until).await.unwrap());
+    assert!(store.set_handoff_code(&other.scan_ref, &[9; 32], until).await.unwrap());
+    assert_eq!(store.redeem_handoff_code(&[7; 32], T0).await.unwrap(), None, "unknown code");
+    assert!(store.set_handoff_code(scan, &[2; 32], until).await.unwrap());
+    assert_eq!(
+        store.redeem_handoff_code(&[1; 32], T0).await.unwrap(),
+        None,
+        "a newer code replaces the one shown before"
+    );
+    let first = store.redeem_handoff_code(&[2; 32], T0 + Duration::minutes(1)).await.unwrap();
+    assert_eq!(redeemed(first), Some(scan.clone()));
+    assert_eq!(store.redeem_handoff_code(&[2; 32], T0).await.unwrap(), None, "used once");
+    let theirs = store.redeem_handoff_code(&[9; 32], T0).await.unwrap();
+    assert_eq!(redeemed(theirs), Some(other.scan_ref.clone()), "each session its own code");
+
+    assert!(store.set_handoff_code(scan, &[3; 32], until).await.unwrap());
+    assert_eq!(store.redeem_handoff_code(&[3; 32], until).await.unwrap(), None, "expired");
+    assert_eq!(
+        store.redeem_handoff_code(&[3; 32], T0).await.unwrap(),
+        None,
+        "an expired code is removed when tried"
+    );
+
+    assert!(store.set_handoff_code(scan, &[4; 32], until).await.unwrap());
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: scan.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Approved,
+        result: None,
+        updated_at: T0,
+    };
+    assert!(store.change_verification(&change, &[]).await.unwrap());
+    assert_eq!(
+        store.redeem_handoff_code(&[4; 32], T0).await.unwrap(),
+        None,
+        "a finished verification cannot be continued"
+    );
+    assert!(
+        !store.set_handoff_code(scan, &[5; 32], until).await.unwrap(),
+        "no code for a finished verification"
+    );
+    let unknown = ScanRef::from_trusted("00000000-0000-0000-0000-000000000000");
+    assert!(!store.set_handoff_code(&unknown, &[6; 32], until).await.unwrap());
+}
+
 pub async fn purge_removes_personal_data_and_stops_deliveries(store: &dyn Store) {
     let (partner, verification) = setup_one(store).await;
     let change = VerificationChange {

@@ -1,7 +1,8 @@
 //! `GET /ui/{token}/handoff`: continue on a phone. The page shows a QR code (SVG rendered here,
 //! no script) and the link of the same session; the phone continues where the desktop was, and
 //! `flow.js` watches the session's `state` and moves this page on once the phone has submitted
-//! (without script, a "check again" link).
+//! (without script, a "check again" link). Beside them, a short code and short link to type on
+//! a phone whose camera cannot read the QR code (`code.rs`); each visit shows a new code.
 
 use super::Flow;
 use crate::AppState;
@@ -18,6 +19,9 @@ struct HandoffPage {
     back: String,
     watch: String,
     next: String,
+    /// `K7Q2-M9TD`, where to type it (`host/h`), the short link carrying it (`host/h/K7Q2-M9TD`)
+    /// and how long it works.
+    code: Option<(String, String, String, String)>,
 }
 
 pub async fn handoff(State(state): State<AppState>, flow: Flow) -> Response {
@@ -33,6 +37,20 @@ pub async fn handoff(State(state): State<AppState>, flow: Flow) -> Response {
         }
         Err(_) => String::new(),
     };
+    let code = match kycd_core::flow::handoff_code(&state.core, &flow.session).await {
+        Ok(Some((code, until))) => {
+            let host = state.core.public_url.split("://").nth(1).unwrap_or(&state.core.public_url);
+            let minutes = ((until - state.core.clock.now()).whole_seconds() + 59) / 60;
+            let short = format!("{host}/h/{}", code.grouped());
+            let valid = flow.t.count("handoff-code-valid", "minutes", minutes.max(1));
+            Some((code.grouped(), format!("{host}/h"), short, valid))
+        }
+        Ok(None) => None,
+        Err(error) => {
+            tracing::warn!(%error, "no hand-off code");
+            None
+        }
+    };
     flow.page(&HandoffPage {
         chrome: flow.chrome(true),
         qr,
@@ -40,5 +58,6 @@ pub async fn handoff(State(state): State<AppState>, flow: Flow) -> Response {
         back: flow.nav.href("choose"),
         watch: flow.nav.href("state"),
         next: flow.nav.href(""),
+        code,
     })
 }

@@ -2,15 +2,15 @@
 //! (`{"stage": "capturing" | "analysing" | "finished" | "invalid"}`), so the waiting and
 //! hand-off pages move on when something changed instead of reloading on a timer. Never cached.
 
-use crate::AppState;
+use crate::{AppState, params::ApiPath};
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::State,
     response::{IntoResponse, Response},
 };
 use kycd_domain::flow::Stage;
 
-pub async fn state(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub async fn state(State(state): State<AppState>, ApiPath(token): ApiPath<String>) -> Response {
     let stage = match kycd_core::flow::session(&state.core, &token).await {
         Ok(Some(session)) => match session.stage {
             Stage::Capturing { .. } => "capturing",

@@ -18,6 +18,8 @@ use kycd_store::Partner;
 use std::{convert::Infallible, time::Duration};
 
 const POLL: Duration = Duration::from_millis(100);
+/// How often an open stream checks that its credentials still hold (disable, rotate-secret).
+const RECHECK: Duration = Duration::from_secs(1);
 
 struct EventStream {
     state: AppState,
@@ -25,12 +27,15 @@ struct EventStream {
     cursor: EventCursor,
     backlog: Vec<Event>,
     greeted: bool,
+    checked_at: tokio::time::Instant,
+    /// Set once the credentials no longer hold: the `revoked` event is sent, then the end.
+    ended: bool,
 }
 
 /// Stream this partner's webhooks (DEV).
 #[utoipa::path(get, path = "/api/v2/sandbox/events", tag = "Sandbox",
     security(("basicAuth" = [])),
-    responses((status = 200, description = "text/event-stream: `ready` (data: SandboxReadyEvent), then `webhook` (data: SandboxWebhookEvent, id: the webhook-id) per event", content_type = "text/event-stream"),
+    responses((status = 200, description = "text/event-stream: `ready` (data: SandboxReadyEvent), then `webhook` (data: SandboxWebhookEvent, id: the webhook-id) per event. Checked every second: once the partner is disabled or its API key or secret changes, a `revoked` event (data: {\"reason\"}) and the stream ends", content_type = "text/event-stream"),
               (status = 401, description = "UNAUTHORIZED: missing or wrong API key/secret", body = kycd_api::ErrorBody),
               (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner, or partner inactive", body = kycd_api::ErrorBody),
               (status = 429, description = "TOO_MANY_REQUESTS: the partner's rate limit; see Retry-After", body = kycd_api::ErrorBody)))]
@@ -40,9 +45,33 @@ pub async fn events(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     require_dev(&partner)?;
     let cursor = EventCursor::now(&state.core);
-    let stream = EventStream { state, partner, cursor, backlog: Vec::new(), greeted: false };
+    let stream = EventStream {
+        state,
+        partner,
+        cursor,
+        backlog: Vec::new(),
+        greeted: false,
+        checked_at: tokio::time::Instant::now(),
+        ended: false,
+    };
     let stream = futures::stream::unfold(stream, |mut s| async move {
         loop {
+            if s.ended {
+                return None;
+            }
+            if s.checked_at.elapsed() >= RECHECK {
+                s.checked_at = tokio::time::Instant::now();
+                match kycd_core::partners::still_authorised(&s.state.core, &s.partner).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(reason)) => {
+                        tracing::info!(partner = %s.partner.name, reason, "event stream closed");
+                        s.ended = true;
+                        let data = serde_json::json!({ "reason": reason }).to_string();
+                        return Some((Ok(Event::default().event("revoked").data(data)), s));
+                    }
+                    Err(error) => tracing::warn!(%error, "re-checking the stream's partner failed"),
+                }
+            }
             if !s.greeted {
                 s.greeted = true;
                 let ready = SandboxReadyEvent {

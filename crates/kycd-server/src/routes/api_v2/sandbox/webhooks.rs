@@ -1,11 +1,13 @@
 //! GET /api/v2/sandbox/webhooks and POST /api/v2/sandbox/webhooks/{id}/resend: the delivery log
 //! of the calling DEV partner (exact headers and body sent, every response) and replay.
 
-use crate::{AppState, auth::Authenticated, error::ApiResult};
-use axum::{
-    Json,
-    extract::{Path, Query, State},
+use crate::{
+    AppState,
+    auth::Authenticated,
+    error::ApiResult,
+    params::{ApiPath, query_of},
 };
+use axum::{Json, extract::State, http::Uri};
 use kycd_api::sandbox::{
     DeliveryAttemptRecord, DeliveryLogResponse, DeliveryRecord, DeliveryState, ResendResponse,
 };
@@ -69,17 +71,18 @@ fn describe(delivery: &Delivery, attempts: &[DeliveryAttempt]) -> DeliveryRecord
            ("limit" = Option<i64>, Query, description = "at most this many events (default 100)")),
     security(("basicAuth" = [])),
     responses((status = 200, description = "The partner's webhook events, newest first, each with every attempt", body = DeliveryLogResponse),
-              (status = 400, description = "BAD_VALUE: limit is not an integer", body = kycd_api::ErrorBody),
+              (status = 400, description = "BAD_VALUE: limit is not an integer, or a parameter is given twice", body = kycd_api::ErrorBody),
               (status = 401, description = "UNAUTHORIZED: missing or wrong API key/secret", body = kycd_api::ErrorBody),
               (status = 403, description = "PERMISSIONS_ERROR: not a DEV partner, or partner inactive", body = kycd_api::ErrorBody),
               (status = 429, description = "TOO_MANY_REQUESTS: the partner's rate limit; see Retry-After", body = kycd_api::ErrorBody)))]
 pub async fn log(
     State(state): State<AppState>,
     Authenticated(partner): Authenticated,
-    Query(query): Query<LogQuery>,
+    uri: Uri,
 ) -> ApiResult<Json<DeliveryLogResponse>> {
     // DEV first, so other partners learn nothing from their query's mistakes.
     crate::routes::api_v2::sandbox::require_dev(&partner)?;
+    let query: LogQuery = query_of(&uri)?;
     let limit = match query.limit.as_deref() {
         None => 100,
         Some(text) => text.parse::<i64>().map(|n| n.clamp(1, 1000)).map_err(|_| {
@@ -105,7 +108,7 @@ pub async fn log(
 pub async fn resend(
     State(state): State<AppState>,
     Authenticated(partner): Authenticated,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ResendResponse>> {
     let webhook_id = kycd_domain::ids::WebhookId::from_trusted(id.clone());
     kycd_core::sandbox::resend(&state.core, &partner, &webhook_id).await?;
