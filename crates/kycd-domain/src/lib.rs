@@ -10,6 +10,7 @@ pub mod document_check;
 pub mod dummy;
 pub mod environment;
 pub mod face_check;
+pub mod fair_share;
 pub mod fields;
 pub mod flow;
 pub mod handoff;

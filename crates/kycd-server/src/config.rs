@@ -63,6 +63,13 @@ pub struct Config {
     /// How long a worker reserves a claimed delivery; a crashed worker's deliveries are taken up
     /// again after this. Must exceed the timeout.
     pub webhook_lease_secs: u64,
+    /// Webhook deliveries in flight at once on this node.
+    pub webhook_max_in_flight: usize,
+    /// Deliveries in flight at once to one receiver (scheme, host and port), across all nodes:
+    /// a receiver that never answers holds no more slots than this.
+    pub webhook_in_flight_per_receiver: usize,
+    /// Deliveries in flight at once for one partner, across all nodes and receivers.
+    pub webhook_in_flight_per_partner: usize,
     /// Non-public networks that non-DEV webhooks may reach anyway (CIDR), e.g. ["10.0.0.0/8"];
     /// from the environment also a comma-separated string.
     #[serde(deserialize_with = "list_or_comma_separated")]
@@ -146,6 +153,9 @@ impl Default for Config {
             webhook_retry_schedule: "5s,30s,2m,10m,30m,1h,3h,6h,12h".to_owned(),
             webhook_timeout_secs: 10,
             webhook_lease_secs: 60,
+            webhook_max_in_flight: 64,
+            webhook_in_flight_per_receiver: 16,
+            webhook_in_flight_per_partner: 32,
             webhook_allow_networks: Vec::new(),
             sweep_interval_ms: 1000,
             master_key: None,
@@ -177,6 +187,9 @@ const ENV_KEYS: &[&str] = &[
     "webhook_retry_schedule",
     "webhook_timeout_secs",
     "webhook_lease_secs",
+    "webhook_max_in_flight",
+    "webhook_in_flight_per_receiver",
+    "webhook_in_flight_per_partner",
     "webhook_allow_networks",
     "sweep_interval_ms",
     "master_key",
@@ -240,9 +253,21 @@ impl Config {
             self.webhook_lease_secs,
             self.webhook_timeout_secs
         );
+        anyhow::ensure!(
+            self.webhook_max_in_flight >= 1
+                && self.webhook_in_flight_per_receiver >= 1
+                && self.webhook_in_flight_per_partner >= 1,
+            "webhook_max_in_flight, webhook_in_flight_per_receiver and \
+             webhook_in_flight_per_partner must each be at least 1"
+        );
         let worker = kycd_webhooks::WorkerConfig {
             schedule,
             lease: std::time::Duration::from_secs(self.webhook_lease_secs),
+            max_in_flight: self.webhook_max_in_flight,
+            share: kycd_domain::fair_share::FairShare {
+                per_receiver: self.webhook_in_flight_per_receiver,
+                per_partner: self.webhook_in_flight_per_partner,
+            },
             ..Default::default()
         };
         anyhow::ensure!(self.analysis_concurrency >= 1, "analysis_concurrency must be at least 1");

@@ -3,16 +3,22 @@
 //! same transaction as a state change.
 
 use crate::codec::{self, lookup, opt_text, opt_url_text, text, url_text};
-use crate::{PostgresStore, db, sql_limit};
+use crate::{PostgresStore, db};
 use async_trait::async_trait;
+use kycd_domain::fair_share::FairShare;
 use kycd_domain::ids::WebhookId;
+use kycd_store::claiming;
 use kycd_store::codec::{from_ms, list_limit, partner_id_text, seal_payload, to_ms};
 use kycd_store::crypto::KeyRing;
 use kycd_store::{
     Delivery, DeliveryAttempt, DeliveryFilter, NewWebhookEvent, NextStep, OutboxBacklog,
     OutboxStore, StoreResult,
 };
+use sqlx::Row;
 use time::OffsetDateTime;
+
+/// The advisory lock every node's delivery claims take in turn (`kycd-clm` in ASCII).
+const CLAIM_LOCK: i64 = 0x6b79_6364_2d63_6c6d;
 
 pub(crate) async fn insert_event(
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
@@ -21,8 +27,8 @@ pub(crate) async fn insert_event(
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO webhook_events (id, partner_id, scan_ref, event_type, payload, target_url,
-            created_at, state, attempts, next_attempt_at, updated_at, chaos)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11)",
+            created_at, state, attempts, next_attempt_at, updated_at, chaos, receiver)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12)",
     )
     .bind(event.id.as_str())
     .bind(partner_id_text(event.partner_id))
@@ -35,6 +41,7 @@ pub(crate) async fn insert_event(
     .bind(event.first_attempt_at().map(to_ms))
     .bind(to_ms(event.created_at))
     .bind(event.chaos.to_column())
+    .bind(url_text(&event.receiver()).into_owned())
     .execute(&mut **tx)
     .await
     .map_err(db)?;
@@ -49,33 +56,99 @@ impl OutboxStore for PostgresStore {
         lease_until: OffsetDateTime,
         owner: &str,
         limit: i64,
+        share: FairShare,
     ) -> StoreResult<Vec<Delivery>> {
-        // SKIP LOCKED: rows another node is claiming right now are passed over, not waited for.
-        // A row another node claimed since this statement's snapshot is re-checked after locking
-        // and no longer matches (its lease holds), so no two callers get the same delivery.
+        let now = to_ms(now);
+        let mut tx = self.tx().await?;
+        // Claims from every node take turns: what is in flight is counted and leased in one
+        // transaction that no other claim overlaps, so the caps hold across nodes. A claim is a
+        // few index reads; recording attempts and writing events do not take this lock.
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(CLAIM_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        // A loose index scan: one index probe per receiver with waiting work.
+        let receivers: Vec<String> = sqlx::query_scalar(
+            "WITH RECURSIVE receivers(r) AS (
+                SELECT (SELECT MIN(receiver) FROM webhook_events WHERE state = 'pending')
+                UNION ALL
+                SELECT (SELECT MIN(receiver) FROM webhook_events
+                        WHERE state = 'pending' AND receiver > r)
+                FROM receivers WHERE r IS NOT NULL)
+             SELECT r FROM receivers WHERE r IS NOT NULL LIMIT $1",
+        )
+        .bind(claiming::CLAIM_RECEIVERS)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+        if receivers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let per_receiver = claiming::candidates_per_receiver(receivers.len(), share, limit);
+        let candidates = sqlx::query(
+            "SELECT c.id, c.partner_id, c.receiver, c.next_attempt_at
+             FROM unnest($1::text[]) AS r(receiver) CROSS JOIN LATERAL (
+                SELECT id, partner_id, receiver, next_attempt_at FROM webhook_events
+                WHERE state = 'pending' AND receiver = r.receiver AND next_attempt_at <= $2
+                  AND (lease_until IS NULL OR lease_until <= $2)
+                ORDER BY next_attempt_at, id LIMIT $3) c",
+        )
+        .bind(&receivers)
+        .bind(now)
+        .bind(per_receiver)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(|row| claiming::ClaimCandidate {
+            id: row.get("id"),
+            partner_id: row.get("partner_id"),
+            receiver: row.get("receiver"),
+            next_attempt_at: row.get("next_attempt_at"),
+        })
+        .collect::<Vec<_>>();
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let leased = sqlx::query(
+            "SELECT partner_id, receiver, COUNT(*) AS count FROM webhook_events
+             WHERE lease_until > $1 AND state = 'pending'
+             GROUP BY partner_id, receiver",
+        )
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(|row| claiming::LeasedCount {
+            partner_id: row.get("partner_id"),
+            receiver: row.get("receiver"),
+            count: row.get("count"),
+        })
+        .collect::<Vec<_>>();
+        let chosen = claiming::choose_claims(&candidates, &leased, share, limit);
+        if chosen.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Re-checked here: a delivery finished or deleted since it was read is not leased.
         let rows = sqlx::query(
-            "WITH due AS (
-                SELECT id FROM webhook_events
-                WHERE state = 'pending' AND next_attempt_at <= $3
-                  AND (lease_until IS NULL OR lease_until <= $3)
-                ORDER BY next_attempt_at, id
-                LIMIT $4
-                FOR UPDATE SKIP LOCKED)
-             UPDATE webhook_events e SET lease_owner = $1, lease_until = $2
-             FROM due WHERE e.id = due.id
-             RETURNING e.*",
+            "UPDATE webhook_events SET lease_owner = $1, lease_until = $2
+             WHERE id = ANY($3) AND state = 'pending' AND next_attempt_at <= $4
+               AND (lease_until IS NULL OR lease_until <= $4)
+             RETURNING *",
         )
         .bind(text(owner))
         .bind(to_ms(lease_until))
-        .bind(to_ms(now))
-        .bind(sql_limit(limit))
-        .fetch_all(&self.pool)
+        .bind(&chosen)
+        .bind(now)
+        .fetch_all(&mut *tx)
         .await
         .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         let mut claimed =
             rows.iter().map(|r| codec::delivery(r, &self.ring)).collect::<StoreResult<Vec<_>>>()?;
-        // UPDATE … RETURNING does not keep the CTE's order.
-        claimed.sort_by(|a, b| (a.next_attempt_at, &a.id).cmp(&(b.next_attempt_at, &b.id)));
+        claiming::in_chosen_order(&chosen, &mut claimed);
         Ok(claimed)
     }
 

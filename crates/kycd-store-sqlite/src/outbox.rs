@@ -4,14 +4,16 @@
 
 use crate::{SqliteStore, codec, db};
 use async_trait::async_trait;
+use kycd_domain::fair_share::FairShare;
 use kycd_domain::ids::WebhookId;
+use kycd_store::claiming;
 use kycd_store::codec::{from_ms, list_limit, partner_id_text, seal_payload, to_ms};
 use kycd_store::crypto::KeyRing;
 use kycd_store::{
     Delivery, DeliveryAttempt, DeliveryFilter, NewWebhookEvent, NextStep, OutboxBacklog,
     OutboxStore, StoreResult,
 };
-use sqlx::SqliteConnection;
+use sqlx::{Row, SqliteConnection};
 use time::OffsetDateTime;
 
 /// An outbox row ready to insert: the payload is sealed before the write lock is taken.
@@ -48,8 +50,9 @@ pub(crate) async fn insert_events(
     for SealedEvent { event, sealed_payload } in events {
         sqlx::query(
             "INSERT INTO webhook_events (id, partner_id, scan_ref, event_type, payload,
-                target_url, created_at, state, attempts, next_attempt_at, updated_at, chaos)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+                target_url, created_at, state, attempts, next_attempt_at, updated_at, chaos,
+                receiver)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
         )
         .bind(event.id.as_str())
         .bind(partner_id_text(event.partner_id))
@@ -62,6 +65,7 @@ pub(crate) async fn insert_events(
         .bind(event.first_attempt_at().map(to_ms))
         .bind(to_ms(event.created_at))
         .bind(event.chaos.to_column())
+        .bind(event.receiver())
         .execute(&mut *conn)
         .await
         .map_err(db)?;
@@ -77,30 +81,103 @@ impl OutboxStore for SqliteStore {
         lease_until: OffsetDateTime,
         owner: &str,
         limit: i64,
+        share: FairShare,
     ) -> StoreResult<Vec<Delivery>> {
         let owner = owner.to_owned();
         let ring = self.ring.clone();
+        // In the writer: nothing else leases or finishes a delivery between reading what is in
+        // flight and leasing, so the caps hold.
         self.writer
             .run(Box::new(move |conn: &mut SqliteConnection| {
                 Box::pin(async move {
+                    let now = to_ms(now);
+                    let receivers: Vec<String> = sqlx::query_scalar(
+                        "WITH RECURSIVE receivers(r) AS (
+                            SELECT (SELECT MIN(receiver) FROM webhook_events
+                                    WHERE state = 'pending')
+                            UNION ALL
+                            SELECT (SELECT MIN(receiver) FROM webhook_events
+                                    WHERE state = 'pending' AND receiver > r)
+                            FROM receivers WHERE r IS NOT NULL LIMIT ?)
+                         SELECT r FROM receivers WHERE r IS NOT NULL",
+                    )
+                    .bind(claiming::CLAIM_RECEIVERS)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db)?;
+                    if receivers.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let per_receiver =
+                        claiming::candidates_per_receiver(receivers.len(), share, limit);
+                    let candidates = sqlx::query(
+                        "SELECT e.id, e.partner_id, e.receiver, e.next_attempt_at
+                         FROM json_each(?) AS r JOIN webhook_events e ON e.id IN (
+                            SELECT id FROM webhook_events
+                            WHERE state = 'pending' AND receiver = r.value
+                              AND next_attempt_at <= ?
+                              AND (lease_until IS NULL OR lease_until <= ?)
+                            ORDER BY next_attempt_at LIMIT ?)",
+                    )
+                    .bind(serde_json::json!(receivers).to_string())
+                    .bind(now)
+                    .bind(now)
+                    .bind(per_receiver)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db)?
+                    .iter()
+                    .map(|row| claiming::ClaimCandidate {
+                        id: row.get("id"),
+                        partner_id: row.get("partner_id"),
+                        receiver: row.get("receiver"),
+                        next_attempt_at: row.get("next_attempt_at"),
+                    })
+                    .collect::<Vec<_>>();
+                    if candidates.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let leased = sqlx::query(
+                        "SELECT partner_id, receiver, COUNT(*) AS count FROM webhook_events
+                         WHERE lease_until > ? AND state = 'pending'
+                         GROUP BY partner_id, receiver",
+                    )
+                    .bind(now)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db)?
+                    .iter()
+                    .map(|row| claiming::LeasedCount {
+                        partner_id: row.get("partner_id"),
+                        receiver: row.get("receiver"),
+                        count: row.get("count"),
+                    })
+                    .collect::<Vec<_>>();
+                    let chosen = claiming::choose_claims(&candidates, &leased, share, limit);
+                    if chosen.is_empty() {
+                        return Ok(Vec::new());
+                    }
                     let rows = sqlx::query(
                         "UPDATE webhook_events SET lease_owner = ?, lease_until = ?
-                         WHERE id IN (
-                            SELECT id FROM webhook_events
-                            WHERE state = 'pending' AND next_attempt_at <= ?
-                              AND (lease_until IS NULL OR lease_until <= ?)
-                            ORDER BY next_attempt_at LIMIT ?)
+                         WHERE id IN (SELECT value FROM json_each(?))
+                           AND state = 'pending' AND next_attempt_at <= ?
+                           AND (lease_until IS NULL OR lease_until <= ?)
                          RETURNING *",
                     )
                     .bind(owner)
                     .bind(to_ms(lease_until))
-                    .bind(to_ms(now))
-                    .bind(to_ms(now))
-                    .bind(limit)
+                    .bind(serde_json::json!(chosen).to_string())
+                    .bind(now)
+                    .bind(now)
                     .fetch_all(&mut *conn)
                     .await
                     .map_err(db)?;
-                    rows.iter().map(|r| codec::delivery(r, &ring)).collect()
+                    let mut claimed = rows
+                        .iter()
+                        .map(|r| codec::delivery(r, &ring))
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    claiming::in_chosen_order(&chosen, &mut claimed);
+                    Ok(claimed)
                 })
             }))
             .await

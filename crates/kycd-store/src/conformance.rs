@@ -19,6 +19,7 @@ use crate::{
 };
 use kycd_domain::{
     AuthToken, ClientId, Environment, PartnerId, ScanRef,
+    fair_share::FairShare,
     ids::WebhookId,
     result::{DocumentData, VerificationResult},
     sandbox::Chaos,
@@ -61,6 +62,7 @@ macro_rules! conformance_tests {
             verifications::purge_removes_personal_data_and_stops_deliveries,
             verifications::retention_candidates_are_old_finished_verifications_of_one_environment,
             outbox::claims_lease_each_delivery_to_one_worker_until_the_lease_ends,
+            outbox::claims_share_slots_fairly_between_receivers_and_partners,
             outbox::attempts_are_recorded_and_move_deliveries_on,
             outbox::resend_queues_the_same_event_again,
             outbox::backlog_counts_pending_deliveries_and_the_longest_overdue,

@@ -13,6 +13,7 @@
 mod analysis;
 mod audit;
 mod chaos;
+pub mod claiming;
 pub mod codec;
 mod counters;
 pub mod crypto;

@@ -153,6 +153,11 @@ pub struct NewWebhookEvent {
 }
 
 impl NewWebhookEvent {
+    /// The receiver this delivery counts against for fair delivery ("" without a target).
+    pub fn receiver(&self) -> String {
+        self.target_url.as_deref().map(kycd_domain::fair_share::receiver_key).unwrap_or_default()
+    }
+
     /// Where the outbox row starts: pending, or recorded only when there is no target.
     pub fn initial_state(&self) -> DeliveryState {
         if self.target_url.is_some() { DeliveryState::Pending } else { DeliveryState::NoTarget }

@@ -4,19 +4,24 @@
 
 use crate::{Delivery, DeliveryAttempt, DeliveryFilter, NextStep, OutboxBacklog, StoreResult};
 use async_trait::async_trait;
+use kycd_domain::fair_share::FairShare;
 use kycd_domain::ids::WebhookId;
 use time::OffsetDateTime;
 
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
     /// Leases up to `limit` pending deliveries due at `now` (and not leased by a live worker)
-    /// to `owner` until `lease_until`. Two callers never get the same delivery while a lease holds.
+    /// to `owner` until `lease_until`, in the order to send them. Two callers never get the same
+    /// delivery while a lease holds. Fair: with the deliveries already leased (by any caller),
+    /// none of a receiver or partner past its cap in `share`; partners and their receivers take
+    /// turns, oldest due first ([`kycd_domain::fair_share`]).
     async fn claim_deliveries(
         &self,
         now: OffsetDateTime,
         lease_until: OffsetDateTime,
         owner: &str,
         limit: i64,
+        share: FairShare,
     ) -> StoreResult<Vec<Delivery>>;
 
     /// Records an attempt and moves the delivery on (done, or retry at a time); releases the lease.

@@ -1,6 +1,7 @@
 //! The delivery worker: drains the outbox in the store. It leases due deliveries, signs and POSTs
-//! each (several in flight, so one slow receiver never blocks the others), records every attempt
-//! and schedules the next one. A delivery leased by a crashed worker is taken up again once its
+//! each (several in flight; the store's fair claim caps what one receiver or partner may hold, so
+//! a slow receiver never takes the slots the others need), records every attempt and schedules
+//! the next one. A delivery leased by a crashed worker is taken up again once its
 //! lease ends; delivery is therefore at-least-once, with a stable `webhook-id` for de-duplication.
 
 use crate::{
@@ -8,7 +9,7 @@ use crate::{
     sender::{SendRequest, Sender},
     signer,
 };
-use kycd_domain::Clock;
+use kycd_domain::{Clock, fair_share::FairShare};
 use kycd_store::{Delivery, DeliveryAttempt, DeliveryState, NextStep, Store};
 use rand::Rng;
 use std::{sync::Arc, time::Duration};
@@ -22,6 +23,8 @@ pub struct WorkerConfig {
     pub lease: Duration,
     /// Deliveries in flight at once.
     pub max_in_flight: usize,
+    /// Caps per receiver and per partner, across every worker sharing the store.
+    pub share: FairShare,
     /// How often to look for due retries when nothing wakes the worker.
     pub poll_interval: Duration,
     /// Identifies this worker in leases (host/process).
@@ -34,6 +37,7 @@ impl Default for WorkerConfig {
             schedule: RetrySchedule::default(),
             lease: Duration::from_secs(60),
             max_in_flight: 64,
+            share: FairShare::default(),
             poll_interval: Duration::from_millis(500),
             owner: format!("worker-{}", uuid_like()),
         }
@@ -79,7 +83,13 @@ impl DeliveryWorker {
                 let lease_until = now + self.config.lease;
                 match self
                     .store
-                    .claim_deliveries(now, lease_until, &self.config.owner, free as i64)
+                    .claim_deliveries(
+                        now,
+                        lease_until,
+                        &self.config.owner,
+                        free as i64,
+                        self.config.share,
+                    )
                     .await
                 {
                     Ok(claimed) => claimed,

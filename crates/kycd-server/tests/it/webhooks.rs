@@ -2,6 +2,7 @@
 //! hang, redirect, reset or flood, and the network rules for non-DEV partners.
 
 use crate::webhooks_support::{WAIT, assert_signed, assert_valid_identification_webhook};
+use futures::StreamExt;
 use kycd_domain::{Environment, ScanRef, vocabulary::OverallStatus};
 use kycd_store::{DeliveryFilter, DeliveryState};
 use kycd_testkit::{
@@ -173,6 +174,51 @@ async fn retry_after_is_honoured_and_410_stops_retrying() {
         .await
         .unwrap();
     assert_eq!(failed.len(), 1);
+}
+
+/// Issue 15's scenario: 300 events to a receiver that never answers filled every delivery slot,
+/// and another partner's 50 webhooks then waited 39 s. Now the dead receiver holds its cap of
+/// 16 and the other partner's webhooks all arrive while it is still saturated, before the first
+/// hanging attempt could time out and free a slot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saturated_receiver_leaves_slots_for_other_partners() {
+    let hang = Duration::from_secs(120);
+    let options = TestOptions { webhook_timeout: Duration::from_secs(40), ..fast_retries() };
+    let app = spawn_app_with(options).await;
+    let dead = WebhookReceiver::start().await;
+    dead.script(std::iter::repeat_n(Answer::Hang(hang), 400));
+    let healthy = WebhookReceiver::start().await;
+    let other = app.create_partner("other", Environment::Dev, None, 100_000).await;
+    app.set_webhook_url("other", &healthy.url("/hook")).await;
+
+    let create = |client: kycd_testkit::Client, body: serde_json::Value, count: usize| {
+        futures::stream::iter(0..count)
+            .map(move |n| {
+                let (client, mut body) = (client.clone(), body.clone());
+                body["clientId"] = json!(format!("c{n}"));
+                async move { client.post_json("/api/v2/token", &body).await.expect(201) }
+            })
+            .buffer_unordered(8)
+            .collect::<Vec<_>>()
+    };
+    let backlog = json!({"dummyStatus": "APPROVED", "callbackUrl": dead.url("/hook")});
+    create(app.sandbox_client(), backlog, 300).await;
+    let first_hang = dead.wait_for(16, WAIT).await[0].at;
+
+    let started = std::time::Instant::now();
+    create(app.client_for(&other), json!({"dummyStatus": "APPROVED"}), 50).await;
+    healthy.wait_for(50, WAIT).await;
+    let elapsed = started.elapsed();
+    assert_eq!(
+        dead.received().len(),
+        16,
+        "the dead receiver held exactly its cap while the other partner was served"
+    );
+    assert!(
+        first_hang.elapsed() < Duration::from_secs(40),
+        "no hanging attempt had timed out, so no slot of the dead receiver had been freed"
+    );
+    eprintln!("50 webhooks of another partner in {elapsed:?} beside a saturated receiver");
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 
 use kycd_domain::{
     Environment,
+    fair_share::FairShare,
     vocabulary::{EventType, OverallStatus},
 };
 use kycd_store::{
@@ -195,8 +196,10 @@ async fn concurrent_claimers_never_get_the_same_delivery() {
                 let mut mine = Vec::new();
                 loop {
                     let lease = T0 + Duration::seconds(60);
-                    let batch =
-                        node.claim_deliveries(T0, lease, &format!("w{w}"), 3).await.unwrap();
+                    let batch = node
+                        .claim_deliveries(T0, lease, &format!("w{w}"), 3, UNCAPPED)
+                        .await
+                        .unwrap();
                     if batch.is_empty() {
                         return mine;
                     }
@@ -212,6 +215,66 @@ async fn concurrent_claimers_never_get_the_same_delivery() {
         }
     }
     assert_eq!(seen.len(), 20, "every due delivery was claimed once");
+    for node in nodes {
+        node.pool().close().await;
+    }
+}
+
+/// Caps that a test's handful of deliveries never reaches.
+const UNCAPPED: FairShare = FairShare { per_receiver: 1000, per_partner: 1000 };
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receivers_cap_holds_across_nodes_claiming_at_once() {
+    let Some(server) = server_url() else { return };
+    let url = fresh_url(&server).await;
+    let master = MasterKey::generate();
+    let nodes = [
+        Arc::new(PostgresStore::open(&url, &master).await.unwrap()),
+        Arc::new(PostgresStore::open(&url, &master).await.unwrap()),
+    ];
+    let partner = conformance::sample_partner("p", Environment::Dev, None);
+    nodes[0].create_partner(&partner).await.unwrap();
+    let verification = conformance::sample_verification(&partner, "c");
+    nodes[0].create_verification(&verification, &[]).await.unwrap();
+    let events: Vec<_> = (0..60)
+        .map(|n| NewWebhookEvent {
+            id: webhook_id(&format!("msg_{n:02}")),
+            partner_id: partner.id,
+            scan_ref: verification.scan_ref.clone(),
+            event_type: EventType::AutoFinished,
+            payload: b"{}".to_vec(),
+            target_url: Some("http://slow.test/h".into()),
+            created_at: T0,
+            chaos: ChaosSet::new(),
+            deliver_after: None,
+        })
+        .collect();
+    let change = VerificationChange {
+        partner_id: partner.id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Approved,
+        result: None,
+        updated_at: T0,
+    };
+    assert!(nodes[0].change_verification(&change, &events).await.unwrap());
+
+    // Eight workers on two nodes each claim as much as they may, at the same moment.
+    let share = FairShare { per_receiver: 5, per_partner: 50 };
+    let claims: Vec<_> = (0..8)
+        .map(|w| {
+            let node = nodes[w % 2].clone();
+            tokio::spawn(async move {
+                let lease = T0 + Duration::seconds(60);
+                node.claim_deliveries(T0, lease, &format!("w{w}"), 10, share).await.unwrap().len()
+            })
+        })
+        .collect();
+    let mut claimed = 0;
+    for claim in claims {
+        claimed += claim.await.unwrap();
+    }
+    assert_eq!(claimed, 5, "all nodes together hold the receiver's cap, never more");
     for node in nodes {
         node.pool().close().await;
     }

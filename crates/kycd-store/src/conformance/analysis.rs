@@ -175,7 +175,13 @@ pub async fn a_returned_attempt_reopens_the_link_without_a_webhook(store: &dyn S
     assert_eq!(store.analysis_job(partner.id, scan).await.unwrap(), None, "the job is done");
     assert!(
         store
-            .claim_deliveries(T0 + Duration::days(1), T0 + Duration::days(2), "w", 10)
+            .claim_deliveries(
+                T0 + Duration::days(1),
+                T0 + Duration::days(2),
+                "w",
+                10,
+                FairShare::default()
+            )
             .await
             .unwrap()
             .is_empty(),

@@ -285,7 +285,13 @@ pub async fn purge_removes_personal_data_and_stops_deliveries(store: &dyn Store)
     assert_eq!(delivery.state, DeliveryState::Failed);
     assert!(
         store
-            .claim_deliveries(T0 + Duration::days(1), T0 + Duration::days(2), "w", 10)
+            .claim_deliveries(
+                T0 + Duration::days(1),
+                T0 + Duration::days(2),
+                "w",
+                10,
+                FairShare::default()
+            )
             .await
             .unwrap()
             .is_empty()

@@ -1,0 +1,14 @@
+-- Fair delivery (issue 15): every outbox row names the receiver it counts against
+-- (`scheme://host[:port]`, see kycd_domain::fair_share::receiver_key), so a claim can cap the
+-- deliveries in flight per receiver and per partner, across nodes.
+ALTER TABLE webhook_events ADD COLUMN receiver TEXT NOT NULL DEFAULT '';
+-- Rows still to deliver get scheme://authority from their URL (an explicit default port stays
+-- in, unlike new rows: it only splits one receiver's cap in two until these are delivered).
+UPDATE webhook_events
+SET receiver = lower(substring(target_url from '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*'))
+WHERE state = 'pending' AND target_url IS NOT NULL AND target_url ~ '^[A-Za-z][A-Za-z0-9+.-]*://';
+-- The receivers with work waiting (read with a loose index scan), and their due rows oldest first.
+CREATE INDEX webhook_events_pending_by_receiver ON webhook_events (receiver, next_attempt_at, id)
+    WHERE state = 'pending';
+-- Deliveries in flight, counted per receiver and partner at every claim.
+CREATE INDEX webhook_events_leased ON webhook_events (lease_until) WHERE lease_until IS NOT NULL;
