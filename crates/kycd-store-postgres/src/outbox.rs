@@ -48,6 +48,30 @@ pub(crate) async fn insert_event(
     Ok(())
 }
 
+/// The receivers with pending deliveries, one index probe each (a skip scan).
+pub(crate) const RECEIVERS_WITH_WORK: &str = "WITH RECURSIVE receivers(r) AS (
+    SELECT (SELECT MIN(receiver) FROM webhook_events WHERE state = 'pending')
+    UNION ALL
+    SELECT (SELECT MIN(receiver) FROM webhook_events
+    WHERE state = 'pending' AND receiver > r)
+    FROM receivers WHERE r IS NOT NULL)
+    SELECT r FROM receivers WHERE r IS NOT NULL LIMIT $1";
+
+/// Each receiver's oldest due, unleased deliveries, at most a bound each.
+pub(crate) const DUE_PER_RECEIVER: &str = "SELECT c.id, c.partner_id, c.receiver, c.next_attempt_at
+    FROM unnest($1::text[]) AS r(receiver) CROSS JOIN LATERAL (
+    SELECT id, partner_id, receiver, next_attempt_at FROM webhook_events
+    WHERE state = 'pending' AND receiver = r.receiver AND next_attempt_at <= $2
+    AND (lease_until IS NULL OR lease_until <= $2)
+    ORDER BY next_attempt_at, id LIMIT $3) c";
+
+/// Deliveries in flight, by partner and receiver. Only a pending row is ever leased (finishing,
+/// retrying or deleting a delivery clears its lease), so the leased index alone answers.
+pub(crate) const LEASED_BY_RECEIVER: &str =
+    "SELECT partner_id, receiver, COUNT(*) AS count FROM webhook_events
+    WHERE lease_until > $1
+    GROUP BY partner_id, receiver";
+
 #[async_trait]
 impl OutboxStore for PostgresStore {
     async fn claim_deliveries(
@@ -69,64 +93,45 @@ impl OutboxStore for PostgresStore {
             .await
             .map_err(db)?;
         // A loose index scan: one index probe per receiver with waiting work.
-        let receivers: Vec<String> = sqlx::query_scalar(
-            "WITH RECURSIVE receivers(r) AS (
-                SELECT (SELECT MIN(receiver) FROM webhook_events WHERE state = 'pending')
-                UNION ALL
-                SELECT (SELECT MIN(receiver) FROM webhook_events
-                        WHERE state = 'pending' AND receiver > r)
-                FROM receivers WHERE r IS NOT NULL)
-             SELECT r FROM receivers WHERE r IS NOT NULL LIMIT $1",
-        )
-        .bind(claiming::CLAIM_RECEIVERS)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?;
+        let receivers: Vec<String> = sqlx::query_scalar(RECEIVERS_WITH_WORK)
+            .bind(claiming::CLAIM_RECEIVERS)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?;
         if receivers.is_empty() {
             return Ok(Vec::new());
         }
         let per_receiver = claiming::candidates_per_receiver(receivers.len(), share, limit);
-        let candidates = sqlx::query(
-            "SELECT c.id, c.partner_id, c.receiver, c.next_attempt_at
-             FROM unnest($1::text[]) AS r(receiver) CROSS JOIN LATERAL (
-                SELECT id, partner_id, receiver, next_attempt_at FROM webhook_events
-                WHERE state = 'pending' AND receiver = r.receiver AND next_attempt_at <= $2
-                  AND (lease_until IS NULL OR lease_until <= $2)
-                ORDER BY next_attempt_at, id LIMIT $3) c",
-        )
-        .bind(&receivers)
-        .bind(now)
-        .bind(per_receiver)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?
-        .iter()
-        .map(|row| claiming::ClaimCandidate {
-            id: row.get("id"),
-            partner_id: row.get("partner_id"),
-            receiver: row.get("receiver"),
-            next_attempt_at: row.get("next_attempt_at"),
-        })
-        .collect::<Vec<_>>();
+        let candidates = sqlx::query(DUE_PER_RECEIVER)
+            .bind(&receivers)
+            .bind(now)
+            .bind(per_receiver)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|row| claiming::ClaimCandidate {
+                id: row.get("id"),
+                partner_id: row.get("partner_id"),
+                receiver: row.get("receiver"),
+                next_attempt_at: row.get("next_attempt_at"),
+            })
+            .collect::<Vec<_>>();
         if candidates.is_empty() {
             return Ok(Vec::new());
         }
-        let leased = sqlx::query(
-            "SELECT partner_id, receiver, COUNT(*) AS count FROM webhook_events
-             WHERE lease_until > $1 AND state = 'pending'
-             GROUP BY partner_id, receiver",
-        )
-        .bind(now)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?
-        .iter()
-        .map(|row| claiming::LeasedCount {
-            partner_id: row.get("partner_id"),
-            receiver: row.get("receiver"),
-            count: row.get("count"),
-        })
-        .collect::<Vec<_>>();
+        let leased = sqlx::query(LEASED_BY_RECEIVER)
+            .bind(now)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|row| claiming::LeasedCount {
+                partner_id: row.get("partner_id"),
+                receiver: row.get("receiver"),
+                count: row.get("count"),
+            })
+            .collect::<Vec<_>>();
         let chosen = claiming::choose_claims(&candidates, &leased, share, limit);
         if chosen.is_empty() {
             return Ok(Vec::new());

@@ -53,3 +53,34 @@ async fn every_list_query_reads_through_an_index() {
         assert_indexed("audit_log", &shape, &plan(&store, audit_query(&filter)).await, false);
     }
 }
+
+/// The fair claim's reads (issue 15 point 1) stay index probes whatever the backlog: the loose
+/// index scan over receivers, each receiver's due rows, and the leased rows.
+#[tokio::test]
+async fn the_fair_claims_reads_go_through_indexes() {
+    use crate::outbox::{DUE_PER_RECEIVER, LEASED_BY_RECEIVER, RECEIVERS_WITH_WORK};
+    let Some(server) = testing::server_url() else {
+        println!("SKIPPED: {} is not set; the claim plans were not checked", testing::URL_VAR);
+        return;
+    };
+    let url = testing::fresh_database(&server).await.unwrap();
+    let store = PostgresStore::open(&url, &MasterKey::generate()).await.unwrap();
+    let mut connection = store.pool().acquire().await.unwrap();
+    sqlx::query("SET enable_seqscan = off").execute(&mut *connection).await.unwrap();
+    let mut plan = async |query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>| {
+        let rows = query.fetch_all(&mut *connection).await.unwrap();
+        rows.iter().map(|r| r.get::<String, _>(0)).collect::<Vec<_>>().join("\n")
+    };
+    let receivers_sql = format!("EXPLAIN {RECEIVERS_WITH_WORK}");
+    let receivers = plan(sqlx::query(&receivers_sql).bind(4096_i64)).await;
+    let due_sql = format!("EXPLAIN {DUE_PER_RECEIVER}");
+    let due = plan(sqlx::query(&due_sql).bind(vec!["r".to_owned()]).bind(0_i64).bind(16_i64)).await;
+    let leased_sql = format!("EXPLAIN {LEASED_BY_RECEIVER}");
+    let leased = plan(sqlx::query(&leased_sql).bind(0_i64)).await;
+    for (shape, plan) in [("receivers", &receivers), ("due", &due), ("leased", &leased)] {
+        assert_indexed("webhook_events", shape, plan, true);
+    }
+    assert!(receivers.contains("webhook_events_pending_by_receiver"), "{receivers}");
+    assert!(due.contains("webhook_events_pending_by_receiver"), "{due}");
+    assert!(leased.contains("webhook_events_leased"), "{leased}");
+}

@@ -73,6 +73,31 @@ pub(crate) async fn insert_events(
     Ok(())
 }
 
+/// The receivers with pending deliveries, one index probe each (a skip scan).
+pub(crate) const RECEIVERS_WITH_WORK: &str = "WITH RECURSIVE receivers(r) AS (
+    SELECT (SELECT MIN(receiver) FROM webhook_events INDEXED BY webhook_events_pending_by_receiver
+    WHERE state = 'pending')
+    UNION ALL
+    SELECT (SELECT MIN(receiver) FROM webhook_events INDEXED BY webhook_events_pending_by_receiver
+    WHERE state = 'pending' AND receiver > r)
+    FROM receivers WHERE r IS NOT NULL LIMIT ?)
+    SELECT r FROM receivers WHERE r IS NOT NULL";
+
+/// Each receiver's oldest due, unleased deliveries, at most a bound each.
+pub(crate) const DUE_PER_RECEIVER: &str = "SELECT e.id, e.partner_id, e.receiver, e.next_attempt_at
+    FROM json_each(?) AS r JOIN webhook_events e ON e.id IN (
+    SELECT id FROM webhook_events
+    WHERE state = 'pending' AND receiver = r.value
+    AND next_attempt_at <= ?
+    AND (lease_until IS NULL OR lease_until <= ?)
+    ORDER BY next_attempt_at LIMIT ?)";
+
+/// Deliveries in flight, by partner and receiver. Only a pending row is ever leased (finishing,
+/// retrying or deleting a delivery clears its lease), so the leased index alone answers.
+pub(crate) const LEASED_BY_RECEIVER: &str = "SELECT partner_id, receiver, COUNT(*) AS count
+    FROM webhook_events INDEXED BY webhook_events_leased WHERE lease_until > ?
+    GROUP BY partner_id, receiver";
+
 #[async_trait]
 impl OutboxStore for SqliteStore {
     async fn claim_deliveries(
@@ -91,68 +116,47 @@ impl OutboxStore for SqliteStore {
             .run(Box::new(move |conn: &mut SqliteConnection| {
                 Box::pin(async move {
                     let now = to_ms(now);
-                    let receivers: Vec<String> = sqlx::query_scalar(
-                        "WITH RECURSIVE receivers(r) AS (
-                            SELECT (SELECT MIN(receiver) FROM webhook_events
-                                    WHERE state = 'pending')
-                            UNION ALL
-                            SELECT (SELECT MIN(receiver) FROM webhook_events
-                                    WHERE state = 'pending' AND receiver > r)
-                            FROM receivers WHERE r IS NOT NULL LIMIT ?)
-                         SELECT r FROM receivers WHERE r IS NOT NULL",
-                    )
-                    .bind(claiming::CLAIM_RECEIVERS)
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(db)?;
+                    let receivers: Vec<String> = sqlx::query_scalar(RECEIVERS_WITH_WORK)
+                        .bind(claiming::CLAIM_RECEIVERS)
+                        .fetch_all(&mut *conn)
+                        .await
+                        .map_err(db)?;
                     if receivers.is_empty() {
                         return Ok(Vec::new());
                     }
                     let per_receiver =
                         claiming::candidates_per_receiver(receivers.len(), share, limit);
-                    let candidates = sqlx::query(
-                        "SELECT e.id, e.partner_id, e.receiver, e.next_attempt_at
-                         FROM json_each(?) AS r JOIN webhook_events e ON e.id IN (
-                            SELECT id FROM webhook_events
-                            WHERE state = 'pending' AND receiver = r.value
-                              AND next_attempt_at <= ?
-                              AND (lease_until IS NULL OR lease_until <= ?)
-                            ORDER BY next_attempt_at LIMIT ?)",
-                    )
-                    .bind(serde_json::json!(receivers).to_string())
-                    .bind(now)
-                    .bind(now)
-                    .bind(per_receiver)
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(db)?
-                    .iter()
-                    .map(|row| claiming::ClaimCandidate {
-                        id: row.get("id"),
-                        partner_id: row.get("partner_id"),
-                        receiver: row.get("receiver"),
-                        next_attempt_at: row.get("next_attempt_at"),
-                    })
-                    .collect::<Vec<_>>();
+                    let candidates = sqlx::query(DUE_PER_RECEIVER)
+                        .bind(serde_json::json!(receivers).to_string())
+                        .bind(now)
+                        .bind(now)
+                        .bind(per_receiver)
+                        .fetch_all(&mut *conn)
+                        .await
+                        .map_err(db)?
+                        .iter()
+                        .map(|row| claiming::ClaimCandidate {
+                            id: row.get("id"),
+                            partner_id: row.get("partner_id"),
+                            receiver: row.get("receiver"),
+                            next_attempt_at: row.get("next_attempt_at"),
+                        })
+                        .collect::<Vec<_>>();
                     if candidates.is_empty() {
                         return Ok(Vec::new());
                     }
-                    let leased = sqlx::query(
-                        "SELECT partner_id, receiver, COUNT(*) AS count FROM webhook_events
-                         WHERE lease_until > ? AND state = 'pending'
-                         GROUP BY partner_id, receiver",
-                    )
-                    .bind(now)
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(db)?
-                    .iter()
-                    .map(|row| claiming::LeasedCount {
-                        partner_id: row.get("partner_id"),
-                        receiver: row.get("receiver"),
-                        count: row.get("count"),
-                    })
-                    .collect::<Vec<_>>();
+                    let leased = sqlx::query(LEASED_BY_RECEIVER)
+                        .bind(now)
+                        .fetch_all(&mut *conn)
+                        .await
+                        .map_err(db)?
+                        .iter()
+                        .map(|row| claiming::LeasedCount {
+                            partner_id: row.get("partner_id"),
+                            receiver: row.get("receiver"),
+                            count: row.get("count"),
+                        })
+                        .collect::<Vec<_>>();
                     let chosen = claiming::choose_claims(&candidates, &leased, share, limit);
                     if chosen.is_empty() {
                         return Ok(Vec::new());

@@ -38,3 +38,29 @@ async fn every_list_query_reads_through_an_index() {
         assert_indexed("audit_log", &shape, &plan(&store, audit_query(&filter)).await, false);
     }
 }
+
+/// The fair claim's reads (issue 15 point 1) stay index probes whatever the backlog: the skip
+/// scan over receivers, each receiver's due rows, and the leased rows.
+#[tokio::test]
+async fn the_fair_claims_reads_go_through_indexes() {
+    use crate::outbox::{DUE_PER_RECEIVER, LEASED_BY_RECEIVER, RECEIVERS_WITH_WORK};
+    let store = SqliteStore::open("sqlite::memory:", &MasterKey::generate()).await.unwrap();
+    let plan = async |sql: &str, binds: &[&str]| {
+        let sql = format!("EXPLAIN QUERY PLAN {sql}");
+        let mut query = sqlx::query(&sql);
+        for bind in binds {
+            query = query.bind(*bind);
+        }
+        let rows = query.fetch_all(store.pool()).await.unwrap();
+        rows.iter().map(|r| r.get::<String, _>("detail")).collect::<Vec<_>>().join("\n")
+    };
+    let receivers = plan(RECEIVERS_WITH_WORK, &["4096"]).await;
+    let due = plan(DUE_PER_RECEIVER, &["[\"r\"]", "0", "0", "16"]).await;
+    let leased = plan(LEASED_BY_RECEIVER, &["0"]).await;
+    for (shape, plan) in [("receivers", &receivers), ("due", &due), ("leased", &leased)] {
+        assert_indexed("webhook_events", shape, plan, true);
+    }
+    assert!(receivers.contains("webhook_events_pending_by_receiver"), "{receivers}");
+    assert!(due.contains("webhook_events_pending_by_receiver"), "{due}");
+    assert!(leased.contains("webhook_events_leased"), "{leased}");
+}
