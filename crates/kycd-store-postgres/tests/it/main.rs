@@ -152,10 +152,13 @@ async fn concurrent_spenders_on_several_nodes_spend_credits_exactly() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_claimers_never_get_the_same_delivery() {
-    let Some(server) = server_url() else { return };
-    let url = fresh_url(&server).await;
+/// Two store nodes on one fresh database, with `count` due deliveries of one partner to `target`.
+async fn two_nodes_with_deliveries(
+    server: &str,
+    count: usize,
+    target: &str,
+) -> [Arc<PostgresStore>; 2] {
+    let url = fresh_url(server).await;
     let master = MasterKey::generate();
     let nodes = [
         Arc::new(PostgresStore::open(&url, &master).await.unwrap()),
@@ -165,14 +168,14 @@ async fn concurrent_claimers_never_get_the_same_delivery() {
     nodes[0].create_partner(&partner).await.unwrap();
     let verification = conformance::sample_verification(&partner, "c");
     nodes[0].create_verification(&verification, &[]).await.unwrap();
-    let events: Vec<_> = (0..20)
+    let events: Vec<_> = (0..count)
         .map(|n| NewWebhookEvent {
             id: webhook_id(&format!("msg_{n:02}")),
             partner_id: partner.id,
             scan_ref: verification.scan_ref.clone(),
             event_type: EventType::AutoFinished,
             payload: b"{}".to_vec(),
-            target_url: Some("http://127.0.0.1:1/h".into()),
+            target_url: Some(target.to_owned()),
             created_at: T0,
             chaos: ChaosSet::new(),
             deliver_after: None,
@@ -187,6 +190,13 @@ async fn concurrent_claimers_never_get_the_same_delivery() {
         updated_at: T0,
     };
     assert!(nodes[0].change_verification(&change, &events).await.unwrap());
+    nodes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_claimers_never_get_the_same_delivery() {
+    let Some(server) = server_url() else { return };
+    let nodes = two_nodes_with_deliveries(&server, 20, "http://127.0.0.1:1/h").await;
 
     // Four workers on two nodes claim small batches until nothing is left.
     let workers: Vec<_> = (0..4)
@@ -226,38 +236,7 @@ const UNCAPPED: FairShare = FairShare { per_receiver: 1000, per_partner: 1000 };
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_receivers_cap_holds_across_nodes_claiming_at_once() {
     let Some(server) = server_url() else { return };
-    let url = fresh_url(&server).await;
-    let master = MasterKey::generate();
-    let nodes = [
-        Arc::new(PostgresStore::open(&url, &master).await.unwrap()),
-        Arc::new(PostgresStore::open(&url, &master).await.unwrap()),
-    ];
-    let partner = conformance::sample_partner("p", Environment::Dev, None);
-    nodes[0].create_partner(&partner).await.unwrap();
-    let verification = conformance::sample_verification(&partner, "c");
-    nodes[0].create_verification(&verification, &[]).await.unwrap();
-    let events: Vec<_> = (0..60)
-        .map(|n| NewWebhookEvent {
-            id: webhook_id(&format!("msg_{n:02}")),
-            partner_id: partner.id,
-            scan_ref: verification.scan_ref.clone(),
-            event_type: EventType::AutoFinished,
-            payload: b"{}".to_vec(),
-            target_url: Some("http://slow.test/h".into()),
-            created_at: T0,
-            chaos: ChaosSet::new(),
-            deliver_after: None,
-        })
-        .collect();
-    let change = VerificationChange {
-        partner_id: partner.id,
-        scan_ref: verification.scan_ref.clone(),
-        expected_status: OverallStatus::Active,
-        new_status: OverallStatus::Approved,
-        result: None,
-        updated_at: T0,
-    };
-    assert!(nodes[0].change_verification(&change, &events).await.unwrap());
+    let nodes = two_nodes_with_deliveries(&server, 60, "http://slow.test/h").await;
 
     // Eight workers on two nodes each claim as much as they may, at the same moment.
     let share = FairShare { per_receiver: 5, per_partner: 50 };
