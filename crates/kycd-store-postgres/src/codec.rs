@@ -57,6 +57,14 @@ pub fn delivery(row: &PgRow, ring: &KeyRing) -> StoreResult<Delivery> {
     codec::delivery(&Cols(row), ring)
 }
 
+pub fn claim_candidate(row: &PgRow) -> StoreResult<kycd_store::claiming::ClaimCandidate> {
+    kycd_store::claiming::ClaimCandidate::from_row(&Cols(row))
+}
+
+pub fn leased_count(row: &PgRow) -> StoreResult<kycd_store::claiming::LeasedCount> {
+    kycd_store::claiming::LeasedCount::from_row(&Cols(row))
+}
+
 pub fn attempt(row: &PgRow) -> StoreResult<DeliveryAttempt> {
     codec::attempt(&Cols(row))
 }

@@ -14,7 +14,6 @@ use kycd_store::{
     Delivery, DeliveryAttempt, DeliveryFilter, NewWebhookEvent, NextStep, OutboxBacklog,
     OutboxStore, StoreResult,
 };
-use sqlx::Row;
 use time::OffsetDateTime;
 
 /// The advisory lock every node's delivery claims take in turn (`kycd-clm` in ASCII).
@@ -110,13 +109,8 @@ impl OutboxStore for PostgresStore {
             .await
             .map_err(db)?
             .iter()
-            .map(|row| claiming::ClaimCandidate {
-                id: row.get("id"),
-                partner_id: row.get("partner_id"),
-                receiver: row.get("receiver"),
-                next_attempt_at: row.get("next_attempt_at"),
-            })
-            .collect::<Vec<_>>();
+            .map(codec::claim_candidate)
+            .collect::<StoreResult<Vec<_>>>()?;
         if candidates.is_empty() {
             return Ok(Vec::new());
         }
@@ -126,12 +120,8 @@ impl OutboxStore for PostgresStore {
             .await
             .map_err(db)?
             .iter()
-            .map(|row| claiming::LeasedCount {
-                partner_id: row.get("partner_id"),
-                receiver: row.get("receiver"),
-                count: row.get("count"),
-            })
-            .collect::<Vec<_>>();
+            .map(codec::leased_count)
+            .collect::<StoreResult<Vec<_>>>()?;
         let chosen = claiming::choose_claims(&candidates, &leased, share, limit);
         if chosen.is_empty() {
             return Ok(Vec::new());

@@ -55,6 +55,14 @@ pub fn delivery(row: &SqliteRow, ring: &KeyRing) -> StoreResult<Delivery> {
     codec::delivery(&Cols(row), ring)
 }
 
+pub fn claim_candidate(row: &SqliteRow) -> StoreResult<kycd_store::claiming::ClaimCandidate> {
+    kycd_store::claiming::ClaimCandidate::from_row(&Cols(row))
+}
+
+pub fn leased_count(row: &SqliteRow) -> StoreResult<kycd_store::claiming::LeasedCount> {
+    kycd_store::claiming::LeasedCount::from_row(&Cols(row))
+}
+
 pub fn attempt(row: &SqliteRow) -> StoreResult<DeliveryAttempt> {
     codec::attempt(&Cols(row))
 }

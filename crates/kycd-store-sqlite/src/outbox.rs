@@ -13,7 +13,7 @@ use kycd_store::{
     Delivery, DeliveryAttempt, DeliveryFilter, NewWebhookEvent, NextStep, OutboxBacklog,
     OutboxStore, StoreResult,
 };
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
 /// An outbox row ready to insert: the payload is sealed before the write lock is taken.
@@ -135,13 +135,8 @@ impl OutboxStore for SqliteStore {
                         .await
                         .map_err(db)?
                         .iter()
-                        .map(|row| claiming::ClaimCandidate {
-                            id: row.get("id"),
-                            partner_id: row.get("partner_id"),
-                            receiver: row.get("receiver"),
-                            next_attempt_at: row.get("next_attempt_at"),
-                        })
-                        .collect::<Vec<_>>();
+                        .map(codec::claim_candidate)
+                        .collect::<StoreResult<Vec<_>>>()?;
                     if candidates.is_empty() {
                         return Ok(Vec::new());
                     }
@@ -151,12 +146,8 @@ impl OutboxStore for SqliteStore {
                         .await
                         .map_err(db)?
                         .iter()
-                        .map(|row| claiming::LeasedCount {
-                            partner_id: row.get("partner_id"),
-                            receiver: row.get("receiver"),
-                            count: row.get("count"),
-                        })
-                        .collect::<Vec<_>>();
+                        .map(codec::leased_count)
+                        .collect::<StoreResult<Vec<_>>>()?;
                     let chosen = claiming::choose_claims(&candidates, &leased, share, limit);
                     if chosen.is_empty() {
                         return Ok(Vec::new());

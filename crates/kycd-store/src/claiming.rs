@@ -4,6 +4,7 @@
 //! under its write lock (SQLite's one writer, PostgreSQL's claim lock), then leases what
 //! [`choose_claims`] returns.
 
+use crate::{StoreResult, codec::Columns};
 use kycd_domain::fair_share::{Candidate, FairShare, InFlight, choose};
 
 /// At most this many receivers with waiting work are looked at per claim, and at most this many
@@ -28,12 +29,35 @@ pub struct ClaimCandidate {
     pub next_attempt_at: i64,
 }
 
+impl ClaimCandidate {
+    /// From a row of `id, partner_id, receiver, next_attempt_at`.
+    pub fn from_row(row: &impl Columns) -> StoreResult<Self> {
+        Ok(Self {
+            id: row.text("id")?,
+            partner_id: row.text("partner_id")?,
+            receiver: row.text("receiver")?,
+            next_attempt_at: row.int("next_attempt_at")?,
+        })
+    }
+}
+
 /// Deliveries leased and not yet finished, counted by partner and receiver.
 #[derive(Debug, Clone)]
 pub struct LeasedCount {
     pub partner_id: String,
     pub receiver: String,
     pub count: i64,
+}
+
+impl LeasedCount {
+    /// From a row of `partner_id, receiver, count`.
+    pub fn from_row(row: &impl Columns) -> StoreResult<Self> {
+        Ok(Self {
+            partner_id: row.text("partner_id")?,
+            receiver: row.text("receiver")?,
+            count: row.int("count")?,
+        })
+    }
 }
 
 /// The ids to lease, in the order to send them.
