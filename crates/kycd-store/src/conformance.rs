@@ -155,6 +155,18 @@ pub(crate) fn event(
     }
 }
 
+/// The change that approves an active verification at T0.
+pub fn approval(partner: &Partner, scan_ref: &ScanRef) -> VerificationChange {
+    VerificationChange {
+        partner_id: partner.id,
+        scan_ref: scan_ref.clone(),
+        expected_status: OverallStatus::Active,
+        new_status: OverallStatus::Approved,
+        result: None,
+        updated_at: T0,
+    }
+}
+
 pub(crate) async fn setup_one(store: &dyn Store) -> (Partner, Verification) {
     let partner = sample_partner("p", Environment::Dev, None);
     store.create_partner(&partner).await.unwrap();

@@ -3,13 +3,9 @@
 //! set; each store gets its own fresh database. Without the variable every test says it skipped.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use kycd_domain::{
-    Environment,
-    fair_share::FairShare,
-    vocabulary::{EventType, OverallStatus},
-};
+use kycd_domain::{Environment, fair_share::FairShare, vocabulary::EventType};
 use kycd_store::{
-    ChaosSet, DeliveryAttempt, NewWebhookEvent, NextStep, StoreError, VerificationChange,
+    ChaosSet, DeliveryAttempt, NewWebhookEvent, NextStep, StoreError,
     conformance::{self, webhook_id},
     crypto::MasterKey,
     prelude::*,
@@ -181,14 +177,7 @@ async fn two_nodes_with_deliveries(
             deliver_after: None,
         })
         .collect();
-    let change = VerificationChange {
-        partner_id: partner.id,
-        scan_ref: verification.scan_ref.clone(),
-        expected_status: OverallStatus::Active,
-        new_status: OverallStatus::Approved,
-        result: None,
-        updated_at: T0,
-    };
+    let change = conformance::approval(&partner, &verification.scan_ref);
     assert!(nodes[0].change_verification(&change, &events).await.unwrap());
     nodes
 }

@@ -74,14 +74,7 @@ pub async fn claims_share_slots_fairly_between_receivers_and_partners(store: &dy
                 });
             }
         }
-        let change = VerificationChange {
-            partner_id: partner.id,
-            scan_ref: verification.scan_ref.clone(),
-            expected_status: OverallStatus::Active,
-            new_status: OverallStatus::Approved,
-            result: None,
-            updated_at: T0,
-        };
+        let change = approval(partner, &verification.scan_ref);
         assert!(store.change_verification(&change, &events).await.unwrap());
     }
     let share = FairShare { per_receiver: 4, per_partner: 6 };
@@ -139,14 +132,7 @@ pub async fn claims_share_slots_fairly_between_receivers_and_partners(store: &dy
 
 pub async fn attempts_are_recorded_and_move_deliveries_on(store: &dyn Store) {
     let (partner, verification) = setup_one(store).await;
-    let change = VerificationChange {
-        partner_id: partner.id,
-        scan_ref: verification.scan_ref.clone(),
-        expected_status: OverallStatus::Active,
-        new_status: OverallStatus::Approved,
-        result: None,
-        updated_at: T0,
-    };
+    let change = approval(&partner, &verification.scan_ref);
     let events = [event(&partner, &verification.scan_ref, "msg_r", Some("http://127.0.0.1:1/h"))];
     store.change_verification(&change, &events).await.unwrap();
     let lease = T0 + Duration::seconds(60);
@@ -223,14 +209,7 @@ pub async fn attempts_are_recorded_and_move_deliveries_on(store: &dyn Store) {
 
 pub async fn resend_queues_the_same_event_again(store: &dyn Store) {
     let (partner, verification) = setup_one(store).await;
-    let change = VerificationChange {
-        partner_id: partner.id,
-        scan_ref: verification.scan_ref.clone(),
-        expected_status: OverallStatus::Active,
-        new_status: OverallStatus::Approved,
-        result: None,
-        updated_at: T0,
-    };
+    let change = approval(&partner, &verification.scan_ref);
     let events = [
         event(&partner, &verification.scan_ref, "msg_s", Some("http://127.0.0.1:1/h")),
         event(&partner, &verification.scan_ref, "msg_t", None),

@@ -229,14 +229,7 @@ pub async fn a_handoff_code_works_once_until_it_expires(store: &dyn Store) {
     );
 
     assert!(store.set_handoff_code(scan, &[4; 32], until).await.unwrap());
-    let change = VerificationChange {
-        partner_id: partner.id,
-        scan_ref: scan.clone(),
-        expected_status: OverallStatus::Active,
-        new_status: OverallStatus::Approved,
-        result: None,
-        updated_at: T0,
-    };
+    let change = approval(&partner, scan);
     assert!(store.change_verification(&change, &[]).await.unwrap());
     assert_eq!(
         store.redeem_handoff_code(&[4; 32], T0).await.unwrap(),
