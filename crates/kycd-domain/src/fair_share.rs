@@ -70,30 +70,27 @@ pub fn choose(
 ) -> Vec<usize> {
     // partner → receiver → that receiver's candidates, oldest first.
     let mut queues: Vec<PartnerQueue<'_>> = Vec::new();
+    // Where each partner's queue, and each (partner, receiver) list, is: a claim may look at
+    // thousands of candidates, so no linear search per candidate.
+    let mut queue_of: HashMap<&str, usize> = HashMap::new();
+    let mut list_of: HashMap<(&str, &str), usize> = HashMap::new();
     let mut sorted: Vec<&Candidate<'_>> = candidates.iter().collect();
     sorted.sort_by_key(|c| (c.due_at, c.index));
     for candidate in sorted {
-        let at = match queues.iter().position(|q| q.partner == candidate.partner) {
-            Some(at) => at,
-            None => {
-                queues.push(PartnerQueue {
-                    partner: candidate.partner,
-                    busy: in_flight.by_partner.get(candidate.partner).copied().unwrap_or(0),
-                    receivers: Vec::new(),
-                    turn: 0,
-                });
-                queues.len() - 1
-            }
-        };
+        let at = *queue_of.entry(candidate.partner).or_insert_with(|| {
+            queues.push(PartnerQueue {
+                busy: in_flight.by_partner.get(candidate.partner).copied().unwrap_or(0),
+                receivers: Vec::new(),
+                turn: 0,
+            });
+            queues.len() - 1
+        });
         let receivers = &mut queues[at].receivers;
-        let at = match receivers.iter().position(|r| r.0 == candidate.receiver) {
-            Some(at) => at,
-            None => {
-                receivers.push((candidate.receiver, Vec::new()));
-                receivers.len() - 1
-            }
-        };
-        receivers[at].1.push(candidate);
+        let list = *list_of.entry((candidate.partner, candidate.receiver)).or_insert_with(|| {
+            receivers.push((candidate.receiver, Vec::new()));
+            receivers.len() - 1
+        });
+        receivers[list].1.push(candidate);
     }
     for queue in &mut queues {
         for (_, waiting) in &mut queue.receivers {
@@ -126,7 +123,6 @@ pub fn choose(
 }
 
 struct PartnerQueue<'a> {
-    partner: &'a str,
     busy: usize,
     /// In the order their oldest candidate fell due; each list newest first.
     receivers: Vec<(&'a str, Vec<&'a Candidate<'a>>)>,
