@@ -621,7 +621,10 @@ fn a_full_disk_takes_the_node_out_of_readiness_until_space_is_freed() {
             serde_json::json!({"authToken": waiting["authToken"], "images": {"FRONT": front}});
         let upload = client.post_json("/api/v2/process", &images).await;
         assert_eq!(upload.status, 503, "images that cannot be stored: {:?}", upload.error());
-        client.get("/health/live").await.expect(200);
+        // Alive, asked on a new connection: about one run in ten, the keep-alive connection of
+        // the refused upload was gone by the next request ("error sending request"; not yet
+        // explained, noted in issue 15's closing note), which is not what this test is about.
+        kycd_testkit::Client::new(&served.base).get("/health/live").await.expect(200);
         std::fs::remove_file(filler).unwrap();
         // Once there is room again, the node recovers by itself (no connection stays broken).
         client.get("/health/ready").await.expect(200);
