@@ -3,6 +3,7 @@
 //! Request structs exist only to document bodies: the server parses requests with
 //! `kycd_domain::fields` and the token rules, so errors keep the spec's identifiers and messages.
 
+pub mod blocklist;
 pub mod error_body;
 pub mod health;
 pub mod sandbox;

@@ -5,7 +5,7 @@
 //! result, with IDENTIFICATION_AUTO_FINISHED written in the same transaction as the job's removal.
 //! `kycd analyze` calls [`check_document`] directly.
 
-use crate::{CoreError, CoreResult, Services, verifications};
+use crate::{CoreError, CoreResult, Services, screening, verifications};
 pub use kycd_analysis::document::{DocumentAnalysis, Side};
 pub use kycd_analysis::face::{FaceComparison, FaceError};
 use kycd_analysis::{
@@ -411,14 +411,17 @@ async fn analyse_job(
                 status = ?faces.decision.status,
                 "faces compared"
             );
-            Some(faces.decision)
+            Some(faces)
         }
         _ => None,
     };
+    let seen = face.as_ref().map(|f| screening::faces_of(&f.comparison)).unwrap_or_default();
+    let found = screening::screen(core, verification, seen, &check.decision.data).await?;
     Ok(auto_result::from_analysis(
         &verification.request,
         check.decision,
-        face,
+        face.map(|f| f.decision),
+        &found,
         facts(core, verification, job),
     ))
 }

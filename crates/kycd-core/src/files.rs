@@ -208,6 +208,18 @@ impl LinkSigner {
         mac.finalize().into_bytes().into()
     }
 
+    /// The keyed digest a person-blocklist key is stored and looked up by: the data itself is
+    /// never compared, and a copy of the database does not tell whose keys these are.
+    pub fn person_digest(&self, partner: PartnerId, key: &str) -> [u8; 32] {
+        let mut mac = match Hmac::<Sha256>::new_from_slice(&self.key) {
+            Ok(mac) => mac,
+            Err(_) => unreachable!("HMAC takes keys of any length"),
+        };
+        // File links sign "{partner uuid}/…", hand-off codes "handoff/…": no collision.
+        mac.update(format!("blocklist-person/{partner}/{key}").as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
     /// `{public_url}/files/{scanRef}/{KIND}?p=…&expires=…&signature=…`
     pub fn link(
         &self,

@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod audit;
+pub mod blocklists;
 pub mod error;
 pub mod files;
 pub mod flow;
@@ -13,6 +14,7 @@ pub mod maintenance;
 pub mod partners;
 pub mod sample_images;
 pub mod sandbox;
+pub mod screening;
 pub mod secrets;
 pub mod sweeper;
 pub mod verifications;

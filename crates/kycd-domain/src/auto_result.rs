@@ -14,6 +14,7 @@ use crate::{
     face_check::FaceDecision,
     lifecycle::Outcome,
     result::{VerificationResult, overall},
+    screening::Findings,
     token_request::TokenRequest,
     vocabulary::{DocumentStatus, FaceStatus, FileKind},
 };
@@ -43,12 +44,14 @@ pub struct AutoResult {
     pub undecided: bool,
 }
 
-/// The automatic result of `request`'s analysis: `document` decided, and `face` when a selfie
-/// was compared with the document.
+/// The automatic result of `request`'s analysis: `document` decided, `face` when a selfie was
+/// compared with the document, and what screening against the partner's earlier verifications
+/// and blocklists `found` (its tags make the result SUSPECTED, like mismatch tags).
 pub fn from_analysis(
     request: &TokenRequest,
     document: DocumentDecision,
     face: Option<FaceDecision>,
+    found: &Findings,
     facts: SubmissionFacts,
 ) -> AutoResult {
     let mut document_status = document.status.unwrap_or(DocumentStatus::DocNotAnalysed);
@@ -62,8 +65,10 @@ pub fn from_analysis(
         None if passing => FaceStatus::FaceNotChecked,
         _ => FaceStatus::FaceNotAnalysed,
     };
-    let outcome = overall(Some(face), Some(document_status), &[], &document.mismatch_tags);
+    let fraud_tags = found.fraud_tags();
+    let outcome = overall(Some(face), Some(document_status), &fraud_tags, &document.mismatch_tags);
     let undecided = document.mismatch_tags.is_empty()
+        && fraud_tags.is_empty()
         && (document_status == DocumentStatus::AutoUnverifiable
             || (document_status == DocumentStatus::DocValidated
                 && matches!(face, FaceStatus::FaceNotChecked | FaceStatus::AutoUnverifiable)));
@@ -72,12 +77,15 @@ pub fn from_analysis(
             Outcome::Approved => request.wants_manual_review_after_success(),
             Outcome::Denied | Outcome::Suspected => request.wants_manual_review_after_failure(),
         };
+    let mut data = document.data;
+    found.fill(&mut data);
     AutoResult {
         result: VerificationResult {
             auto_face: Some(face),
             auto_document: Some(document_status),
+            fraud_tags,
             mismatch_tags: document.mismatch_tags,
-            data: document.data,
+            data,
             platform: facts.platform,
             start_time: facts.submitted_at,
             finish_time: facts.decided_at,
@@ -113,7 +121,11 @@ pub fn analysis_failed(facts: SubmissionFacts) -> AutoResult {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::{environment::Environment, token_request, vocabulary::MismatchTag};
+    use crate::{
+        environment::Environment,
+        token_request,
+        vocabulary::{FraudTag, MismatchTag},
+    };
 
     fn request(body: serde_json::Value) -> TokenRequest {
         let map = body.as_object().unwrap().clone();
@@ -133,12 +145,24 @@ mod tests {
         status: DocumentStatus,
         tags: Vec<MismatchTag>,
     ) -> AutoResult {
-        from_analysis(request, decision(status, tags), None, SubmissionFacts::default())
+        from_analysis(
+            request,
+            decision(status, tags),
+            None,
+            &Findings::default(),
+            SubmissionFacts::default(),
+        )
     }
 
     fn with_face(status: DocumentStatus, face: FaceStatus) -> AutoResult {
         let face = FaceDecision { status: face, document_status: None, score: Some(0.9) };
-        from_analysis(&plain(), decision(status, vec![]), Some(face), SubmissionFacts::default())
+        from_analysis(
+            &plain(),
+            decision(status, vec![]),
+            Some(face),
+            &Findings::default(),
+            SubmissionFacts::default(),
+        )
     }
 
     #[test]
@@ -172,6 +196,7 @@ mod tests {
             &plain(),
             decision(DocumentStatus::DocValidated, vec![]),
             Some(portrait_missing),
+            &Findings::default(),
             SubmissionFacts::default(),
         );
         assert_eq!(auto.result.auto_document, Some(DocumentStatus::DocFaceNotFound));
@@ -200,6 +225,34 @@ mod tests {
         assert_eq!(auto.outcome, Outcome::Suspected);
         assert!(!auto.undecided && !auto.manual_review_follows);
         assert_eq!(auto.result.mismatch_tags, vec![MismatchTag::Surname]);
+    }
+
+    #[test]
+    fn a_screening_hit_is_suspected_with_its_tag_and_names_the_earlier_verification() {
+        let mut found = Findings::default();
+        found.duplicate_faces.push(crate::ScanRef::from_trusted("earlier"));
+        let match_ =
+            FaceDecision { status: FaceStatus::FaceMatch, document_status: None, score: None };
+        let auto = from_analysis(
+            &plain(),
+            decision(DocumentStatus::DocValidated, vec![]),
+            Some(match_),
+            &found,
+            SubmissionFacts::default(),
+        );
+        assert_eq!(auto.outcome, Outcome::Suspected);
+        assert_eq!(auto.result.fraud_tags, vec![FraudTag::DuplicateFace]);
+        assert_eq!(auto.result.data.duplicate_faces, Some(vec!["earlier".to_owned()]));
+        assert!(!auto.undecided && !auto.manual_review_follows);
+        let unsure = FaceDecision { status: FaceStatus::AutoUnverifiable, ..match_ };
+        let auto = from_analysis(
+            &plain(),
+            decision(DocumentStatus::DocValidated, vec![]),
+            Some(unsure),
+            &found,
+            SubmissionFacts::default(),
+        );
+        assert_eq!((auto.outcome, auto.undecided), (Outcome::Suspected, false), "the tag decides");
     }
 
     #[test]

@@ -77,10 +77,32 @@ pub const SETTINGS: &[Setting] = &[
         Int { min: 0, max: 10 },
         Honoured("extra attempts in the hosted flow after a failed automatic check"),
     ),
-    s("checkFaceBlacklist", Bool, Refused),
-    s("checkDocFaceBlacklist", Bool, Refused),
-    s("checkDuplicateFaces", Bool, Refused),
-    s("checkDuplicateDocFaces", Bool, Refused),
+    s(
+        "checkFaceBlacklist",
+        Bool,
+        Honoured("the selfie is compared with the partner's face blocklist: FACE_BLACKLISTED"),
+    ),
+    s(
+        "checkDocFaceBlacklist",
+        Bool,
+        Honoured(
+            "the document's portrait is compared with the partner's face blocklist: DOC_FACE_BLACKLISTED",
+        ),
+    ),
+    s(
+        "checkDuplicateFaces",
+        Bool,
+        Honoured(
+            "the selfie is compared with the partner's earlier selfies of other clientIds: DUPLICATE_FACE and data.duplicateFaces",
+        ),
+    ),
+    s(
+        "checkDuplicateDocFaces",
+        Bool,
+        Honoured(
+            "the document's portrait is compared with the partner's earlier portraits of other clientIds: DUPLICATE_DOC_FACE and data.duplicateDocFaces",
+        ),
+    ),
     s("nfcRequired", Bool, Refused),
     s(
         "faceMatchingThresholdModifier",
@@ -119,7 +141,13 @@ pub const SETTINGS: &[Setting] = &[
     s("verifyAddress", Bool, Refused),
     s("checkAml", Bool, Refused),
     s("checkCriminal", Bool, Refused),
-    s("checkPersonBlacklist", Bool, Refused),
+    s(
+        "checkPersonBlacklist",
+        Bool,
+        Honoured(
+            "the data read from the document is compared with the partner's DOCUMENT_INFO blocklist: DATA_BLACKLISTED",
+        ),
+    ),
     s("checkDuplicatePersonalData", Bool, Refused),
     s("checkDriverLicense", Bool, Refused),
     s("checkLid", Bool, Refused),

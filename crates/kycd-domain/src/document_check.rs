@@ -237,7 +237,7 @@ pub fn age_on(born: Date, today: Date) -> i64 {
 }
 
 /// Document and personal numbers: upper case, without spaces, dashes and fillers.
-fn identifier(text: &str) -> String {
+pub(crate) fn identifier(text: &str) -> String {
     text.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
@@ -255,7 +255,7 @@ pub fn names_match(partner: &str, zone: &str) -> bool {
 
 /// Upper case A–Z and single spaces, diacritics transliterated as ICAO 9303 does; `expanded`
 /// writes Ä Ö Ü Å Æ Ø ß as two letters.
-fn normalise(name: &str, expanded: bool) -> String {
+pub(crate) fn normalise(name: &str, expanded: bool) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars().flat_map(char::to_uppercase) {
         let mapped: &str = match c {

@@ -19,6 +19,7 @@ pub mod lifecycle;
 pub mod rejection;
 pub mod result;
 pub mod sandbox;
+pub mod screening;
 pub mod token_request;
 pub mod vocabulary;
 

@@ -247,6 +247,45 @@ wire_enum!(
 );
 
 wire_enum!(
+    /// Where a stored face comes from: the selfie, or the portrait on the document.
+    FaceOrigin {
+        Selfie = "SELFIE",
+        Document = "DOCUMENT",
+    }
+);
+
+wire_enum!(
+    /// `blocklistSource` of `/kyc/identifications/{scanRef}/blocklists/{blocklistSource}/` (OAS):
+    /// what of a verification goes on its partner's blocklist — the selfie's face, the document's
+    /// portrait, or the person's data read from the document.
+    BlocklistSource {
+        Document = "DOCUMENT",
+        DocumentInfo = "DOCUMENT_INFO",
+        Selfie = "SELFIE",
+    }
+);
+
+impl BlocklistSource {
+    /// The face an entry blocks, for the face sources.
+    pub const fn face(self) -> Option<FaceOrigin> {
+        match self {
+            Self::Selfie => Some(FaceOrigin::Selfie),
+            Self::Document => Some(FaceOrigin::Document),
+            Self::DocumentInfo => None,
+        }
+    }
+
+    /// The tag the verification put on the list carries (`*_IN_BLACKLIST`, reference §5.4).
+    pub const fn added_tag(self) -> FraudTag {
+        match self {
+            Self::Selfie => FraudTag::FaceInBlacklist,
+            Self::Document => FraudTag::DocFaceInBlacklist,
+            Self::DocumentInfo => FraudTag::DataInBlacklist,
+        }
+    }
+}
+
+wire_enum!(
     /// `mismatchTags` (OAS InfoMismatchEnum plus MK23's GDC_NOT_MATCH).
     MismatchTag {
         Name = "NAME",

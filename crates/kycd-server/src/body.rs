@@ -41,7 +41,27 @@ impl FromRequest<AppState> for SubmissionBody {
     }
 }
 
+/// A request body that may be left out: empty is `{}`, anything else must be a JSON object.
+#[derive(Debug)]
+pub struct OptionalJsonObject(pub Map<String, Value>);
+
+impl FromRequest<AppState> for OptionalJsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request<Body>, state: &AppState) -> Result<Self, ApiError> {
+        let bytes = read_bytes(request, state.max_body_bytes).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(Map::new()));
+        }
+        parse_object(&bytes).map(Self).map_err(ApiError::from)
+    }
+}
+
 async fn read_object(request: Request<Body>, limit: usize) -> Result<Map<String, Value>, ApiError> {
+    parse_object(&read_bytes(request, limit).await?).map_err(ApiError::from)
+}
+
+async fn read_bytes(request: Request<Body>, limit: usize) -> Result<axum::body::Bytes, ApiError> {
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -50,7 +70,7 @@ async fn read_object(request: Request<Body>, limit: usize) -> Result<Map<String,
     if declared.is_some_and(|len| len > limit as u64) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
-    let bytes = axum::body::to_bytes(request.into_body(), limit).await.map_err(|error| {
+    axum::body::to_bytes(request.into_body(), limit).await.map_err(|error| {
         if is_length_limit(&error) {
             ApiError::PayloadTooLarge { limit }
         } else {
@@ -59,8 +79,7 @@ async fn read_object(request: Request<Body>, limit: usize) -> Result<Map<String,
                 "The request body did not arrive completely (it stalled or the connection broke).",
             ))
         }
-    })?;
-    parse_object(&bytes).map_err(ApiError::from)
+    })
 }
 
 /// True when reading stopped at the size limit (http-body-util's LengthLimitError), not for

@@ -4,6 +4,7 @@ pub mod api_v2;
 pub mod docs;
 pub mod files;
 pub mod health;
+pub mod kyc;
 pub mod liveness;
 pub mod metrics;
 pub mod readiness;
@@ -22,5 +23,6 @@ pub fn router() -> Router<AppState> {
         .route("/sandbox/samples/{file}", get(sandbox::sample_image))
         .route("/files/{scan_ref}/{kind}", get(files::download))
         .nest("/api/v2", api_v2::router())
+        .nest("/kyc", kyc::router())
         .merge(crate::ui::router())
 }

@@ -77,6 +77,14 @@ pub fn audit_record(row: &PgRow) -> StoreResult<AuditRecord> {
     codec::audit_record(&Cols(row))
 }
 
+pub fn stored_face(row: &PgRow, ring: &KeyRing) -> StoreResult<kycd_store::StoredFace> {
+    codec::stored_face(&Cols(row), ring)
+}
+
+pub fn blocklist_entry(row: &PgRow, ring: &KeyRing) -> StoreResult<kycd_store::BlocklistEntry> {
+    codec::blocklist_entry(&Cols(row), ring)
+}
+
 // ---- what PostgreSQL TEXT cannot hold ----
 //
 // PostgreSQL rejects NUL (U+0000) in TEXT values, where SQLite stores it. Free text that can come

@@ -109,6 +109,9 @@ impl SandboxStore for PostgresStore {
                 "DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM webhook_events WHERE partner_id = $1 AND scan_ref = ANY($2))",
                 "DELETE FROM webhook_events WHERE partner_id = $1 AND scan_ref = ANY($2)",
                 "DELETE FROM analysis_jobs WHERE partner_id = $1 AND scan_ref = ANY($2)",
+                "DELETE FROM face_embeddings WHERE partner_id = $1 AND scan_ref = ANY($2)",
+                "DELETE FROM blocklist_person_keys WHERE partner_id = $1 AND scan_ref = ANY($2)",
+                "DELETE FROM blocklist_entries WHERE partner_id = $1 AND scan_ref = ANY($2)",
                 "DELETE FROM verifications WHERE partner_id = $1 AND scan_ref = ANY($2)",
             ] {
                 sqlx::query(statement)

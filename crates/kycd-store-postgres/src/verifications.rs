@@ -262,6 +262,15 @@ impl VerificationStore for PostgresStore {
         if changed == 0 {
             return Ok(false);
         }
+        // Faces are biometric data and blocklist entries hold them or the person's data: they go
+        // with the verification.
+        for table in [
+            "DELETE FROM face_embeddings WHERE scan_ref = $1",
+            "DELETE FROM blocklist_person_keys WHERE scan_ref = $1",
+            "DELETE FROM blocklist_entries WHERE scan_ref = $1",
+        ] {
+            sqlx::query(table).bind(scan_ref).execute(&mut *tx).await.map_err(db)?;
+        }
         // Webhook bodies carry the same personal data: empty them, and stop pending deliveries.
         sqlx::query(
             "UPDATE webhook_events SET payload = ''::BYTEA,

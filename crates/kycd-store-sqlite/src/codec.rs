@@ -74,3 +74,11 @@ pub fn audit_record(row: &SqliteRow) -> StoreResult<AuditRecord> {
 pub fn analysis_job(row: &SqliteRow) -> StoreResult<AnalysisJob> {
     codec::analysis_job(&Cols(row))
 }
+
+pub fn stored_face(row: &SqliteRow, ring: &KeyRing) -> StoreResult<kycd_store::StoredFace> {
+    codec::stored_face(&Cols(row), ring)
+}
+
+pub fn blocklist_entry(row: &SqliteRow, ring: &KeyRing) -> StoreResult<kycd_store::BlocklistEntry> {
+    codec::blocklist_entry(&Cols(row), ring)
+}

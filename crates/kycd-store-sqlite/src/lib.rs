@@ -9,6 +9,7 @@ mod analysis;
 mod audit;
 mod codec;
 mod counters;
+mod faces;
 mod group_commit;
 mod keys;
 mod outbox;

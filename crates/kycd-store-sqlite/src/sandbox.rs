@@ -107,6 +107,9 @@ impl SandboxStore for SqliteStore {
                 "DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM webhook_events WHERE partner_id = ?1 AND scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2))",
                 "DELETE FROM webhook_events WHERE partner_id = ?1 AND scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
                 "DELETE FROM analysis_jobs WHERE scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
+                "DELETE FROM face_embeddings WHERE scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
+                "DELETE FROM blocklist_person_keys WHERE scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
+                "DELETE FROM blocklist_entries WHERE scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
                 "DELETE FROM verifications WHERE scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
             ]
         };

@@ -339,6 +339,19 @@ impl VerificationStore for SqliteStore {
                     if changed == 0 {
                         return Ok(false);
                     }
+                    // Faces are biometric data and blocklist entries hold them or the person's
+                    // data: they go with the verification.
+                    for table in [
+                        "DELETE FROM face_embeddings WHERE scan_ref = ?",
+                        "DELETE FROM blocklist_person_keys WHERE scan_ref = ?",
+                        "DELETE FROM blocklist_entries WHERE scan_ref = ?",
+                    ] {
+                        sqlx::query(table)
+                            .bind(&swap.scan_ref)
+                            .execute(&mut *conn)
+                            .await
+                            .map_err(db)?;
+                    }
                     // Webhook bodies carry the same personal data: empty them, and stop pending
                     // deliveries.
                     sqlx::query(

@@ -4,16 +4,17 @@
 //! builders here, so both store and read exactly the same values. No I/O.
 
 use crate::{
-    AnalysisJob, AuditRecord, ChaosSet, Delivery, DeliveryAttempt, DeliveryState, Partner,
-    StoreError, StoreResult, Submission, Verification,
+    AnalysisJob, AuditRecord, BlocklistEntry, ChaosSet, Delivery, DeliveryAttempt, DeliveryState,
+    Partner, StoreError, StoreResult, StoredFace, Submission, Verification,
     crypto::{KeyRing, contexts, is_sealed},
 };
 use kycd_domain::{
     AuthToken, ClientId, DigitString, Environment, PartnerId, ScanRef,
     ids::WebhookId,
     result::VerificationResult,
+    screening::BlocklistedPerson,
     token_request::{TokenDefaults, TokenRequest},
-    vocabulary::{EventType, OverallStatus},
+    vocabulary::{BlocklistSource, EventType, FaceOrigin, OverallStatus},
 };
 use time::OffsetDateTime;
 
@@ -98,6 +99,45 @@ pub fn seal_last_attempt(
 
 pub fn seal_payload(ring: &KeyRing, event_id: &WebhookId, payload: &[u8]) -> Vec<u8> {
     ring.seal(payload, &contexts::payload(event_id))
+}
+
+/// A face embedding as stored: its numbers as little-endian f32, sealed.
+pub fn seal_embedding(
+    ring: &KeyRing,
+    scan_ref: &ScanRef,
+    origin: FaceOrigin,
+    embedding: &[f32],
+) -> Vec<u8> {
+    let bytes: Vec<u8> = embedding.iter().flat_map(|v| v.to_le_bytes()).collect();
+    ring.seal(&bytes, &contexts::embedding(scan_ref, origin))
+}
+
+/// A blocklist entry's sealed columns (either may be absent).
+pub struct SealedBlocklistEntry {
+    pub reason: Option<Vec<u8>>,
+    pub person: Option<Vec<u8>>,
+}
+
+/// A blocklist entry's reason and person, sealed.
+pub fn seal_blocklist_entry(
+    ring: &KeyRing,
+    entry: &BlocklistEntry,
+) -> StoreResult<SealedBlocklistEntry> {
+    let (scan_ref, source) = (&entry.scan_ref, entry.source);
+    let reason = entry
+        .reason
+        .as_ref()
+        .map(|r| ring.seal(r.as_bytes(), &contexts::blocklist_reason(scan_ref, source)));
+    let person = entry
+        .person
+        .as_ref()
+        .map(|p| {
+            serde_json::to_vec(p)
+                .map(|json| ring.seal(&json, &contexts::blocklist_person(scan_ref, source)))
+                .map_err(|e| corrupt("blocklist_entries.person", e))
+        })
+        .transpose()?;
+    Ok(SealedBlocklistEntry { reason, person })
 }
 
 // ---- values coming out ----
@@ -257,6 +297,55 @@ pub fn submission_json(submission: &Submission) -> StoreResult<String> {
     serde_json::to_string(submission).map_err(|e| corrupt("analysis_jobs.submission", e))
 }
 
+fn origin(row: &impl Columns) -> StoreResult<FaceOrigin> {
+    let text = row.text("origin")?;
+    FaceOrigin::parse(&text).ok_or_else(|| corrupt("face_embeddings.origin", text))
+}
+
+/// A `face_embeddings` row, its embedding opened.
+pub fn stored_face(row: &impl Columns, ring: &KeyRing) -> StoreResult<StoredFace> {
+    let scan_ref = ScanRef::from_trusted(row.text("scan_ref")?);
+    let origin = origin(row)?;
+    let bytes = open(ring, row.bytes("embedding")?, &contexts::embedding(&scan_ref, origin))?;
+    if bytes.len() % 4 != 0 {
+        return Err(corrupt("face_embeddings.embedding", format!("{} bytes", bytes.len())));
+    }
+    let embedding =
+        bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+    Ok(StoredFace { id: row.int("id")?, scan_ref, origin, embedding })
+}
+
+/// A `blocklist_entries` row, its reason and person opened.
+pub fn blocklist_entry(row: &impl Columns, ring: &KeyRing) -> StoreResult<BlocklistEntry> {
+    let scan_ref = ScanRef::from_trusted(row.text("scan_ref")?);
+    let text = row.text("source")?;
+    let source =
+        BlocklistSource::parse(&text).ok_or_else(|| corrupt("blocklist_entries.source", text))?;
+    let reason = row
+        .opt_bytes("reason")?
+        .map(|blob| open(ring, blob, &contexts::blocklist_reason(&scan_ref, source)))
+        .transpose()?
+        .map(|bytes| String::from_utf8(bytes).map_err(|e| corrupt("blocklist_entries.reason", e)))
+        .transpose()?;
+    let person = row
+        .opt_bytes("person")?
+        .map(|blob| open(ring, blob, &contexts::blocklist_person(&scan_ref, source)))
+        .transpose()?
+        .map(|json| {
+            serde_json::from_slice::<BlocklistedPerson>(&json)
+                .map_err(|e| corrupt("blocklist_entries.person", e))
+        })
+        .transpose()?;
+    Ok(BlocklistEntry {
+        partner_id: partner_id(&row.text("partner_id")?, "blocklist_entries.partner_id")?,
+        scan_ref,
+        source,
+        reason,
+        person,
+        created_at: time(row, "created_at")?,
+    })
+}
+
 /// An `audit_log` row.
 pub fn audit_record(row: &impl Columns) -> StoreResult<AuditRecord> {
     Ok(AuditRecord {
@@ -292,6 +381,18 @@ mod tests {
         assert_eq!(
             contexts::payload(&WebhookId::from_trusted("msg_1")),
             "webhook_events.payload:msg_1"
+        );
+        assert_eq!(
+            contexts::embedding(&scan_ref, FaceOrigin::Selfie),
+            "face_embeddings.embedding:s-1/SELFIE"
+        );
+        assert_eq!(
+            contexts::blocklist_reason(&scan_ref, BlocklistSource::DocumentInfo),
+            "blocklist_entries.reason:s-1/DOCUMENT_INFO"
+        );
+        assert_eq!(
+            contexts::blocklist_person(&scan_ref, BlocklistSource::DocumentInfo),
+            "blocklist_entries.person:s-1/DOCUMENT_INFO"
         );
     }
 

@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod audit;
 pub mod counters;
+pub mod faces;
 pub mod keys;
 pub mod outbox;
 pub mod partners;
@@ -71,6 +72,9 @@ macro_rules! conformance_tests {
             analysis::a_result_commits_with_its_webhooks_and_the_jobs_removal,
             analysis::a_failed_attempt_waits_for_its_retry_and_keeps_its_error,
             analysis::a_returned_attempt_reopens_the_link_without_a_webhook,
+            faces::faces_are_recorded_while_analysed_and_paged_in_storage_order,
+            faces::blocklist_entries_commit_with_their_tag_and_find_faces_and_people,
+            faces::purge_removes_faces_and_blocklist_entries,
             audit::audit_records_are_appended_and_listed_newest_first,
             keys::sealed_columns_round_trip_through_the_key_ring,
             sandbox::sandbox_queries_shift_list_stream_and_reset,
@@ -235,6 +239,7 @@ mod tests {
             ("analysis", include_str!("conformance/analysis.rs")),
             ("audit", include_str!("conformance/audit.rs")),
             ("counters", include_str!("conformance/counters.rs")),
+            ("faces", include_str!("conformance/faces.rs")),
             ("keys", include_str!("conformance/keys.rs")),
             ("outbox", include_str!("conformance/outbox.rs")),
             ("partners", include_str!("conformance/partners.rs")),

@@ -186,7 +186,11 @@ fn open_with(cipher: &Aes256Gcm, blob: &[u8], aad: &[u8]) -> Result<Vec<u8>, Cry
 /// The associated data binding each sealed column value to its place, shared by every backend
 /// so that data sealed by one opens in another.
 pub mod contexts {
-    use kycd_domain::{PartnerId, ScanRef, ids::WebhookId};
+    use kycd_domain::{
+        PartnerId, ScanRef,
+        ids::WebhookId,
+        vocabulary::{BlocklistSource, FaceOrigin},
+    };
 
     pub fn signing_key(partner: PartnerId) -> String {
         format!("partners.signing_key:{partner}")
@@ -202,6 +206,15 @@ pub mod contexts {
     }
     pub fn payload(event_id: &WebhookId) -> String {
         format!("webhook_events.payload:{event_id}")
+    }
+    pub fn embedding(scan_ref: &ScanRef, origin: FaceOrigin) -> String {
+        format!("face_embeddings.embedding:{scan_ref}/{origin}")
+    }
+    pub fn blocklist_reason(scan_ref: &ScanRef, source: BlocklistSource) -> String {
+        format!("blocklist_entries.reason:{scan_ref}/{source}")
+    }
+    pub fn blocklist_person(scan_ref: &ScanRef, source: BlocklistSource) -> String {
+        format!("blocklist_entries.person:{scan_ref}/{source}")
     }
 }
 

@@ -1,5 +1,5 @@
 //! kycd's storage contract: one focused trait per concern ([`PartnerStore`], [`VerificationStore`],
-//! [`OutboxStore`], [`AnalysisStore`], [`AuditStore`], [`CounterStore`], [`KeyStore`], [`SandboxStore`]), the
+//! [`OutboxStore`], [`AnalysisStore`], [`FaceStore`], [`AuditStore`], [`CounterStore`], [`KeyStore`], [`SandboxStore`]), the
 //! [`Store`] every backend is (all of them, plus liveness), the records they store, the codec both
 //! backends share ([`codec`]) and [`StoreError`]. Backends live in their own crates (SQLite,
 //! PostgreSQL), hold only their SQL, and all run the same `conformance` suite (feature `testing`).
@@ -17,6 +17,7 @@ pub mod claiming;
 pub mod codec;
 mod counters;
 pub mod crypto;
+mod faces;
 mod keys;
 mod models;
 mod outbox;
@@ -31,6 +32,7 @@ pub use analysis::AnalysisStore;
 pub use audit::AuditStore;
 pub use chaos::ChaosSet;
 pub use counters::CounterStore;
+pub use faces::FaceStore;
 pub use keys::{KeyStore, open_key_ring, rewrap_data_key};
 pub use models::*;
 pub use outbox::OutboxStore;
@@ -41,8 +43,8 @@ pub use verifications::VerificationStore;
 /// Every store trait, for `use kycd_store::prelude::*;` where store methods are called.
 pub mod prelude {
     pub use crate::{
-        AnalysisStore, AuditStore, CounterStore, KeyStore, OutboxStore, PartnerStore, SandboxStore,
-        Store, VerificationStore,
+        AnalysisStore, AuditStore, CounterStore, FaceStore, KeyStore, OutboxStore, PartnerStore,
+        SandboxStore, Store, VerificationStore,
     };
 }
 
@@ -82,6 +84,7 @@ pub trait Store:
     PartnerStore
     + VerificationStore
     + AnalysisStore
+    + FaceStore
     + OutboxStore
     + AuditStore
     + CounterStore

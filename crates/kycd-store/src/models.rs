@@ -5,8 +5,9 @@ use kycd_domain::{
     AuthToken, ClientId, DigitString, Environment, PartnerId, ScanRef,
     ids::WebhookId,
     result::VerificationResult,
+    screening::BlocklistedPerson,
     token_request::{TokenDefaults, TokenRequest},
-    vocabulary::{DocumentKind, EventType, FileKind, OverallStatus},
+    vocabulary::{BlocklistSource, DocumentKind, EventType, FaceOrigin, FileKind, OverallStatus},
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -323,4 +324,68 @@ pub struct AuditFilter {
     pub scan_ref: Option<ScanRef>,
     /// 0: [`crate::codec::DEFAULT_LIST_LIMIT`].
     pub limit: i64,
+}
+
+/// One face found in a verification's images, to be stored sealed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewFace {
+    pub origin: FaceOrigin,
+    /// The face embedding (the model's numbers, in order).
+    pub embedding: Vec<f32>,
+}
+
+/// The faces of one verification, replacing any stored for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacesFound {
+    pub partner_id: PartnerId,
+    pub scan_ref: ScanRef,
+    /// The verification's clientId: a person's own earlier verifications are no duplicates.
+    pub client_id: ClientId,
+    pub faces: Vec<NewFace>,
+    pub at: OffsetDateTime,
+}
+
+/// A stored face, opened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredFace {
+    /// Storage order: later faces have larger ids (the keyset of [`FacePage`]).
+    pub id: i64,
+    pub scan_ref: ScanRef,
+    pub origin: FaceOrigin,
+    pub embedding: Vec<f32>,
+}
+
+/// One page of a partner's stored faces of one origin, in storage order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacePage {
+    pub partner_id: PartnerId,
+    pub origin: FaceOrigin,
+    /// Only faces with a larger id (0: from the start).
+    pub after: i64,
+    /// Faces of this clientId are left out (and so is the verification asking).
+    pub other_than: ClientId,
+    pub limit: i64,
+}
+
+/// A verification put on its partner's blocklist.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlocklistEntry {
+    pub partner_id: PartnerId,
+    pub scan_ref: ScanRef,
+    pub source: BlocklistSource,
+    /// The partner's note (sealed at rest).
+    pub reason: Option<String>,
+    /// For DOCUMENT_INFO: the person's data (sealed at rest).
+    pub person: Option<BlocklistedPerson>,
+    pub created_at: OffsetDateTime,
+}
+
+/// A blocklist entry added (or its reason replaced), with the keyed digests of the person's
+/// keys for DOCUMENT_INFO (looked up by [`crate::FaceStore::blocklisted_people`]), and the
+/// verification's result with the entry's tag: both written in one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlocklistAddition {
+    pub entry: BlocklistEntry,
+    pub person_digests: Vec<[u8; 32]>,
+    pub change: VerificationChange,
 }

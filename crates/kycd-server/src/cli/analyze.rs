@@ -102,6 +102,8 @@ pub async fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
         &request,
         check.decision.clone(),
         faces.as_ref().map(|f| f.decision),
+        // One image set on its own: there is nothing earlier to screen against.
+        &Default::default(),
         facts,
     );
     let analysed: f64 = timings.values().sum();

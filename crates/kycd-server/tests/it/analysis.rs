@@ -47,18 +47,23 @@ pub fn jonas(receiver: &WebhookReceiver) -> Value {
     })
 }
 
-async fn token(app: &TestApp, body: &Value) -> Value {
+pub async fn token(app: &TestApp, body: &Value) -> Value {
     app.sandbox_client().post_json("/api/v2/token", body).await.expect(201).json()
 }
 
-async fn process(app: &TestApp, token: &Value, images: Value) -> kycd_testkit::Reply {
+pub async fn process(app: &TestApp, token: &Value, images: Value) -> kycd_testkit::Reply {
     app.sandbox_client()
         .post_json("/api/v2/process", &json!({"authToken": token["authToken"], "images": images}))
         .await
 }
 
 /// Submits `images` for `body`'s token and returns the automatic webhook's body.
-async fn analysed(app: &TestApp, receiver: &WebhookReceiver, body: Value, images: Value) -> Value {
+pub async fn analysed(
+    app: &TestApp,
+    receiver: &WebhookReceiver,
+    body: Value,
+    images: Value,
+) -> Value {
     let token = token(app, &body).await;
     let reply = process(app, &token, images).await.expect(200);
     assert!(reply.body.is_empty(), "200 with an empty body");
@@ -76,7 +81,7 @@ fn passport(name: &str) -> Value {
     passport_with_selfie(name, &selfie())
 }
 
-fn passport_with_selfie(name: &str, selfie: &[u8]) -> Value {
+pub fn passport_with_selfie(name: &str, selfie: &[u8]) -> Value {
     json!({"FRONT": base64(&fixture(name)), "FACE": base64(selfie)})
 }
 

@@ -14,6 +14,7 @@ mod multinode;
 mod openapi;
 mod retrieval;
 mod sandbox;
+mod screening;
 mod spec_copy;
 mod token;
 mod token_bad_input;
