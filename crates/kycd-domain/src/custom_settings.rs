@@ -45,7 +45,9 @@ use Support::{Honoured, RefusedWhenEnabled as Refused, Stored};
 
 /// Every custom-settings key kycd knows, in the order of the reference tables.
 pub const SETTINGS: &[Setting] = &[
-    s("checkLiveness", Bool, Stored("liveness is part of the hosted capture flow")),
+    // No permissively licensed liveness model exists in a reachable registry (ADR 0016): a
+    // token asking for liveness is refused, never approved without it.
+    s("checkLiveness", Bool, Refused),
     s(
         "reviewSuccessful",
         Bool,

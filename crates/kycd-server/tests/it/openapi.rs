@@ -76,7 +76,7 @@ async fn token_responses_validate_against_idenfys_201_schema() {
         json!({"clientId": "100000"}),
         json!({"clientId": "100000", "firstName": "John Tom", "lastName": "Smith", "generateDigitString": true,
                "country": "lt", "documents": ["PASSPORT"], "dateOfBirth": "1990-12-20", "sex": "M",
-               "reviewSuccessful": true, "checkLiveness": true, "theme": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+               "reviewSuccessful": true, "checkLiveness": false, "theme": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
                "additionalSteps": {"ALL": {"ALL": {"UTILITY_BILL": {"type": "UPLOAD"}}}},
                "additionalData": {"UTILITY_BILL": {"address": "Main st. 1"}}}),
     ];

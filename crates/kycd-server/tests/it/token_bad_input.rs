@@ -172,6 +172,7 @@ async fn custom_settings_are_type_checked_and_unavailable_ones_refused() {
         ),
         (json!({"clientId": "c", "ageLimit": 30, "ageMax": 20}), 400, "BAD_VALUE", "ageLimit"),
         (with("checkAml", json!(true)), 403, "PARTNER_CONTRACT_ERROR", "checkAml"),
+        (with("checkLiveness", json!(true)), 403, "PARTNER_CONTRACT_ERROR", "checkLiveness"),
         (with("fraudServices", json!(["LID"])), 403, "PARTNER_CONTRACT_ERROR", "fraudServices"),
         (with("verifyPhone", json!(true)), 403, "PARTNER_CONTRACT_ERROR", "verifyPhone"),
         (with("questionnaire", json!("kyc-basic")), 403, "PARTNER_CONTRACT_ERROR", "questionnaire"),
