@@ -96,6 +96,23 @@ impl fmt::Display for PartnerId {
     }
 }
 
+/// A review-console operator (a person of the operator's staff).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct OperatorId(pub uuid::Uuid);
+
+impl OperatorId {
+    pub fn generate() -> Self {
+        Self(uuid::Uuid::now_v7())
+    }
+}
+
+impl fmt::Display for OperatorId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// Random `[A-Za-z0-9]` string from the thread's CSPRNG.
 pub fn random_alphanumeric(len: usize) -> String {
     rand::rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()

@@ -4,6 +4,7 @@
 
 pub mod auto_result;
 pub mod clock;
+pub mod console;
 pub mod countries;
 pub mod custom_settings;
 pub mod document_check;
@@ -25,5 +26,5 @@ pub mod vocabulary;
 
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use environment::Environment;
-pub use ids::{AuthToken, ClientId, DigitString, PartnerId, ScanRef};
+pub use ids::{AuthToken, ClientId, DigitString, OperatorId, PartnerId, ScanRef};
 pub use rejection::{Identifier, Rejection};

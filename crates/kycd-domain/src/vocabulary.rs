@@ -1,8 +1,6 @@
 //! The closed vocabularies of the API (reference §2.3, §4.2, §5): each enum knows its wire string,
 //! parses from it, and lists all of its values in wire order for error messages and docs.
 
-use std::fmt;
-
 macro_rules! wire_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
         $(#[$doc])*
@@ -26,8 +24,8 @@ macro_rules! wire_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
         }
 
         impl serde::Serialize for $name {
@@ -46,6 +44,8 @@ macro_rules! wire_enum {
         }
     };
 }
+
+pub(crate) use wire_enum;
 
 wire_enum!(
     /// The kinds of file a verification can have: its images and videos (the keys of `fileUrls`

@@ -85,6 +85,14 @@ pub fn blocklist_entry(row: &PgRow, ring: &KeyRing) -> StoreResult<kycd_store::B
     codec::blocklist_entry(&Cols(row), ring)
 }
 
+pub fn operator(row: &PgRow) -> StoreResult<kycd_store::Operator> {
+    codec::operator(&Cols(row))
+}
+
+pub fn console_session(row: &PgRow) -> StoreResult<kycd_store::ConsoleSession> {
+    codec::console_session(&Cols(row))
+}
+
 // ---- what PostgreSQL TEXT cannot hold ----
 //
 // PostgreSQL rejects NUL (U+0000) in TEXT values, where SQLite stores it. Free text that can come

@@ -11,6 +11,7 @@ mod codec;
 mod counters;
 mod faces;
 mod keys;
+mod operators;
 mod outbox;
 mod partners;
 mod sandbox;

@@ -82,3 +82,11 @@ pub fn stored_face(row: &SqliteRow, ring: &KeyRing) -> StoreResult<kycd_store::S
 pub fn blocklist_entry(row: &SqliteRow, ring: &KeyRing) -> StoreResult<kycd_store::BlocklistEntry> {
     codec::blocklist_entry(&Cols(row), ring)
 }
+
+pub fn operator(row: &SqliteRow) -> StoreResult<kycd_store::Operator> {
+    codec::operator(&Cols(row))
+}
+
+pub fn console_session(row: &SqliteRow) -> StoreResult<kycd_store::ConsoleSession> {
+    codec::console_session(&Cols(row))
+}

@@ -12,6 +12,7 @@ mod counters;
 mod faces;
 mod group_commit;
 mod keys;
+mod operators;
 mod outbox;
 mod partners;
 mod sandbox;

@@ -4,12 +4,14 @@
 //! builders here, so both store and read exactly the same values. No I/O.
 
 use crate::{
-    AnalysisJob, AuditRecord, BlocklistEntry, ChaosSet, Delivery, DeliveryAttempt, DeliveryState,
-    Partner, StoreError, StoreResult, StoredFace, Submission, Verification,
+    AnalysisJob, AuditRecord, BlocklistEntry, ChaosSet, ConsoleSession, Delivery, DeliveryAttempt,
+    DeliveryState, Operator, Partner, StoreError, StoreResult, StoredFace, Submission,
+    Verification,
     crypto::{KeyRing, contexts, is_sealed},
 };
 use kycd_domain::{
-    AuthToken, ClientId, DigitString, Environment, PartnerId, ScanRef,
+    AuthToken, ClientId, DigitString, Environment, OperatorId, PartnerId, ScanRef,
+    console::Role,
     ids::WebhookId,
     result::VerificationResult,
     screening::BlocklistedPerson,
@@ -343,6 +345,50 @@ pub fn blocklist_entry(row: &impl Columns, ring: &KeyRing) -> StoreResult<Blockl
         reason,
         person,
         created_at: time(row, "created_at")?,
+    })
+}
+
+/// The `operators.partners` column.
+pub fn operator_partners_json(partners: &[PartnerId]) -> StoreResult<String> {
+    serde_json::to_string(partners).map_err(|e| corrupt("operators.partners", e))
+}
+
+pub fn operator_id_text(id: OperatorId) -> String {
+    id.0.to_string()
+}
+
+fn operator_id(value: &str, column: &str) -> StoreResult<OperatorId> {
+    uuid::Uuid::parse_str(value).map(OperatorId).map_err(|e| corrupt(column, e))
+}
+
+/// An `operators` row.
+pub fn operator(row: &impl Columns) -> StoreResult<Operator> {
+    let role = row.text("role")?;
+    Ok(Operator {
+        id: operator_id(&row.text("id")?, "operators.id")?,
+        name: row.text("name")?,
+        role: Role::parse(&role).ok_or_else(|| corrupt("operators.role", role))?,
+        partners: serde_json::from_str(&row.text("partners")?)
+            .map_err(|e| corrupt("operators.partners", e))?,
+        password_hash: row.text("password_hash")?,
+        disabled: row.boolean("disabled")?,
+        failed_logins: row.int("failed_logins")?,
+        locked_until: row.opt_int("locked_until")?.map(from_ms).transpose()?,
+        created_at: time(row, "created_at")?,
+        updated_at: time(row, "updated_at")?,
+    })
+}
+
+/// A `console_sessions` row.
+pub fn console_session(row: &impl Columns) -> StoreResult<ConsoleSession> {
+    let digest = row.bytes("digest")?;
+    Ok(ConsoleSession {
+        digest: digest.try_into().map_err(|d: Vec<u8>| {
+            corrupt("console_sessions.digest", format!("{} bytes", d.len()))
+        })?,
+        operator_id: operator_id(&row.text("operator_id")?, "console_sessions.operator_id")?,
+        created_at: time(row, "created_at")?,
+        last_seen_at: time(row, "last_seen_at")?,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod counters;
 pub mod faces;
 pub mod keys;
+pub mod operators;
 pub mod outbox;
 pub mod partners;
 pub mod sandbox;
@@ -75,6 +76,9 @@ macro_rules! conformance_tests {
             faces::faces_are_recorded_while_analysed_and_paged_in_storage_order,
             faces::blocklist_entries_commit_with_their_tag_and_find_faces_and_people,
             faces::purge_removes_faces_and_blocklist_entries,
+            operators::operators_round_trip_and_updates_change_only_what_is_named,
+            operators::login_failures_lock_and_a_good_login_or_new_password_clears_them,
+            operators::sessions_end_with_logout_password_role_or_disabling,
             audit::audit_records_are_appended_and_listed_newest_first,
             keys::sealed_columns_round_trip_through_the_key_ring,
             sandbox::sandbox_queries_shift_list_stream_and_reset,
@@ -241,6 +245,7 @@ mod tests {
             ("counters", include_str!("conformance/counters.rs")),
             ("faces", include_str!("conformance/faces.rs")),
             ("keys", include_str!("conformance/keys.rs")),
+            ("operators", include_str!("conformance/operators.rs")),
             ("outbox", include_str!("conformance/outbox.rs")),
             ("partners", include_str!("conformance/partners.rs")),
             ("sandbox", include_str!("conformance/sandbox.rs")),

@@ -1,5 +1,5 @@
 //! kycd's storage contract: one focused trait per concern ([`PartnerStore`], [`VerificationStore`],
-//! [`OutboxStore`], [`AnalysisStore`], [`FaceStore`], [`AuditStore`], [`CounterStore`], [`KeyStore`], [`SandboxStore`]), the
+//! [`OutboxStore`], [`AnalysisStore`], [`FaceStore`], [`OperatorStore`], [`AuditStore`], [`CounterStore`], [`KeyStore`], [`SandboxStore`]), the
 //! [`Store`] every backend is (all of them, plus liveness), the records they store, the codec both
 //! backends share ([`codec`]) and [`StoreError`]. Backends live in their own crates (SQLite,
 //! PostgreSQL), hold only their SQL, and all run the same `conformance` suite (feature `testing`).
@@ -20,6 +20,7 @@ pub mod crypto;
 mod faces;
 mod keys;
 mod models;
+mod operators;
 mod outbox;
 mod partners;
 mod sandbox;
@@ -35,6 +36,7 @@ pub use counters::CounterStore;
 pub use faces::FaceStore;
 pub use keys::{KeyStore, open_key_ring, rewrap_data_key};
 pub use models::*;
+pub use operators::OperatorStore;
 pub use outbox::OutboxStore;
 pub use partners::PartnerStore;
 pub use sandbox::SandboxStore;
@@ -43,8 +45,8 @@ pub use verifications::VerificationStore;
 /// Every store trait, for `use kycd_store::prelude::*;` where store methods are called.
 pub mod prelude {
     pub use crate::{
-        AnalysisStore, AuditStore, CounterStore, FaceStore, KeyStore, OutboxStore, PartnerStore,
-        SandboxStore, Store, VerificationStore,
+        AnalysisStore, AuditStore, CounterStore, FaceStore, KeyStore, OperatorStore, OutboxStore,
+        PartnerStore, SandboxStore, Store, VerificationStore,
     };
 }
 
@@ -85,6 +87,7 @@ pub trait Store:
     + VerificationStore
     + AnalysisStore
     + FaceStore
+    + OperatorStore
     + OutboxStore
     + AuditStore
     + CounterStore

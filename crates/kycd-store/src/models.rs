@@ -2,7 +2,8 @@
 
 use crate::ChaosSet;
 use kycd_domain::{
-    AuthToken, ClientId, DigitString, Environment, PartnerId, ScanRef,
+    AuthToken, ClientId, DigitString, Environment, OperatorId, PartnerId, ScanRef,
+    console::Role,
     ids::WebhookId,
     result::VerificationResult,
     screening::BlocklistedPerson,
@@ -388,4 +389,55 @@ pub struct BlocklistAddition {
     pub entry: BlocklistEntry,
     pub person_digests: Vec<[u8; 32]>,
     pub change: VerificationChange,
+}
+
+/// A review-console operator.
+#[derive(Clone, PartialEq)]
+pub struct Operator {
+    pub id: OperatorId,
+    pub name: String,
+    pub role: Role,
+    /// The partners the operator sees; none named is all.
+    pub partners: Vec<PartnerId>,
+    /// Argon2id, PHC string form.
+    pub password_hash: String,
+    pub disabled: bool,
+    /// Failed logins in a row since the last good one.
+    pub failed_logins: i64,
+    pub locked_until: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl std::fmt::Debug for Operator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Operator")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("partners", &self.partners)
+            .field("disabled", &self.disabled)
+            .field("failed_logins", &self.failed_logins)
+            .field("locked_until", &self.locked_until)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Changes to an operator; `None` leaves a field as it is. Changing the password, disabling or
+/// changing the role ends the operator's sessions in the same transaction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OperatorUpdate {
+    pub role: Option<Role>,
+    pub partners: Option<Vec<PartnerId>>,
+    pub password_hash: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+/// A signed-in console session. Only the SHA-256 of the cookie's token is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsoleSession {
+    pub digest: [u8; 32],
+    pub operator_id: OperatorId,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
 }

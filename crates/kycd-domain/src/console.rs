@@ -1,0 +1,178 @@
+//! The review console's rules (issue 14, DECISIONS.md "Review console"): operator roles and what
+//! each may do, which partners an operator may see, names and passwords, the lock-out after
+//! failed logins, and how long a console session lives. Pure: the service layer hashes,
+//! stores and times.
+
+use crate::{PartnerId, Rejection};
+use time::{Duration, OffsetDateTime};
+
+crate::vocabulary::wire_enum!(
+    /// What an operator may do in the console. `admin` manages operators and sees everything;
+    /// `reviewer` decides verifications; `viewer` reads.
+    Role {
+        Admin = "admin",
+        Reviewer = "reviewer",
+        Viewer = "viewer",
+    }
+);
+
+impl Role {
+    /// Decides verifications (admins may too).
+    pub const fn may_decide(self) -> bool {
+        matches!(self, Self::Admin | Self::Reviewer)
+    }
+
+    /// Creates and changes operators, reads the audit log.
+    pub const fn may_administer(self) -> bool {
+        matches!(self, Self::Admin)
+    }
+}
+
+/// The partners an operator sees: all of them, or only those named.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    #[default]
+    AllPartners,
+    Partners(Vec<PartnerId>),
+}
+
+impl Scope {
+    /// The scope of `partners` as stored: none named is all.
+    pub fn of(partners: Vec<PartnerId>) -> Self {
+        if partners.is_empty() { Self::AllPartners } else { Self::Partners(partners) }
+    }
+
+    pub fn includes(&self, partner: PartnerId) -> bool {
+        match self {
+            Self::AllPartners => true,
+            Self::Partners(partners) => partners.contains(&partner),
+        }
+    }
+
+    /// The partners named (empty for all), as stored.
+    pub fn partners(&self) -> &[PartnerId] {
+        match self {
+            Self::AllPartners => &[],
+            Self::Partners(partners) => partners,
+        }
+    }
+}
+
+/// Shortest and longest operator names.
+pub const NAME_LENGTH: std::ops::RangeInclusive<usize> = 2..=64;
+/// Shortest password; the longest is bounded so hashing cannot be made to take long.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// An operator name: 2–64 of `a–z 0–9 . _ -`, starting with a letter or digit (lower case, so
+/// "Alice" and "alice" cannot be two operators).
+pub fn check_name(name: &str) -> Result<(), Rejection> {
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c);
+    let starts_well = name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    if NAME_LENGTH.contains(&name.len()) && starts_well && name.chars().all(allowed) {
+        Ok(())
+    } else {
+        Err(Rejection::bad_value(format!(
+            "Operator name '{name}' must be {}–{} characters of a–z, 0–9, '.', '_' or '-', \
+             starting with a letter or digit.",
+            NAME_LENGTH.start(),
+            NAME_LENGTH.end()
+        )))
+    }
+}
+
+/// A new password: at least [`MIN_PASSWORD_CHARS`] characters, at most [`MAX_PASSWORD_BYTES`]
+/// bytes, not only spaces.
+pub fn check_password(password: &str) -> Result<(), Rejection> {
+    if password.chars().count() < MIN_PASSWORD_CHARS || password.trim().is_empty() {
+        return Err(Rejection::bad_value(format!(
+            "The password must be at least {MIN_PASSWORD_CHARS} characters."
+        )));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(Rejection::bad_value(format!(
+            "The password must be at most {MAX_PASSWORD_BYTES} bytes."
+        )));
+    }
+    Ok(())
+}
+
+/// Failed logins in a row before the account locks.
+pub const FAILURES_BEFORE_LOCK: i64 = 5;
+/// How long a locked account stays locked (each further failure while locked starts it again).
+pub const LOCK_FOR: Duration = Duration::minutes(15);
+
+/// When the account locks after its `failures`-th failure in a row at `now`, if it does.
+pub fn lock_after_failure(failures: i64, now: OffsetDateTime) -> Option<OffsetDateTime> {
+    (failures >= FAILURES_BEFORE_LOCK).then_some(now + LOCK_FOR)
+}
+
+/// A session ends after this long without a request…
+pub const SESSION_IDLE: Duration = Duration::minutes(30);
+/// …and after this long in any case.
+pub const SESSION_LIFETIME: Duration = Duration::hours(12);
+
+/// Whether a session started at `created_at` and last used at `last_seen_at` is still good.
+pub fn session_alive(
+    created_at: OffsetDateTime,
+    last_seen_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> bool {
+    now < created_at + SESSION_LIFETIME && now < last_seen_at + SESSION_IDLE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const T0: OffsetDateTime = datetime!(2026-12-03 12:00 UTC);
+
+    #[test]
+    fn roles_say_what_they_may_do() {
+        assert!(Role::Admin.may_decide() && Role::Admin.may_administer());
+        assert!(Role::Reviewer.may_decide() && !Role::Reviewer.may_administer());
+        assert!(!Role::Viewer.may_decide() && !Role::Viewer.may_administer());
+        assert_eq!(Role::parse("reviewer"), Some(Role::Reviewer));
+        assert_eq!(Role::parse("Reviewer"), None);
+    }
+
+    #[test]
+    fn a_scope_of_no_partners_is_all_of_them() {
+        let (a, b) = (PartnerId::generate(), PartnerId::generate());
+        assert!(Scope::of(vec![]).includes(a));
+        let only_a = Scope::of(vec![a]);
+        assert!(only_a.includes(a) && !only_a.includes(b));
+        assert_eq!(only_a.partners(), &[a]);
+    }
+
+    #[test]
+    fn names_and_passwords_follow_the_rules() {
+        for good in ["alice", "bob.smith", "r2-d2", "a_b"] {
+            assert!(check_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "a", "Alice", "-x", "al ice", "ällo", &"x".repeat(65)] {
+            assert!(check_name(bad).is_err(), "{bad}");
+        }
+        assert!(check_password("correct horse").is_ok());
+        assert!(check_password("short").is_err());
+        assert!(check_password(&" ".repeat(20)).is_err());
+        assert!(check_password(&"x".repeat(MAX_PASSWORD_BYTES + 1)).is_err());
+    }
+
+    #[test]
+    fn the_fifth_failure_in_a_row_locks_for_a_while() {
+        assert_eq!(lock_after_failure(4, T0), None);
+        assert_eq!(lock_after_failure(5, T0), Some(T0 + LOCK_FOR));
+        assert_eq!(lock_after_failure(9, T0), Some(T0 + LOCK_FOR));
+    }
+
+    #[test]
+    fn sessions_end_when_idle_and_at_their_lifetime() {
+        assert!(session_alive(T0, T0, T0 + Duration::minutes(29)));
+        assert!(!session_alive(T0, T0, T0 + SESSION_IDLE));
+        let busy = T0 + SESSION_LIFETIME - Duration::minutes(1);
+        assert!(session_alive(T0, busy, busy + Duration::seconds(30)));
+        assert!(!session_alive(T0, busy, T0 + SESSION_LIFETIME));
+    }
+}

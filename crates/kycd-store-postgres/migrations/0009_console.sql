@@ -1,0 +1,23 @@
+-- The review console (issue 14): operators and their sessions. Passwords are argon2id PHC
+-- strings; a session is stored by the SHA-256 of its cookie's token only.
+CREATE TABLE operators (
+    id            TEXT COLLATE "C" PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL,
+    -- JSON array of partner ids; [] sees every partner.
+    partners      TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    disabled      BOOLEAN NOT NULL,
+    failed_logins BIGINT NOT NULL DEFAULT 0,
+    locked_until  BIGINT,
+    created_at    BIGINT NOT NULL,
+    updated_at    BIGINT NOT NULL
+);
+
+CREATE TABLE console_sessions (
+    digest       BYTEA PRIMARY KEY,
+    operator_id  TEXT NOT NULL REFERENCES operators (id),
+    created_at   BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL
+);
+CREATE INDEX console_sessions_by_operator ON console_sessions (operator_id);

@@ -1,0 +1,134 @@
+use super::*;
+use crate::{ConsoleSession, Operator, OperatorUpdate};
+use kycd_domain::{OperatorId, console::Role};
+
+fn operator(name: &str, role: Role) -> Operator {
+    Operator {
+        id: OperatorId::generate(),
+        name: name.to_owned(),
+        role,
+        partners: vec![],
+        password_hash: format!("$argon2id$hash-of-{name}"),
+        disabled: false,
+        failed_logins: 0,
+        locked_until: None,
+        created_at: T0,
+        updated_at: T0,
+    }
+}
+
+fn session(operator: &Operator, byte: u8) -> ConsoleSession {
+    ConsoleSession {
+        digest: [byte; 32],
+        operator_id: operator.id,
+        created_at: T0,
+        last_seen_at: T0,
+    }
+}
+
+/// Operators round-trip, names are unique, updates change only what they name, and the
+/// console's "an admin exists" follows role and `disabled`.
+pub async fn operators_round_trip_and_updates_change_only_what_is_named(store: &dyn Store) {
+    assert!(!store.any_admin().await.unwrap());
+    let partner = PartnerId::generate();
+    let mut alice = operator("alice", Role::Reviewer);
+    alice.partners = vec![partner];
+    store.create_operator(&alice).await.unwrap();
+    assert!(matches!(
+        store.create_operator(&operator("alice", Role::Admin)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.operator_by_name("alice").await.unwrap(), Some(alice.clone()));
+    assert_eq!(store.operator_by_id(alice.id).await.unwrap(), Some(alice.clone()));
+    assert_eq!(store.operator_by_name("nobody").await.unwrap(), None);
+    assert_eq!(store.operator_by_name("al\0ice").await.unwrap(), None);
+    assert!(!store.any_admin().await.unwrap(), "a reviewer is no admin");
+
+    let root = operator("root", Role::Admin);
+    store.create_operator(&root).await.unwrap();
+    assert!(store.any_admin().await.unwrap());
+    let names: Vec<String> =
+        store.list_operators().await.unwrap().into_iter().map(|o| o.name).collect();
+    assert_eq!(names, ["alice", "root"]);
+
+    let later = T0 + Duration::minutes(5);
+    let promoted = OperatorUpdate { role: Some(Role::Admin), ..Default::default() };
+    let alice_now = store.update_operator("alice", &promoted, later).await.unwrap().unwrap();
+    assert_eq!(alice_now.role, Role::Admin);
+    assert_eq!(alice_now.partners, [partner], "untouched");
+    assert_eq!(alice_now.password_hash, alice.password_hash, "untouched");
+    assert_eq!(alice_now.updated_at, later);
+    let all = OperatorUpdate { partners: Some(vec![]), ..Default::default() };
+    assert!(
+        store.update_operator("alice", &all, later).await.unwrap().unwrap().partners.is_empty()
+    );
+    assert_eq!(store.update_operator("nobody", &all, later).await.unwrap(), None);
+
+    let off = OperatorUpdate { disabled: Some(true), ..Default::default() };
+    for name in ["alice", "root"] {
+        store.update_operator(name, &off, later).await.unwrap();
+    }
+    assert!(!store.any_admin().await.unwrap(), "disabled admins do not count");
+}
+
+/// Failures are counted in a row and lock at the threshold; a good login or a new password
+/// clears them.
+pub async fn login_failures_lock_and_a_good_login_or_new_password_clears_them(store: &dyn Store) {
+    let bob = operator("bob", Role::Viewer);
+    store.create_operator(&bob).await.unwrap();
+    let until = T0 + Duration::minutes(15);
+    for expected in 1..=2 {
+        assert_eq!(store.record_login_failure(bob.id, 3, until).await.unwrap(), expected);
+    }
+    assert_eq!(store.operator_by_name("bob").await.unwrap().unwrap().locked_until, None);
+    assert_eq!(store.record_login_failure(bob.id, 3, until).await.unwrap(), 3);
+    let locked = store.operator_by_name("bob").await.unwrap().unwrap();
+    assert_eq!((locked.failed_logins, locked.locked_until), (3, Some(until)));
+
+    store.start_session(&session(&bob, 1)).await.unwrap();
+    let cleared = store.operator_by_name("bob").await.unwrap().unwrap();
+    assert_eq!((cleared.failed_logins, cleared.locked_until), (0, None));
+
+    for _ in 0..3 {
+        store.record_login_failure(bob.id, 3, until).await.unwrap();
+    }
+    let reset =
+        OperatorUpdate { password_hash: Some("$argon2id$new".into()), ..Default::default() };
+    let after = store.update_operator("bob", &reset, T0).await.unwrap().unwrap();
+    assert_eq!((after.failed_logins, after.locked_until), (0, None));
+    assert_eq!(store.record_login_failure(OperatorId::generate(), 3, until).await.unwrap(), 0);
+}
+
+/// Sessions are found by digest, touched and ended; a new password, a new role or disabling
+/// ends every session of that operator and no other.
+pub async fn sessions_end_with_logout_password_role_or_disabling(store: &dyn Store) {
+    let carol = operator("carol", Role::Reviewer);
+    let dave = operator("dave", Role::Reviewer);
+    for o in [&carol, &dave] {
+        store.create_operator(o).await.unwrap();
+    }
+    store.start_session(&session(&carol, 1)).await.unwrap();
+    store.start_session(&session(&carol, 2)).await.unwrap();
+    store.start_session(&session(&dave, 3)).await.unwrap();
+    assert_eq!(store.session(&[1; 32]).await.unwrap(), Some(session(&carol, 1)));
+    assert_eq!(store.session(&[9; 32]).await.unwrap(), None);
+
+    let later = T0 + Duration::minutes(3);
+    store.touch_session(&[1; 32], later).await.unwrap();
+    assert_eq!(store.session(&[1; 32]).await.unwrap().unwrap().last_seen_at, later);
+    store.end_session(&[2; 32]).await.unwrap();
+    assert_eq!(store.session(&[2; 32]).await.unwrap(), None);
+    assert!(store.session(&[1; 32]).await.unwrap().is_some(), "only that one");
+
+    let partners_only =
+        OperatorUpdate { partners: Some(vec![PartnerId::generate()]), ..Default::default() };
+    store.update_operator("carol", &partners_only, later).await.unwrap();
+    assert!(store.session(&[1; 32]).await.unwrap().is_some(), "a scope change keeps sessions");
+    let demoted = OperatorUpdate { role: Some(Role::Viewer), ..Default::default() };
+    store.update_operator("carol", &demoted, later).await.unwrap();
+    assert_eq!(store.session(&[1; 32]).await.unwrap(), None);
+    assert!(store.session(&[3; 32]).await.unwrap().is_some(), "dave's stays");
+    let off = OperatorUpdate { disabled: Some(true), ..Default::default() };
+    store.update_operator("dave", &off, later).await.unwrap();
+    assert_eq!(store.session(&[3; 32]).await.unwrap(), None);
+}

@@ -1,0 +1,42 @@
+//! [`OperatorStore`]: review-console operators and their sessions. Which operator may do what,
+//! the lock-out and session expiry are kycd-domain's rules (`console`); this stores what it is
+//! given and counts failures atomically.
+
+use crate::{ConsoleSession, Operator, OperatorUpdate, StoreResult};
+use async_trait::async_trait;
+use kycd_domain::OperatorId;
+use time::OffsetDateTime;
+
+#[async_trait]
+pub trait OperatorStore: Send + Sync {
+    /// `Conflict` when the name is taken.
+    async fn create_operator(&self, operator: &Operator) -> StoreResult<()>;
+    async fn operator_by_name(&self, name: &str) -> StoreResult<Option<Operator>>;
+    async fn operator_by_id(&self, id: OperatorId) -> StoreResult<Option<Operator>>;
+    /// By name.
+    async fn list_operators(&self) -> StoreResult<Vec<Operator>>;
+    /// Applies `update` (ending the operator's sessions when the password, the role or
+    /// `disabled` changes); the operator as it is now, or `None` for an unknown name.
+    async fn update_operator(
+        &self,
+        name: &str,
+        update: &OperatorUpdate,
+        at: OffsetDateTime,
+    ) -> StoreResult<Option<Operator>>;
+    /// Whether an enabled admin exists (the console stays closed until one does).
+    async fn any_admin(&self) -> StoreResult<bool>;
+
+    /// Counts a failed login (atomically) and returns the failures in a row; `lock_until`,
+    /// when given, is set at once if the count reaches `lock_from`.
+    async fn record_login_failure(
+        &self,
+        id: OperatorId,
+        lock_from: i64,
+        lock_until: OffsetDateTime,
+    ) -> StoreResult<i64>;
+    /// A good login: failures and lock cleared, and the session stored.
+    async fn start_session(&self, session: &ConsoleSession) -> StoreResult<()>;
+    async fn session(&self, digest: &[u8; 32]) -> StoreResult<Option<ConsoleSession>>;
+    async fn touch_session(&self, digest: &[u8; 32], at: OffsetDateTime) -> StoreResult<()>;
+    async fn end_session(&self, digest: &[u8; 32]) -> StoreResult<()>;
+}
