@@ -40,6 +40,25 @@ pub async fn partner_read(
     record(core, Some(partner.id), partner_actor(partner), action, scan_ref, detail).await
 }
 
+/// Records an operator's action that concerns no one verification (a login, a change of
+/// operators), dated by the clock.
+pub async fn record_operator_action(
+    core: &Services,
+    actor: String,
+    action: &str,
+    detail: Option<String>,
+) -> CoreResult<()> {
+    let record = AuditRecord {
+        at: core.clock.now(),
+        partner_id: None,
+        actor,
+        action: action.to_owned(),
+        scan_ref: None,
+        detail,
+    };
+    Ok(core.store.append_audit(&record).await?)
+}
+
 /// Records matching `filter`, newest first.
 pub async fn list(core: &Services, filter: &AuditFilter) -> CoreResult<Vec<AuditRecord>> {
     Ok(core.store.audit_records(filter).await?)

@@ -208,6 +208,15 @@ impl LinkSigner {
         mac.finalize().into_bytes().into()
     }
 
+    /// An HMAC under the link key, for derived tokens of other purposes; each purpose starts
+    /// its message with its own prefix ("console-csrf/", …), none of which a partner id can be.
+    pub fn keyed_mac(&self) -> Hmac<Sha256> {
+        match Hmac::<Sha256>::new_from_slice(&self.key) {
+            Ok(mac) => mac,
+            Err(_) => unreachable!("HMAC takes keys of any length"),
+        }
+    }
+
     /// The keyed digest a person-blocklist key is stored and looked up by: the data itself is
     /// never compared, and a copy of the database does not tell whose keys these are.
     pub fn person_digest(&self, partner: PartnerId, key: &str) -> [u8; 32] {

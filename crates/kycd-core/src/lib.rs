@@ -11,6 +11,7 @@ pub mod files;
 pub mod flow;
 pub mod health;
 pub mod maintenance;
+pub mod operators;
 pub mod partners;
 pub mod sample_images;
 pub mod sandbox;

@@ -9,6 +9,7 @@ mod maintenance;
 mod operator;
 mod partner;
 mod sandbox;
+mod user;
 mod webhooks;
 
 use crate::config::{Config, LogFormat, Overrides};
@@ -72,6 +73,10 @@ pub enum Command {
     /// Who read personal data, and when.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Review-console operators: create, list, disable, enable, set-role, set-partners,
+    /// reset-password.
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// Database upkeep: reclaim the space of deleted data.
     #[command(subcommand)]
     Maintenance(maintenance::MaintenanceCommand),
@@ -130,6 +135,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(command) => keys::run(&config, command).await,
         Command::Webhooks(command) => webhooks::run(&config, command).await,
         Command::Audit(command) => audit::run(&config, command).await,
+        Command::User(command) => user::run(&config, command).await,
         Command::Maintenance(command) => maintenance::run(&config, command).await,
         Command::Analyze(args) => analyze::run(args).await,
         Command::Trigger(args) => sandbox::trigger(&config, args).await,
