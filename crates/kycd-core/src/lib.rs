@@ -13,6 +13,7 @@ pub mod health;
 pub mod maintenance;
 pub mod operators;
 pub mod partners;
+pub mod review;
 pub mod sample_images;
 pub mod sandbox;
 pub mod screening;

@@ -71,12 +71,17 @@ pub fn router(state: AppState) -> Router {
                 path,
                 request_id,
                 partner = tracing::field::Empty,
+                operator = tracing::field::Empty,
                 scan_ref = tracing::field::Empty,
             )
         }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .layer(SetSensitiveRequestHeadersLayer::new([axum::http::header::AUTHORIZATION]))
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            axum::http::header::AUTHORIZATION,
+            // The console's session cookie.
+            axum::http::header::COOKIE,
+        ]))
         .layer(axum::middleware::from_fn(crate::unread_body::close_after_early_refusals))
         .with_state(state)
 }

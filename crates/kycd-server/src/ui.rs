@@ -4,6 +4,7 @@
 //! strict CSP and the other security headers in one place.
 
 pub mod assets;
+pub mod console;
 pub mod flow;
 pub mod i18n;
 pub mod page;
@@ -12,5 +13,8 @@ use crate::AppState;
 use axum::{Router, routing::get};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/ui/static/{name}", get(assets::serve)).merge(flow::router())
+    Router::new()
+        .route("/ui/static/{name}", get(assets::serve))
+        .merge(flow::router())
+        .merge(console::router())
 }

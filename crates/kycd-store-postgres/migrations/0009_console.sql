@@ -21,3 +21,7 @@ CREATE TABLE console_sessions (
     last_seen_at BIGINT NOT NULL
 );
 CREATE INDEX console_sessions_by_operator ON console_sessions (operator_id);
+
+-- The review queue: verifications waiting for a person, the longest waiting first.
+CREATE INDEX verifications_reviewing ON verifications (updated_at, scan_ref)
+    WHERE status = 'REVIEWING';

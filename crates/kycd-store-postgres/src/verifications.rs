@@ -289,6 +289,25 @@ impl VerificationStore for PostgresStore {
         Ok(true)
     }
 
+    async fn reviewing_verifications(
+        &self,
+        partners: &[PartnerId],
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>> {
+        let partners: Vec<String> = partners.iter().map(|p| partner_id_text(*p)).collect();
+        let rows = sqlx::query(
+            "SELECT * FROM verifications
+             WHERE status = 'REVIEWING' AND (cardinality($1::text[]) = 0 OR partner_id = ANY($1))
+             ORDER BY updated_at, scan_ref LIMIT $2",
+        )
+        .bind(partners)
+        .bind(kycd_store::codec::list_limit(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(|r| codec::verification(r, &self.ring)).collect()
+    }
+
     async fn retention_candidates(
         &self,
         environment: Environment,

@@ -5,7 +5,9 @@ use crate::outbox::{insert_events, sealed_events};
 use crate::{SqliteStore, codec, db, unique_or_db};
 use async_trait::async_trait;
 use kycd_domain::{AuthToken, Environment, PartnerId, ScanRef};
-use kycd_store::codec::{partner_id_text, seal_request, seal_result, to_ms};
+use kycd_store::codec::{
+    list_limit as codec_limit, partner_id_text, seal_request, seal_result, to_ms,
+};
 use kycd_store::crypto::KeyRing;
 use kycd_store::{
     NewVerification, NewWebhookEvent, StoreError, StoreResult, Verification, VerificationChange,
@@ -372,6 +374,28 @@ impl VerificationStore for SqliteStore {
                 })
             }))
             .await
+    }
+
+    async fn reviewing_verifications(
+        &self,
+        partners: &[PartnerId],
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>> {
+        let partners: Vec<String> = partners.iter().map(|p| partner_id_text(*p)).collect();
+        let partners = serde_json::to_string(&partners)
+            .map_err(|e| kycd_store::codec::corrupt("partner list", e))?;
+        let rows = sqlx::query(
+            "SELECT * FROM verifications INDEXED BY verifications_reviewing
+             WHERE status = 'REVIEWING'
+               AND (?1 = '[]' OR partner_id IN (SELECT value FROM json_each(?1)))
+             ORDER BY updated_at, scan_ref LIMIT ?2",
+        )
+        .bind(partners)
+        .bind(codec_limit(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(|r| codec::verification(r, &self.ring)).collect()
     }
 
     async fn retention_candidates(

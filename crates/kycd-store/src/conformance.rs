@@ -63,6 +63,7 @@ macro_rules! conformance_tests {
             verifications::a_handoff_code_works_once_until_it_expires,
             verifications::purge_removes_personal_data_and_stops_deliveries,
             verifications::retention_candidates_are_old_finished_verifications_of_one_environment,
+            verifications::the_review_queue_lists_waiting_verifications_oldest_first_by_partner,
             outbox::claims_lease_each_delivery_to_one_worker_until_the_lease_ends,
             outbox::claims_share_slots_fairly_between_receivers_and_partners,
             outbox::attempts_are_recorded_and_move_deliveries_on,

@@ -82,6 +82,14 @@ pub trait VerificationStore: Send + Sync {
     /// nothing changed, if the status is no longer `expected_status`.
     async fn purge_verification(&self, purge: &VerificationPurge) -> StoreResult<bool>;
 
+    /// Verifications waiting for a person (REVIEWING) of the given partners (all when none
+    /// are given), the longest waiting first (by when they last changed), at most `limit`.
+    async fn reviewing_verifications(
+        &self,
+        partners: &[PartnerId],
+        limit: i64,
+    ) -> StoreResult<Vec<Verification>>;
+
     /// Verifications of partners in `environment` created before `created_before` that still hold
     /// data (not ACTIVE, not deleted), oldest first.
     async fn retention_candidates(

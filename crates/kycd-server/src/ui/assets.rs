@@ -15,11 +15,16 @@ struct Asset {
     body: &'static [u8],
 }
 
-const ASSETS: [Asset; 2] = [
+const ASSETS: [Asset; 3] = [
     Asset {
         name: "flow.css",
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("../../static/flow.css"),
+    },
+    Asset {
+        name: "console.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../static/console.css"),
     },
     Asset {
         name: "flow.js",
@@ -28,8 +33,8 @@ const ASSETS: [Asset; 2] = [
     },
 ];
 
-fn hashes() -> &'static [String; 2] {
-    static HASHES: OnceLock<[String; 2]> = OnceLock::new();
+fn hashes() -> &'static [String; 3] {
+    static HASHES: OnceLock<[String; 3]> = OnceLock::new();
     HASHES.get_or_init(|| ASSETS.map(|a| hex::encode(&Sha256::digest(a.body)[..8])))
 }
 

@@ -5,6 +5,7 @@
 mod analysis;
 mod browser;
 mod cli;
+mod console;
 mod dummy;
 mod durability;
 mod flow;

@@ -352,3 +352,40 @@ pub async fn retention_candidates_are_old_finished_verifications_of_one_environm
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].partner_id, prod.id);
 }
+
+/// The review queue lists REVIEWING verifications only, the longest waiting first, within the
+/// partners asked for.
+pub async fn the_review_queue_lists_waiting_verifications_oldest_first_by_partner(
+    store: &dyn Store,
+) {
+    let a = sample_partner("a", Environment::Dev, None);
+    let b = sample_partner("b", Environment::Dev, None);
+    for p in [&a, &b] {
+        store.create_partner(p).await.unwrap();
+    }
+    let mut waiting = Vec::new();
+    for (i, partner) in [&a, &b, &a].into_iter().enumerate() {
+        let v = sample_verification(partner, "c");
+        store.create_verification(&v, &[]).await.unwrap();
+        let to_review = VerificationChange {
+            new_status: OverallStatus::Reviewing,
+            // Entered the queue in reverse order of creation.
+            updated_at: T0 + Duration::minutes(10 - i as i64),
+            ..approval(partner, &v.scan_ref)
+        };
+        assert!(store.change_verification(&to_review, &[]).await.unwrap());
+        waiting.push(v.scan_ref);
+    }
+    let decided = sample_verification(&a, "c");
+    store.create_verification(&decided, &[]).await.unwrap();
+    store.change_verification(&approval(&a, &decided.scan_ref), &[]).await.unwrap();
+
+    let names = |list: Vec<Verification>| list.into_iter().map(|v| v.scan_ref).collect::<Vec<_>>();
+    let all = names(store.reviewing_verifications(&[], 10).await.unwrap());
+    assert_eq!(all, [waiting[2].clone(), waiting[1].clone(), waiting[0].clone()]);
+    let only_a = names(store.reviewing_verifications(&[a.id], 10).await.unwrap());
+    assert_eq!(only_a, [waiting[2].clone(), waiting[0].clone()]);
+    let both = names(store.reviewing_verifications(&[a.id, b.id], 1).await.unwrap());
+    assert_eq!(both, [waiting[2].clone()], "at most the limit");
+    assert!(store.reviewing_verifications(&[PartnerId::generate()], 10).await.unwrap().is_empty());
+}

@@ -1,0 +1,310 @@
+//! The review console over real HTTP with a real database (SQLite here, PostgreSQL under
+//! scripts/test): closed until an admin exists, login with the lock-out, sessions, CSRF and
+//! cross-site refusals, the queue within an operator's partners, and `kycd user` from the
+//! command line.
+
+use crate::cli::{kycd, run_ok};
+use kycd_core::operators::{self, NewOperator};
+use kycd_domain::{Environment, console::Role};
+use kycd_testkit::{TestApp, spawn_app};
+use reqwest::{StatusCode, header};
+use serde_json::{Value, json};
+use std::io::Write;
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn operator(app: &TestApp, name: &str, role: Role, partners: &[&str]) {
+    let spec = NewOperator {
+        name: name.to_owned(),
+        role,
+        partners: partners.iter().map(|p| (*p).to_owned()).collect(),
+        password: PASSWORD.to_owned(),
+    };
+    operators::create(&app.core, spec).await.unwrap();
+}
+
+/// A browser-like client that follows no redirects, so each answer can be looked at.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: header::HeaderMap,
+    body: String,
+}
+
+async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> Answer {
+    let mut request = browser().get(format!("{}{path}", app.base_url));
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    answer(request).await
+}
+
+async fn post(
+    app: &TestApp,
+    path: &str,
+    cookie: Option<&str>,
+    origin: Option<&str>,
+    form: &[(&str, &str)],
+) -> Answer {
+    let mut request = browser().post(format!("{}{path}", app.base_url)).form(form);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let own = app.base_url.clone();
+    request = request.header(header::ORIGIN, origin.unwrap_or(&own));
+    answer(request).await
+}
+
+async fn answer(request: reqwest::RequestBuilder) -> Answer {
+    let response = request.send().await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    Answer { status, headers, body: response.text().await.unwrap() }
+}
+
+async fn login(app: &TestApp, name: &str, password: &str) -> Answer {
+    post(app, "/console/login", None, None, &[("name", name), ("password", password)]).await
+}
+
+/// Logs in and returns the `Cookie` header value of the session.
+async fn session(app: &TestApp, name: &str) -> String {
+    let answer = login(app, name, PASSWORD).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let cookie = answer.headers[header::SET_COOKIE].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("the page has a CSRF field") + 19;
+    page[at..at + 64].to_owned()
+}
+
+#[tokio::test]
+async fn the_console_is_closed_until_an_admin_exists() {
+    let app = spawn_app().await;
+    let closed = get(&app, "/console/login", None).await;
+    assert_eq!(closed.status, StatusCode::NOT_FOUND);
+    assert!(closed.body.contains("kycd user create"), "{}", closed.body);
+    operator(&app, "rita", Role::Reviewer, &[]).await;
+    assert_eq!(get(&app, "/console/login", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(login(&app, "rita", PASSWORD).await.status, StatusCode::NOT_FOUND);
+
+    operator(&app, "root", Role::Admin, &[]).await;
+    let open = get(&app, "/console/login", None).await;
+    assert_eq!(open.status, StatusCode::OK);
+    let csp = open.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(open.headers[header::CACHE_CONTROL], "no-store");
+    assert!(open.body.contains("autocomplete=\"current-password\""));
+}
+
+#[tokio::test]
+async fn a_login_starts_a_session_and_logout_ends_it() {
+    let app = spawn_app().await;
+    operator(&app, "root", Role::Admin, &[]).await;
+    let anonymous = get(&app, "/console", None).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.headers[header::LOCATION], "/console/login");
+
+    let answer = login(&app, "root", PASSWORD).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.headers[header::LOCATION], "/console");
+    let set_cookie = answer.headers[header::SET_COOKIE].to_str().unwrap();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/console"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    assert!(!set_cookie.contains("Secure"), "plain http in tests: {set_cookie}");
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let queue = get(&app, "/console", Some(&cookie)).await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
+    assert!(queue.body.contains("Signed in as <strong>root</strong> (admin)"), "{}", queue.body);
+    assert_eq!(get(&app, "/console/login", Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+
+    // Logout needs the session's CSRF token and this origin.
+    let csrf = csrf_of(&queue.body);
+    let forged =
+        post(&app, "/console/logout", Some(&cookie), None, &[("csrf", &"0".repeat(64))]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let elsewhere = post(
+        &app,
+        "/console/logout",
+        Some(&cookie),
+        Some("https://evil.example"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(elsewhere.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&app, "/console", Some(&cookie)).await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+    let out = post(&app, "/console/logout", Some(&cookie), None, &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(out.headers[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+    assert_eq!(get(&app, "/console", Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+
+    // Every step is in the audit log.
+    let actions: Vec<String> = kycd_core::audit::list(&app.core, &Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.actor == "operator:root")
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(actions, ["console.logout", "console.login"]);
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_alike_and_the_fifth_locks_the_account() {
+    let app = spawn_app().await;
+    operator(&app, "root", Role::Admin, &[]).await;
+    let unknown = login(&app, "nobody", PASSWORD).await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert!(unknown.body.contains("Wrong name or password."));
+    for attempt in 1..=4 {
+        let wrong = login(&app, "root", "not the password").await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+        assert!(wrong.body.contains("Wrong name or password."));
+    }
+    let fifth = login(&app, "root", "not the password").await;
+    assert_eq!(fifth.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(fifth.body.contains("locked until"), "{}", fifth.body);
+    let right_but_locked = login(&app, "root", PASSWORD).await;
+    assert_eq!(right_but_locked.status, StatusCode::TOO_MANY_REQUESTS);
+
+    app.clock.advance(time::Duration::minutes(16));
+    assert_eq!(login(&app, "root", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    // The good login cleared the count: four more failures do not lock.
+    for _ in 0..4 {
+        assert_eq!(login(&app, "root", "nope nope nope").await.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(login(&app, "root", PASSWORD).await.status, StatusCode::SEE_OTHER);
+
+    // A disabled operator cannot log in, and their sessions end.
+    let cookie = session(&app, "root").await;
+    operator(&app, "second", Role::Admin, &[]).await;
+    operators::set_disabled(&app.core, "root", true).await.unwrap();
+    assert_eq!(get(&app, "/console", Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(login(&app, "root", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_cross_site_login_and_an_idle_session_are_refused() {
+    let app = spawn_app().await;
+    operator(&app, "root", Role::Admin, &[]).await;
+    let form = [("name", "root"), ("password", PASSWORD)];
+    let forged = post(&app, "/console/login", None, Some("https://evil.example"), &form).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.headers.get(header::SET_COOKIE).is_none());
+
+    let cookie = session(&app, "root").await;
+    app.clock.advance(time::Duration::minutes(29));
+    assert_eq!(get(&app, "/console", Some(&cookie)).await.status, StatusCode::OK);
+    app.clock.advance(time::Duration::minutes(31));
+    assert_eq!(get(&app, "/console", Some(&cookie)).await.status, StatusCode::SEE_OTHER, "idle");
+    let garbage = get(&app, "/console", Some("kycd_console=zz")).await;
+    assert_eq!(garbage.status, StatusCode::SEE_OTHER);
+}
+
+/// A token whose dummy APPROVED result waits for a manual review (`reviewSuccessful`).
+async fn waiting_case(client: &kycd_testkit::Client, client_id: &str) -> String {
+    let body = json!({"clientId": client_id, "dummyStatus": "APPROVED", "reviewSuccessful": true});
+    let token = client.post_json("/api/v2/token", &body).await.expect(201).json();
+    let scan_ref = token["scanRef"].as_str().unwrap().to_owned();
+    let status = client.post_json("/api/v2/status", &json!({"scanRef": scan_ref})).await.json();
+    assert_eq!(status["status"], "REVIEWING", "{status}");
+    scan_ref
+}
+
+#[tokio::test]
+async fn the_queue_shows_an_operator_only_their_partners_cases_oldest_first() {
+    let app = spawn_app().await;
+    let other = app.create_partner("other", Environment::Dev, None, 0).await;
+    let first = waiting_case(&app.sandbox_client(), "sandbox-client").await;
+    app.clock.advance(time::Duration::minutes(30));
+    let second = waiting_case(&app.client_for(&other), "other-client").await;
+    operator(&app, "root", Role::Admin, &[]).await;
+    operator(&app, "olga", Role::Reviewer, &["other"]).await;
+    operator(&app, "vic", Role::Viewer, &[]).await;
+
+    let rows = |page: &str| -> Vec<String> {
+        page.split("data-scan-ref=\"")
+            .skip(1)
+            .map(|r| r[..r.find('"').unwrap()].to_owned())
+            .collect()
+    };
+    let admin = get(&app, "/console", Some(&session(&app, "root").await)).await.body;
+    assert_eq!(rows(&admin), [first.clone(), second.clone()], "oldest first");
+    assert!(admin.contains("past the 20-minute target"), "{admin}");
+    assert!(admin.contains("sandbox-client") && admin.contains("other-client"));
+    let scoped = get(&app, "/console", Some(&session(&app, "olga").await)).await.body;
+    assert_eq!(rows(&scoped), std::slice::from_ref(&second), "only partner other's");
+    assert!(!scoped.contains("sandbox-client"));
+    let viewer = get(&app, "/console", Some(&session(&app, "vic").await)).await.body;
+    assert_eq!(rows(&viewer), [first, second], "viewers read the queue");
+}
+
+#[test]
+fn operators_are_managed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = |name: &str, role: &str, password: &str, extra: &[&str]| {
+        let mut child = kycd(dir.path())
+            .args(["user", "create", "--name", name, "--role", role, "--password-stdin"])
+            .args(extra)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    run_ok(kycd(dir.path()).args(["partner", "create", "--name", "acme", "--environment", "dev"]));
+    let made = create("root", "admin", PASSWORD, &[]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert_eq!(String::from_utf8_lossy(&made.stdout).trim(), "operator root (admin, enabled)");
+    let short = create("shorty", "viewer", "short", &[]);
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+    let unknown_partner = create("pat", "reviewer", PASSWORD, &["--partner", "nope"]);
+    assert!(!unknown_partner.status.success());
+    let scoped = create("pat", "reviewer", PASSWORD, &["--partner", "acme"]);
+    assert!(scoped.status.success(), "{}", String::from_utf8_lossy(&scoped.stderr));
+    let taken = create("root", "viewer", PASSWORD, &[]);
+    assert!(!taken.status.success());
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("exists"));
+
+    run_ok(kycd(dir.path()).args(["user", "set-role", "pat", "--role", "viewer"]));
+    run_ok(kycd(dir.path()).args(["user", "disable", "root"]));
+    let listed: Value =
+        serde_json::from_str(&run_ok(kycd(dir.path()).args(["user", "list", "--json"]))).unwrap();
+    assert_eq!(
+        listed,
+        json!([
+            {"name": "pat", "role": "viewer", "partners": ["acme"], "disabled": false, "locked": false},
+            {"name": "root", "role": "admin", "partners": [], "disabled": true, "locked": false},
+        ])
+    );
+    let audit = run_ok(kycd(dir.path()).args(["audit", "list", "--json"]));
+    let actions: Vec<String> = serde_json::from_str::<Vec<Value>>(&audit)
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!("{} {}", r["action"].as_str().unwrap(), r["detail"].as_str().unwrap_or(""))
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "operator.disable root",
+            "operator.role pat: viewer",
+            "operator.create pat: reviewer",
+            "operator.create root: admin"
+        ]
+    );
+    assert!(!audit.contains(PASSWORD), "no password in the log");
+}
