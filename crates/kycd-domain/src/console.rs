@@ -3,7 +3,10 @@
 //! failed logins, and how long a console session lives. Pure: the service layer hashes,
 //! stores and times.
 
-use crate::{PartnerId, Rejection};
+use crate::{
+    PartnerId, Rejection,
+    vocabulary::{DocumentStatus, FaceStatus},
+};
 use time::{Duration, OffsetDateTime};
 
 crate::vocabulary::wire_enum!(
@@ -121,12 +124,80 @@ pub fn session_alive(
     now < created_at + SESSION_LIFETIME && now < last_seen_at + SESSION_IDLE
 }
 
+/// How long opening a case for decision keeps it the reviewer's (renewed while they work on it).
+pub const CLAIM_FOR: Duration = Duration::minutes(15);
+
+/// The face values a reviewer chooses from (reference §5.2, iDenfy's restricted manual set).
+pub const MANUAL_FACE: [FaceStatus; 6] = [
+    FaceStatus::FaceMatch,
+    FaceStatus::FaceMismatch,
+    FaceStatus::NoFaceFound,
+    FaceStatus::TooManyFaces,
+    FaceStatus::FaceUncertain,
+    FaceStatus::FakeFace,
+];
+
+/// The document values a reviewer chooses from (reference §5.3, iDenfy's restricted manual set).
+pub const MANUAL_DOCUMENT: [DocumentStatus; 8] = [
+    DocumentStatus::DocValidated,
+    DocumentStatus::DocNotFullyVisible,
+    DocumentStatus::DocNotSupported,
+    DocumentStatus::DocExpired,
+    DocumentStatus::DocDamaged,
+    DocumentStatus::DocFake,
+    DocumentStatus::DocPersonalCodeInvalid,
+    DocumentStatus::MrzInvalid,
+];
+
+/// Longest internal note kept with a decision.
+pub const MAX_NOTE_CHARS: usize = 1000;
+
+/// A reviewer's choice, checked against the manual sets.
+pub fn check_decision(
+    face: &str,
+    document: &str,
+    note: &str,
+) -> Result<(FaceStatus, DocumentStatus), Rejection> {
+    let face = FaceStatus::parse(face).filter(|f| MANUAL_FACE.contains(f)).ok_or_else(|| {
+        Rejection::bad_value(format!(
+            "Field 'manualFace' must be one of {}.",
+            MANUAL_FACE.map(|f| f.as_str()).join(", ")
+        ))
+    })?;
+    let document = DocumentStatus::parse(document)
+        .filter(|d| MANUAL_DOCUMENT.contains(d))
+        .ok_or_else(|| {
+            Rejection::bad_value(format!(
+                "Field 'manualDocument' must be one of {}.",
+                MANUAL_DOCUMENT.map(|d| d.as_str()).join(", ")
+            ))
+        })?;
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(Rejection::bad_value(format!(
+            "Field 'note' must be at most {MAX_NOTE_CHARS} characters."
+        )));
+    }
+    Ok((face, document))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::datetime;
 
     const T0: OffsetDateTime = datetime!(2026-12-03 12:00 UTC);
+
+    #[test]
+    fn decisions_come_from_the_manual_sets() {
+        assert_eq!(
+            check_decision("FACE_MATCH", "DOC_VALIDATED", ""),
+            Ok((FaceStatus::FaceMatch, DocumentStatus::DocValidated))
+        );
+        let automatic_only = check_decision("AUTO_UNVERIFIABLE", "DOC_VALIDATED", "");
+        assert!(automatic_only.unwrap_err().message.contains("'manualFace'"));
+        assert!(check_decision("FACE_MATCH", "DOC_NOT_FOUND", "").is_err());
+        assert!(check_decision("FACE_MATCH", "DOC_VALIDATED", &"n".repeat(1001)).is_err());
+    }
 
     #[test]
     fn roles_say_what_they_may_do() {

@@ -89,6 +89,10 @@ pub fn operator(row: &PgRow) -> StoreResult<kycd_store::Operator> {
     codec::operator(&Cols(row))
 }
 
+pub fn case_claim(row: &PgRow) -> StoreResult<kycd_store::CaseClaim> {
+    codec::case_claim(&Cols(row))
+}
+
 pub fn console_session(row: &PgRow) -> StoreResult<kycd_store::ConsoleSession> {
     codec::console_session(&Cols(row))
 }

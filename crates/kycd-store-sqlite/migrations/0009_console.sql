@@ -25,3 +25,10 @@ CREATE INDEX console_sessions_by_operator ON console_sessions (operator_id);
 -- The review queue: verifications waiting for a person, the longest waiting first.
 CREATE INDEX verifications_reviewing ON verifications (updated_at, scan_ref)
     WHERE status = 'REVIEWING';
+
+-- Who is deciding a case: opening it for decision leases it to that operator until `until`.
+CREATE TABLE review_claims (
+    scan_ref    TEXT PRIMARY KEY,
+    operator_id TEXT NOT NULL REFERENCES operators (id),
+    until       BIGINT NOT NULL
+);

@@ -87,6 +87,10 @@ pub fn operator(row: &SqliteRow) -> StoreResult<kycd_store::Operator> {
     codec::operator(&Cols(row))
 }
 
+pub fn case_claim(row: &SqliteRow) -> StoreResult<kycd_store::CaseClaim> {
+    codec::case_claim(&Cols(row))
+}
+
 pub fn console_session(row: &SqliteRow) -> StoreResult<kycd_store::ConsoleSession> {
     codec::console_session(&Cols(row))
 }

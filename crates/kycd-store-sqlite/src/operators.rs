@@ -2,9 +2,9 @@
 
 use crate::{SqliteStore, codec, db, unique_or_db};
 use async_trait::async_trait;
-use kycd_domain::OperatorId;
+use kycd_domain::{OperatorId, ScanRef};
 use kycd_store::codec::{operator_id_text, operator_partners_json, to_ms};
-use kycd_store::{ConsoleSession, Operator, OperatorStore, OperatorUpdate, StoreResult};
+use kycd_store::{CaseClaim, ConsoleSession, Operator, OperatorStore, OperatorUpdate, StoreResult};
 use time::OffsetDateTime;
 
 impl SqliteStore {
@@ -182,6 +182,49 @@ impl OperatorStore for SqliteStore {
     async fn end_session(&self, digest: &[u8; 32]) -> StoreResult<()> {
         sqlx::query("DELETE FROM console_sessions WHERE digest = ?")
             .bind(digest.as_slice())
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn claim_case(&self, claim: &CaseClaim, now: OffsetDateTime) -> StoreResult<CaseClaim> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO review_claims (scan_ref, operator_id, until) VALUES (?, ?, ?)
+             ON CONFLICT (scan_ref) DO UPDATE SET operator_id = excluded.operator_id,
+                until = excluded.until
+             WHERE review_claims.until <= ? OR review_claims.operator_id = excluded.operator_id",
+        )
+        .bind(claim.scan_ref.as_str())
+        .bind(operator_id_text(claim.operator_id))
+        .bind(to_ms(claim.until))
+        .bind(to_ms(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        let row = sqlx::query("SELECT * FROM review_claims WHERE scan_ref = ?")
+            .bind(claim.scan_ref.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        codec::case_claim(&row)
+    }
+
+    async fn case_claim(&self, scan_ref: &ScanRef) -> StoreResult<Option<CaseClaim>> {
+        let row = sqlx::query("SELECT * FROM review_claims WHERE scan_ref = ?")
+            .bind(scan_ref.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(codec::case_claim).transpose()
+    }
+
+    async fn release_case(&self, scan_ref: &ScanRef, operator: OperatorId) -> StoreResult<()> {
+        sqlx::query("DELETE FROM review_claims WHERE scan_ref = ? AND operator_id = ?")
+            .bind(scan_ref.as_str())
+            .bind(operator_id_text(operator))
             .execute(&self.pool)
             .await
             .map_err(db)?;

@@ -379,6 +379,15 @@ pub fn operator(row: &impl Columns) -> StoreResult<Operator> {
     })
 }
 
+/// A `review_claims` row.
+pub fn case_claim(row: &impl Columns) -> StoreResult<crate::CaseClaim> {
+    Ok(crate::CaseClaim {
+        scan_ref: ScanRef::from_trusted(row.text("scan_ref")?),
+        operator_id: operator_id(&row.text("operator_id")?, "review_claims.operator_id")?,
+        until: time(row, "until")?,
+    })
+}
+
 /// A `console_sessions` row.
 pub fn console_session(row: &impl Columns) -> StoreResult<ConsoleSession> {
     let digest = row.bytes("digest")?;

@@ -80,6 +80,7 @@ macro_rules! conformance_tests {
             operators::operators_round_trip_and_updates_change_only_what_is_named,
             operators::login_failures_lock_and_a_good_login_or_new_password_clears_them,
             operators::sessions_end_with_logout_password_role_or_disabling,
+            operators::a_case_claim_is_one_operators_until_it_runs_out,
             audit::audit_records_are_appended_and_listed_newest_first,
             keys::sealed_columns_round_trip_through_the_key_ring,
             sandbox::sandbox_queries_shift_list_stream_and_reset,

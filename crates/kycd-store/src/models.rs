@@ -441,3 +441,11 @@ pub struct ConsoleSession {
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
 }
+
+/// A case leased to an operator for decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseClaim {
+    pub scan_ref: ScanRef,
+    pub operator_id: OperatorId,
+    pub until: OffsetDateTime,
+}

@@ -2,9 +2,9 @@
 //! the lock-out and session expiry are kycd-domain's rules (`console`); this stores what it is
 //! given and counts failures atomically.
 
-use crate::{ConsoleSession, Operator, OperatorUpdate, StoreResult};
+use crate::{CaseClaim, ConsoleSession, Operator, OperatorUpdate, StoreResult};
 use async_trait::async_trait;
-use kycd_domain::OperatorId;
+use kycd_domain::{OperatorId, ScanRef};
 use time::OffsetDateTime;
 
 #[async_trait]
@@ -39,4 +39,11 @@ pub trait OperatorStore: Send + Sync {
     async fn session(&self, digest: &[u8; 32]) -> StoreResult<Option<ConsoleSession>>;
     async fn touch_session(&self, digest: &[u8; 32], at: OffsetDateTime) -> StoreResult<()>;
     async fn end_session(&self, digest: &[u8; 32]) -> StoreResult<()>;
+
+    /// Leases the case to `claim.operator_id` until `claim.until` unless another operator holds
+    /// a lease that is still running at `now`; the claim in force afterwards (theirs or this).
+    async fn claim_case(&self, claim: &CaseClaim, now: OffsetDateTime) -> StoreResult<CaseClaim>;
+    async fn case_claim(&self, scan_ref: &ScanRef) -> StoreResult<Option<CaseClaim>>;
+    /// Ends the operator's claim of the case (another's stays).
+    async fn release_case(&self, scan_ref: &ScanRef, operator: OperatorId) -> StoreResult<()>;
 }

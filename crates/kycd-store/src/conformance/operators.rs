@@ -132,3 +132,33 @@ pub async fn sessions_end_with_logout_password_role_or_disabling(store: &dyn Sto
     store.update_operator("dave", &off, later).await.unwrap();
     assert_eq!(store.session(&[3; 32]).await.unwrap(), None);
 }
+
+/// A case is one operator's until the lease runs out; the holder may renew or release it.
+pub async fn a_case_claim_is_one_operators_until_it_runs_out(store: &dyn Store) {
+    let (erin, frank) = (operator("erin", Role::Reviewer), operator("frank", Role::Reviewer));
+    for o in [&erin, &frank] {
+        store.create_operator(o).await.unwrap();
+    }
+    let case = ScanRef::generate();
+    let claim = |who: &Operator, until| crate::CaseClaim {
+        scan_ref: case.clone(),
+        operator_id: who.id,
+        until,
+    };
+    let lease = T0 + Duration::minutes(15);
+    assert_eq!(store.case_claim(&case).await.unwrap(), None);
+    assert_eq!(store.claim_case(&claim(&erin, lease), T0).await.unwrap(), claim(&erin, lease));
+    let later = T0 + Duration::minutes(5);
+    let theirs = store.claim_case(&claim(&frank, later + Duration::minutes(15)), later).await;
+    assert_eq!(theirs.unwrap(), claim(&erin, lease), "frank sees erin's claim");
+    let renewed = claim(&erin, later + Duration::minutes(15));
+    assert_eq!(store.claim_case(&renewed, later).await.unwrap(), renewed, "erin renews");
+
+    let expired = later + Duration::minutes(15);
+    let taken = claim(&frank, expired + Duration::minutes(15));
+    assert_eq!(store.claim_case(&taken, expired).await.unwrap(), taken, "a run-out lease is free");
+    store.release_case(&case, erin.id).await.unwrap();
+    assert_eq!(store.case_claim(&case).await.unwrap(), Some(taken), "only the holder releases");
+    store.release_case(&case, frank.id).await.unwrap();
+    assert_eq!(store.case_claim(&case).await.unwrap(), None);
+}
