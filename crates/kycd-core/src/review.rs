@@ -1,8 +1,15 @@
 //! The review console's reads and decisions (issue 14): the queue of verifications waiting for a
-//! person, within the operator's partners. Case pages, claims and decisions build on it.
+//! person, a case opened (and claimed for decision), and the decision, always within the
+//! operator's partners. The decision goes through the same compare-and-set and outbox path as
+//! every other result (IDENTIFICATION_MANUAL_FINISHED, final).
 
-use crate::{CoreResult, Services, operators};
-use kycd_store::{Operator, Partner, Verification};
+use crate::{CoreError, CoreResult, Services, audit, operators};
+use kycd_domain::{
+    Rejection, ScanRef, console, lifecycle,
+    vocabulary::{FileKind, OverallStatus},
+};
+use kycd_store::{CaseClaim, Operator, Partner, Verification};
+use kycd_webhooks::outbox::Announcement;
 use time::OffsetDateTime;
 
 /// Most cases the queue shows at once.
@@ -31,4 +38,165 @@ pub async fn queue(core: &Services, operator: &Operator) -> CoreResult<Vec<Queue
             Some(QueuedCase { verification, partner, waiting_since })
         })
         .collect())
+}
+
+/// A case as the console shows it.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub verification: Verification,
+    pub partner: Partner,
+    /// Who is deciding it (a lease), if anyone.
+    pub claim: Option<CaseClaim>,
+    /// The claim holder's name.
+    pub claimed_by: Option<String>,
+    /// Fresh signed links to the stored images, by kind.
+    pub images: Vec<(FileKind, String)>,
+}
+
+impl Case {
+    /// Whether `operator` holds a running claim of the case at `now`.
+    pub fn held_by(&self, operator: &Operator, now: OffsetDateTime) -> bool {
+        self.claim.as_ref().is_some_and(|c| c.operator_id == operator.id && now < c.until)
+    }
+}
+
+/// The verification `scan_ref` if the operator may see it (another partner's is not found, as
+/// an unknown one).
+async fn in_scope(
+    core: &Services,
+    operator: &Operator,
+    scan_ref: &ScanRef,
+) -> CoreResult<(Verification, Partner)> {
+    let scope = operators::scope(operator);
+    for partner in core.store.list_partners().await? {
+        if !scope.includes(partner.id) {
+            continue;
+        }
+        if let Some(verification) = core.store.verification(partner.id, scan_ref).await? {
+            return Ok((verification, partner));
+        }
+    }
+    Err(CoreError::NotFound(format!("no verification {scan_ref} you may see")))
+}
+
+/// Opens a case (audited as `case.view`). For an operator who may decide, a case waiting in
+/// REVIEWING is claimed for [`console::CLAIM_FOR`] unless another holds it.
+pub async fn open_case(
+    core: &Services,
+    operator: &Operator,
+    scan_ref: &ScanRef,
+) -> CoreResult<Case> {
+    let (verification, partner) = in_scope(core, operator, scan_ref).await?;
+    let now = core.clock.now();
+    let claim = if operator.role.may_decide() && verification.status == OverallStatus::Reviewing {
+        let wanted = CaseClaim {
+            scan_ref: scan_ref.clone(),
+            operator_id: operator.id,
+            until: now + console::CLAIM_FOR,
+        };
+        Some(core.store.claim_case(&wanted, now).await?)
+    } else {
+        core.store.case_claim(scan_ref).await?.filter(|c| now < c.until)
+    };
+    let claimed_by = match &claim {
+        Some(c) if c.operator_id == operator.id => Some(operator.name.clone()),
+        Some(c) => core.store.operator_by_id(c.operator_id).await?.map(|o| o.name),
+        None => None,
+    };
+    let images = crate::files::links(core, &verification, verification.result.as_ref(), now)
+        .into_iter()
+        .filter_map(|(kind, url)| Some((FileKind::parse(&kind)?, url.as_str()?.to_owned())))
+        .filter(|(kind, _)| !kind.is_video())
+        .collect();
+    audit::record(core, Some(partner.id), operators::actor(operator), "case.view", scan_ref, None)
+        .await?;
+    Ok(Case { verification, partner, claim, claimed_by, images })
+}
+
+/// What a reviewer decided.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub face: String,
+    pub document: String,
+    /// Tags the reviewer found to be false positives: removed before the overall rule applies.
+    pub remove_tags: Vec<String>,
+    /// Internal note (kept in the audit log, never sent to the partner).
+    pub note: String,
+}
+
+/// Decides a case the operator holds (reviewer or admin, within their partners): the manual
+/// values from iDenfy's manual sets, the tags the reviewer removed taken off, the overall status
+/// by the rule of reference §5.7, IDENTIFICATION_MANUAL_FINISHED (`final: true`) written to the
+/// outbox with the change, the claim released, and `case.decide` audited.
+pub async fn decide(
+    core: &Services,
+    operator: &Operator,
+    scan_ref: &ScanRef,
+    decision: Decision,
+) -> CoreResult<OverallStatus> {
+    if !operator.role.may_decide() {
+        return Err(operators::not_allowed(operator, "decide verifications"));
+    }
+    let (face, document) =
+        console::check_decision(&decision.face, &decision.document, &decision.note)?;
+    crate::verifications::with_retries(scan_ref, || async {
+        let (verification, partner) = in_scope(core, operator, scan_ref).await?;
+        if verification.status != OverallStatus::Reviewing {
+            return Err(Rejection::bad_value(format!(
+                "Verification {scan_ref} is {}, not waiting for a decision.",
+                verification.status
+            ))
+            .into());
+        }
+        let now = core.clock.now();
+        let claim = core.store.case_claim(scan_ref).await?;
+        if !claim.as_ref().is_some_and(|c| c.operator_id == operator.id && now < c.until) {
+            return Err(CoreError::Conflict(format!(
+                "Verification {scan_ref} is not claimed by you: open it again to claim it."
+            )));
+        }
+        let mut result = verification.result.clone().unwrap_or_default();
+        result.manual_face = Some(face);
+        result.manual_document = Some(document);
+        result.pending_review = None;
+        result.fraud_tags.retain(|t| !decision.remove_tags.iter().any(|r| r == t.as_str()));
+        result.mismatch_tags.retain(|t| !decision.remove_tags.iter().any(|r| r == t.as_str()));
+        let outcome = result.outcome();
+        let new_status = lifecycle::transition(
+            verification.status,
+            lifecycle::LifecycleEvent::ManualFinished { outcome },
+        )
+        .map_err(|e| Rejection::bad_value(format!("Verification {scan_ref}: {e}.")))?;
+        let webhook = crate::verifications::webhook(
+            core,
+            &partner,
+            &verification,
+            Announcement::manual(outcome),
+            Some(&result),
+            now,
+        );
+        crate::verifications::apply(core, &verification, new_status, Some(&result), webhook).await
+    })
+    .await?;
+    let (decided, partner) = in_scope(core, operator, scan_ref).await?;
+    let (partner_id, status) = (partner.id, decided.status);
+    core.store.release_case(scan_ref, operator.id).await?;
+    let mut detail = format!("{face}/{document} → {status}");
+    if !decision.remove_tags.is_empty() {
+        detail.push_str(&format!("; removed {}", decision.remove_tags.join(",")));
+    }
+    if !decision.note.trim().is_empty() {
+        detail.push_str(&format!("; note: {}", decision.note.trim()));
+    }
+    audit::record(
+        core,
+        Some(partner_id),
+        operators::actor(operator),
+        "case.decide",
+        scan_ref,
+        Some(detail),
+    )
+    .await?;
+    tracing::info!(scan_ref = scan_ref.as_str(), operator = operator.name, %status, "case decided");
+    Ok(status)
 }

@@ -308,3 +308,158 @@ fn operators_are_managed_from_the_command_line() {
     );
     assert!(!audit.contains(PASSWORD), "no password in the log");
 }
+
+fn decision_form<'a>(csrf: &'a str, face: &'a str, document: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("manualFace", face),
+        ("manualDocument", document),
+        ("note", "checked by hand"),
+    ]
+}
+
+#[tokio::test]
+async fn a_reviewer_decides_a_claimed_case_and_the_partner_receives_the_manual_webhook() {
+    let app = spawn_app().await;
+    let receiver = kycd_testkit::WebhookReceiver::start().await;
+    let body = json!({"clientId": "c-1", "dummyStatus": "APPROVED", "reviewSuccessful": true,
+        "callbackUrl": receiver.url("/hook")});
+    let client = app.sandbox_client();
+    let token = client.post_json("/api/v2/token", &body).await.expect(201).json();
+    let scan_ref = token["scanRef"].as_str().unwrap().to_owned();
+    let auto = receiver.wait_for(1, crate::webhooks_support::WAIT).await;
+    assert_eq!(auto[0].json()["final"], false, "the automatic result waits for a person");
+    app.create_partner("other", Environment::Dev, None, 0).await;
+    operator(&app, "root", Role::Admin, &[]).await;
+    operator(&app, "rita", Role::Reviewer, &[]).await;
+    operator(&app, "sam", Role::Reviewer, &[]).await;
+    operator(&app, "vic", Role::Viewer, &[]).await;
+    operator(&app, "olga", Role::Reviewer, &["other"]).await;
+    let path = format!("/console/cases/{scan_ref}");
+    let decide = format!("{path}/decision");
+
+    // Rita opens it first: it is hers to decide.
+    let rita = session(&app, "rita").await;
+    let page = get(&app, &path, Some(&rita)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("You are deciding this case until"), "{}", page.body);
+    assert!(page.body.contains("data-testid=\"decision\""));
+    assert!(page.body.contains("data-testid=\"image-FRONT\""), "the stored images are shown");
+    let rita_csrf = csrf_of(&page.body);
+
+    // Sam sees that Rita holds it and cannot decide it.
+    let sam = session(&app, "sam").await;
+    let theirs = get(&app, &path, Some(&sam)).await;
+    assert!(theirs.body.contains("rita is deciding this case until"), "{}", theirs.body);
+    assert!(!theirs.body.contains("data-testid=\"decision\""));
+    let sam_csrf = csrf_of(&theirs.body);
+    let refused = post(
+        &app,
+        &decide,
+        Some(&sam),
+        None,
+        &decision_form(&sam_csrf, "FACE_MATCH", "DOC_VALIDATED"),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+
+    // A viewer reads but may not decide; a reviewer of another partner does not see it.
+    let vic = session(&app, "vic").await;
+    let viewed = get(&app, &path, Some(&vic)).await;
+    assert_eq!(viewed.status, StatusCode::OK);
+    assert!(!viewed.body.contains("data-testid=\"decision\""));
+    let vic_csrf = csrf_of(&viewed.body);
+    let not_allowed = post(
+        &app,
+        &decide,
+        Some(&vic),
+        None,
+        &decision_form(&vic_csrf, "FACE_MATCH", "DOC_VALIDATED"),
+    )
+    .await;
+    assert_eq!(not_allowed.status, StatusCode::FORBIDDEN);
+    assert!(not_allowed.body.contains("may not decide verifications"), "{}", not_allowed.body);
+    let olga = session(&app, "olga").await;
+    assert_eq!(get(&app, &path, Some(&olga)).await.status, StatusCode::NOT_FOUND);
+    let olga_csrf = csrf_of(&get(&app, "/console", Some(&olga)).await.body);
+    let outside = post(
+        &app,
+        &decide,
+        Some(&olga),
+        None,
+        &decision_form(&olga_csrf, "FACE_MATCH", "DOC_VALIDATED"),
+    )
+    .await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND);
+
+    // Bad values and a missing CSRF token are refused; nothing is decided.
+    let automatic = post(
+        &app,
+        &decide,
+        Some(&rita),
+        None,
+        &decision_form(&rita_csrf, "AUTO_UNVERIFIABLE", "DOC_VALIDATED"),
+    )
+    .await;
+    assert_eq!(automatic.status, StatusCode::BAD_REQUEST);
+    assert!(automatic.body.contains("manualFace"), "{}", automatic.body);
+    let forged =
+        post(&app, &decide, Some(&rita), None, &decision_form("", "FACE_MATCH", "DOC_VALIDATED"))
+            .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let status = client.post_json("/api/v2/status", &json!({"scanRef": scan_ref})).await.json();
+    assert_eq!(status["status"], "REVIEWING");
+
+    let decided = post(
+        &app,
+        &decide,
+        Some(&rita),
+        None,
+        &decision_form(&rita_csrf, "FACE_MATCH", "DOC_VALIDATED"),
+    )
+    .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let received = receiver.wait_for(2, crate::webhooks_support::WAIT).await;
+    let manual = &received[1];
+    assert_eq!(manual.header("idenfy-event-type"), Some("IDENTIFICATION_MANUAL_FINISHED"));
+    crate::webhooks_support::assert_signed(manual, &app.sandbox.signing_key);
+    let webhook = manual.json();
+    assert_eq!(webhook["final"], true);
+    assert_eq!(webhook["status"]["overall"], "APPROVED");
+    assert_eq!(webhook["status"]["manualFace"], "FACE_MATCH");
+    assert_eq!(webhook["status"]["manualDocument"], "DOC_VALIDATED");
+    let status = client.post_json("/api/v2/status", &json!({"scanRef": scan_ref})).await.json();
+    assert_eq!(status["status"], "APPROVED");
+    let queue = get(&app, "/console", Some(&rita)).await.body;
+    assert!(!queue.contains(&scan_ref), "decided cases leave the queue");
+    let again = post(
+        &app,
+        &decide,
+        Some(&rita),
+        None,
+        &decision_form(&rita_csrf, "FACE_MISMATCH", "DOC_VALIDATED"),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "decided once");
+
+    let trail: Vec<String> = kycd_core::audit::list(&app.core, &Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.scan_ref.as_ref().is_some_and(|s| s.as_str() == scan_ref))
+        .map(|r| format!("{} {} {}", r.actor, r.action, r.detail.unwrap_or_default()))
+        .collect();
+    assert!(
+        trail.contains(
+            &"operator:rita case.decide FACE_MATCH/DOC_VALIDATED → APPROVED; note: checked by hand"
+                .to_owned()
+        ),
+        "{trail:?}"
+    );
+    for who in ["rita", "sam", "vic"] {
+        assert!(
+            trail.iter().any(|t| t.starts_with(&format!("operator:{who} case.view"))),
+            "{who}: {trail:?}"
+        );
+    }
+}
