@@ -6,6 +6,7 @@
 //! [`SignedIn`] is the extractor every page behind the login takes; [`Reviewer`] and [`Admin`]
 //! refuse an operator whose role does not allow what the page does, so a handler cannot forget.
 
+pub mod audit;
 pub mod case;
 pub mod login;
 pub mod logout;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/console/", get(queue::queue))
         .route("/console/login", get(login::form).post(login::login))
         .route("/console/logout", post(logout::logout))
+        .route("/console/audit", get(audit::audit))
         .route("/console/cases/{scan_ref}", get(case::case))
         .route("/console/cases/{scan_ref}/decision", post(case::decide))
 }
