@@ -15,7 +15,7 @@ struct Asset {
     body: &'static [u8],
 }
 
-const ASSETS: [Asset; 3] = [
+const ASSETS: [Asset; 4] = [
     Asset {
         name: "flow.css",
         content_type: "text/css; charset=utf-8",
@@ -27,14 +27,19 @@ const ASSETS: [Asset; 3] = [
         body: include_bytes!("../../static/console.css"),
     },
     Asset {
+        name: "console.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/console.js"),
+    },
+    Asset {
         name: "flow.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/flow.js"),
     },
 ];
 
-fn hashes() -> &'static [String; 3] {
-    static HASHES: OnceLock<[String; 3]> = OnceLock::new();
+fn hashes() -> &'static [String; 4] {
+    static HASHES: OnceLock<[String; 4]> = OnceLock::new();
     HASHES.get_or_init(|| ASSETS.map(|a| hex::encode(&Sha256::digest(a.body)[..8])))
 }
 

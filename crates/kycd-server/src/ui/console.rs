@@ -43,6 +43,7 @@ pub struct Chrome {
     pub role: &'static str,
     pub csrf: String,
     pub css: String,
+    pub js: String,
 }
 
 impl Chrome {
@@ -52,6 +53,7 @@ impl Chrome {
             role: signed_in.operator.role.as_str(),
             csrf: signed_in.csrf.clone(),
             css: crate::ui::assets::url("console.css"),
+            js: crate::ui::assets::url("console.js"),
         }
     }
 }

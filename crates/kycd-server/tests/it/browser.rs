@@ -281,6 +281,12 @@ async fn accessible(page: &Page) {
 }
 
 async fn screenshot(page: &Page, name: &str) {
+    screenshot_in(page, "flow", name).await;
+}
+
+/// A full-page screenshot to `target/tmp/{folder}-screenshots/`, and to `docs/{folder}/` with
+/// `KYCD_UPDATE_SCREENSHOTS=1`.
+async fn screenshot_in(page: &Page, folder: &str, name: &str) {
     let mut png = Vec::new();
     // Right after a navigation Chromium may not have laid the page out yet ("0 width").
     for _ in 0..20 {
@@ -293,11 +299,11 @@ async fn screenshot(page: &Page, name: &str) {
         }
     }
     assert!(!png.is_empty(), "no screenshot of {name}");
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("flow-screenshots");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{folder}-screenshots"));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(format!("{name}.png")), &png).unwrap();
     if std::env::var_os("KYCD_UPDATE_SCREENSHOTS").is_some() {
-        let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/flow");
+        let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs").join(folder);
         std::fs::create_dir_all(&docs).unwrap();
         std::fs::write(docs.join(format!("{name}.png")), &png).unwrap();
     }
@@ -671,4 +677,64 @@ async fn the_session_ends_session_length_after_the_first_opening_on_the_virtual_
     page.reload().await.unwrap();
     wait_until(&page, "document.querySelector('[data-testid=invalid]')").await;
     no_problems(&page).await;
+}
+
+/// The review console in Chromium: log in, the queue, a case, decided with the keyboard; no CSP
+/// violation, console error or accessibility violation on any page; the partner receives the
+/// manual webhook.
+#[tokio::test]
+async fn a_reviewer_logs_in_and_decides_a_case_with_the_keyboard() {
+    let Some(chrome) = Headless::launch(desktop()).await else { return };
+    let app = spawn_app().await;
+    let receiver = WebhookReceiver::start().await;
+    let body = json!({"clientId": "jonas", "firstName": "Jonas", "dummyStatus": "APPROVED",
+        "reviewSuccessful": true, "callbackUrl": receiver.url("/hook")});
+    let scan_ref = token(&app, body).await["scanRef"].as_str().unwrap().to_owned();
+    receiver.wait_for(1, WAIT).await;
+    for (name, role) in [
+        ("root", kycd_domain::console::Role::Admin),
+        ("rita", kycd_domain::console::Role::Reviewer),
+    ] {
+        let spec = kycd_core::operators::NewOperator {
+            name: name.to_owned(),
+            role,
+            partners: vec![],
+            password: "correct horse battery".to_owned(),
+        };
+        kycd_core::operators::create(&app.core, spec).await.unwrap();
+    }
+
+    let page = chrome.open(&format!("{}/console/login", app.base_url), Camera::Refused).await;
+    no_problems(&page).await;
+    screenshot_in(&page, "console", "console-1-login").await;
+    page.evaluate("document.querySelector('#name').value = 'rita'; document.querySelector('#password').value = 'correct horse battery';").await.unwrap();
+    click_and_wait(&page, "[data-testid=login]").await;
+    wait_until(&page, "document.querySelector('[data-testid=queue]')").await;
+    assert!(page.content().await.unwrap().contains(&scan_ref));
+    no_problems(&page).await;
+    screenshot_in(&page, "console", "console-2-queue").await;
+
+    click_and_wait(&page, &format!("a[href=\"/console/cases/{scan_ref}\"]")).await;
+    wait_until(&page, "document.querySelector('[data-testid=decision]')").await;
+    wait_until(
+        &page,
+        "document.querySelector('.images img') && document.querySelector('.images img').complete",
+    )
+    .await;
+    no_problems(&page).await;
+    screenshot_in(&page, "console", "console-3-case").await;
+
+    // "a" approves at once: FACE_MATCH + DOC_VALIDATED, back to the queue.
+    page.find_element("h1").await.unwrap().press_key("a").await.unwrap();
+    page.wait_for_navigation().await.unwrap();
+    wait_until(&page, "location.pathname === '/console'").await;
+    wait_until(&page, "document.querySelector('[data-testid=empty]')").await;
+    no_problems(&page).await;
+    let received = receiver.wait_for(2, WAIT).await;
+    assert_eq!(received[1].header("idenfy-event-type"), Some("IDENTIFICATION_MANUAL_FINISHED"));
+    let webhook = received[1].json();
+    assert_eq!(webhook["final"], true);
+    assert_eq!(webhook["status"]["overall"], "APPROVED", "{webhook}");
+    assert_eq!(webhook["status"]["manualFace"], "FACE_MATCH");
+    assert_eq!(webhook["status"]["manualDocument"], "DOC_VALIDATED");
 }
