@@ -122,6 +122,9 @@ pub struct Decision {
     pub remove_tags: Vec<String>,
     /// Internal note (kept in the audit log, never sent to the partner).
     pub note: String,
+    /// Document data as the reviewer corrected it (a field left as read changes nothing); any
+    /// change sets `manuallyDataChanged`.
+    pub corrections: Vec<(console::DataField, String)>,
 }
 
 /// Decides a case the operator holds (reviewer or admin, within their partners): the manual
@@ -139,6 +142,15 @@ pub async fn decide(
     }
     let (face, document) =
         console::check_decision(&decision.face, &decision.document, &decision.note)?;
+    // Which fields the reviewer changed, for the audit log (checked again when applied).
+    let (before, _) = in_scope(core, operator, scan_ref).await?;
+    let mut read = before.result.clone().unwrap_or_default().data;
+    let corrected: Vec<&str> = decision
+        .corrections
+        .iter()
+        .filter(|(field, value)| field.correct(&mut read, value).unwrap_or(false))
+        .map(|(field, _)| field.as_str())
+        .collect();
     crate::verifications::with_retries(scan_ref, || async {
         let (verification, partner) = in_scope(core, operator, scan_ref).await?;
         if verification.status != OverallStatus::Reviewing {
@@ -159,6 +171,9 @@ pub async fn decide(
         result.manual_face = Some(face);
         result.manual_document = Some(document);
         result.pending_review = None;
+        for (field, value) in &decision.corrections {
+            field.correct(&mut result.data, value)?;
+        }
         result.fraud_tags.retain(|t| !decision.remove_tags.iter().any(|r| r == t.as_str()));
         result.mismatch_tags.retain(|t| !decision.remove_tags.iter().any(|r| r == t.as_str()));
         let outcome = result.outcome();
@@ -182,6 +197,9 @@ pub async fn decide(
     let (partner_id, status) = (partner.id, decided.status);
     core.store.release_case(scan_ref, operator.id).await?;
     let mut detail = format!("{face}/{document} → {status}");
+    if !corrected.is_empty() {
+        detail.push_str(&format!("; corrected {}", corrected.join(",")));
+    }
     if !decision.remove_tags.is_empty() {
         detail.push_str(&format!("; removed {}", decision.remove_tags.join(",")));
     }

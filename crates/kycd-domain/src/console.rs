@@ -180,6 +180,83 @@ pub fn check_decision(
     Ok((face, document))
 }
 
+crate::vocabulary::wire_enum!(
+    /// The document data a reviewer may correct (the webhook `data` names).
+    DataField {
+        DocFirstName = "docFirstName",
+        DocLastName = "docLastName",
+        DocDob = "docDob",
+        DocNumber = "docNumber",
+        DocPersonalCode = "docPersonalCode",
+        DocExpiry = "docExpiry",
+        DocNationality = "docNationality",
+    }
+);
+
+/// Longest corrected value.
+pub const MAX_FIELD_CHARS: usize = 100;
+
+impl DataField {
+    fn slot(self, data: &mut crate::result::DocumentData) -> &mut Option<String> {
+        match self {
+            Self::DocFirstName => &mut data.doc_first_name,
+            Self::DocLastName => &mut data.doc_last_name,
+            Self::DocDob => &mut data.doc_dob,
+            Self::DocNumber => &mut data.doc_number,
+            Self::DocPersonalCode => &mut data.doc_personal_code,
+            Self::DocExpiry => &mut data.doc_expiry,
+            Self::DocNationality => &mut data.doc_nationality,
+        }
+    }
+
+    /// The value as it stands.
+    pub fn value(self, data: &crate::result::DocumentData) -> Option<String> {
+        self.slot(&mut data.clone()).clone()
+    }
+
+    /// Sets the field to `value` (trimmed; empty clears it) if it is valid for the field;
+    /// whether that changed anything.
+    pub fn correct(
+        self,
+        data: &mut crate::result::DocumentData,
+        value: &str,
+    ) -> Result<bool, Rejection> {
+        let value = value.trim();
+        let invalid =
+            |rule: &str| Rejection::bad_value(format!("Field '{}' {rule}.", self.as_str()));
+        if value.chars().count() > MAX_FIELD_CHARS {
+            return Err(invalid(&format!("must be at most {MAX_FIELD_CHARS} characters")));
+        }
+        if !value.is_empty() {
+            match self {
+                Self::DocDob | Self::DocExpiry => {
+                    let format = time::macros::format_description!("[year]-[month]-[day]");
+                    time::Date::parse(value, &format)
+                        .map_err(|_| invalid("must be a date as YYYY-MM-DD"))?;
+                }
+                Self::DocNationality
+                    if !crate::countries::is_alpha2(&value.to_ascii_uppercase()) =>
+                {
+                    return Err(invalid("must be an ISO 3166-1 alpha-2 code"));
+                }
+                _ => {}
+            }
+        }
+        let new = match self {
+            Self::DocNationality => value.to_ascii_uppercase(),
+            _ => value.to_owned(),
+        };
+        let new = (!new.is_empty()).then_some(new);
+        let slot = self.slot(data);
+        if *slot == new {
+            return Ok(false);
+        }
+        *slot = new;
+        data.manually_data_changed = true;
+        Ok(true)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +274,27 @@ mod tests {
         assert!(automatic_only.unwrap_err().message.contains("'manualFace'"));
         assert!(check_decision("FACE_MATCH", "DOC_NOT_FOUND", "").is_err());
         assert!(check_decision("FACE_MATCH", "DOC_VALIDATED", &"n".repeat(1001)).is_err());
+    }
+
+    #[test]
+    fn corrections_are_checked_and_mark_the_data_changed() {
+        let mut data = crate::result::DocumentData {
+            doc_first_name: Some("JONAS".into()),
+            doc_dob: Some("1990-05-17".into()),
+            ..Default::default()
+        };
+        assert_eq!(DataField::DocFirstName.correct(&mut data, " JONAS "), Ok(false));
+        assert!(!data.manually_data_changed, "the same value is no change");
+        assert_eq!(DataField::DocFirstName.correct(&mut data, "JONAS PETRAS"), Ok(true));
+        assert!(data.manually_data_changed);
+        assert_eq!(data.doc_first_name.as_deref(), Some("JONAS PETRAS"));
+        assert!(DataField::DocDob.correct(&mut data, "17.05.1990").is_err());
+        assert!(DataField::DocNationality.correct(&mut data, "XX").is_err());
+        assert_eq!(DataField::DocNationality.correct(&mut data, "lt"), Ok(true));
+        assert_eq!(data.doc_nationality.as_deref(), Some("LT"));
+        assert_eq!(DataField::DocNumber.correct(&mut data, ""), Ok(false), "empty stays empty");
+        assert!(DataField::DocNumber.correct(&mut data, &"9".repeat(101)).is_err());
+        assert_eq!(DataField::DocDob.value(&data).as_deref(), Some("1990-05-17"));
     }
 
     #[test]

@@ -737,4 +737,5 @@ async fn a_reviewer_logs_in_and_decides_a_case_with_the_keyboard() {
     assert_eq!(webhook["status"]["overall"], "APPROVED", "{webhook}");
     assert_eq!(webhook["status"]["manualFace"], "FACE_MATCH");
     assert_eq!(webhook["status"]["manualDocument"], "DOC_VALIDATED");
+    assert_eq!(webhook["data"]["manuallyDataChanged"], false, "the data was left as read");
 }

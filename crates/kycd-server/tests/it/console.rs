@@ -410,14 +410,14 @@ async fn a_reviewer_decides_a_claimed_case_and_the_partner_receives_the_manual_w
     let status = client.post_json("/api/v2/status", &json!({"scanRef": scan_ref})).await.json();
     assert_eq!(status["status"], "REVIEWING");
 
-    let decided = post(
-        &app,
-        &decide,
-        Some(&rita),
-        None,
-        &decision_form(&rita_csrf, "FACE_MATCH", "DOC_VALIDATED"),
-    )
-    .await;
+    let mut form = decision_form(&rita_csrf, "FACE_MATCH", "DOC_VALIDATED");
+    form.push(("data.docFirstName", "JONAS PETRAS"));
+    form.push(("data.docDob", "not a date"));
+    let refused_date = post(&app, &decide, Some(&rita), None, &form).await;
+    assert_eq!(refused_date.status, StatusCode::BAD_REQUEST);
+    assert!(refused_date.body.contains("docDob"), "{}", refused_date.body);
+    form.pop();
+    let decided = post(&app, &decide, Some(&rita), None, &form).await;
     assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
     let received = receiver.wait_for(2, crate::webhooks_support::WAIT).await;
     let manual = &received[1];
@@ -428,6 +428,8 @@ async fn a_reviewer_decides_a_claimed_case_and_the_partner_receives_the_manual_w
     assert_eq!(webhook["status"]["overall"], "APPROVED");
     assert_eq!(webhook["status"]["manualFace"], "FACE_MATCH");
     assert_eq!(webhook["status"]["manualDocument"], "DOC_VALIDATED");
+    assert_eq!(webhook["data"]["docFirstName"], "JONAS PETRAS", "the corrected data is sent");
+    assert_eq!(webhook["data"]["manuallyDataChanged"], true);
     let status = client.post_json("/api/v2/status", &json!({"scanRef": scan_ref})).await.json();
     assert_eq!(status["status"], "APPROVED");
     let queue = get(&app, "/console", Some(&rita)).await.body;
@@ -451,7 +453,7 @@ async fn a_reviewer_decides_a_claimed_case_and_the_partner_receives_the_manual_w
         .collect();
     assert!(
         trail.contains(
-            &"operator:rita case.decide FACE_MATCH/DOC_VALIDATED → APPROVED; note: checked by hand"
+            &"operator:rita case.decide FACE_MATCH/DOC_VALIDATED → APPROVED; corrected docFirstName; note: checked by hand"
                 .to_owned()
         ),
         "{trail:?}"

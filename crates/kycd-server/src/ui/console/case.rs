@@ -45,6 +45,8 @@ struct CasePage {
     can_decide: bool,
     faces: Vec<&'static str>,
     documents: Vec<&'static str>,
+    /// The correctable fields: wire name and value as it stands.
+    editable: Vec<(&'static str, String)>,
 }
 
 fn hhmm(at: time::OffsetDateTime) -> String {
@@ -157,12 +159,17 @@ pub async fn case(
         can_decide: held,
         faces: console::MANUAL_FACE.iter().map(|f| f.as_str()).collect(),
         documents: console::MANUAL_DOCUMENT.iter().map(|d| d.as_str()).collect(),
+        editable: console::DataField::ALL
+            .iter()
+            .map(|f| (f.as_str(), f.value(&result.data).unwrap_or_default()))
+            .collect(),
     };
     render(&page, StatusCode::OK)
 }
 
 /// The decision form's fields: one value each, except `remove` (a checkbox per tag the reviewer
-/// found to be a false positive), which may repeat.
+/// found to be a false positive), which may repeat, and `data.FIELD` (the document data as the
+/// reviewer left it).
 fn decision_of(pairs: Vec<(String, String)>) -> (String, Decision) {
     let mut csrf = String::new();
     let mut decision = Decision {
@@ -170,6 +177,7 @@ fn decision_of(pairs: Vec<(String, String)>) -> (String, Decision) {
         document: String::new(),
         remove_tags: vec![],
         note: String::new(),
+        corrections: vec![],
     };
     for (name, value) in pairs {
         match name.as_str() {
@@ -178,7 +186,12 @@ fn decision_of(pairs: Vec<(String, String)>) -> (String, Decision) {
             "manualDocument" => decision.document = value,
             "note" => decision.note = value,
             "remove" => decision.remove_tags.push(value),
-            _ => {}
+            other => {
+                if let Some(field) = other.strip_prefix("data.").and_then(console::DataField::parse)
+                {
+                    decision.corrections.push((field, value));
+                }
+            }
         }
     }
     (csrf, decision)
