@@ -245,7 +245,18 @@ async fn the_queue_shows_an_operator_only_their_partners_cases_oldest_first() {
     assert_eq!(rows(&scoped), std::slice::from_ref(&second), "only partner other's");
     assert!(!scoped.contains("sandbox-client"));
     let viewer = get(&app, "/console", Some(&session(&app, "vic").await)).await.body;
-    assert_eq!(rows(&viewer), [first, second], "viewers read the queue");
+    assert_eq!(rows(&viewer), [first, second.clone()], "viewers read the queue");
+
+    // Filters narrow what the operator may see; they never widen it.
+    let root = session(&app, "root").await;
+    let filtered = get(&app, "/console?partner=other", Some(&root)).await.body;
+    assert_eq!(rows(&filtered), std::slice::from_ref(&second));
+    assert!(filtered.contains("data-testid=\"hidden\">1<"), "{filtered}");
+    let by_environment = get(&app, "/console?environment=PROD", Some(&root)).await.body;
+    assert!(rows(&by_environment).is_empty());
+    let olga = session(&app, "olga").await;
+    let widened = get(&app, "/console?partner=sandbox", Some(&olga)).await.body;
+    assert!(rows(&widened).is_empty(), "a scope cannot be widened by a filter");
 }
 
 #[test]

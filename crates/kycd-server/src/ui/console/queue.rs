@@ -5,7 +5,7 @@ use super::{Chrome, SignedIn, render};
 use crate::AppState;
 use askama::Template;
 use axum::{
-    extract::State,
+    extract::{RawQuery, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -31,6 +31,37 @@ struct QueuePage {
     rows: Vec<Row>,
     overdue: usize,
     sla_minutes: i64,
+    /// The filter's choices (value, shown, selected) and how many cases it hides.
+    partners: Vec<(String, bool)>,
+    environments: Vec<(&'static str, bool)>,
+    hidden: usize,
+}
+
+/// `?partner=NAME&environment=ENV`: the first value of each counts; unknown values match nothing.
+#[derive(Debug, Default)]
+struct Filter {
+    partner: Option<String>,
+    environment: Option<String>,
+}
+
+impl Filter {
+    fn parse(query: Option<&str>) -> Self {
+        let mut filter = Self::default();
+        for (key, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+            let value = Some(value.into_owned()).filter(|v| !v.is_empty());
+            match key.as_ref() {
+                "partner" if filter.partner.is_none() => filter.partner = value,
+                "environment" if filter.environment.is_none() => filter.environment = value,
+                _ => {}
+            }
+        }
+        filter
+    }
+
+    fn keeps(&self, case: &kycd_core::review::QueuedCase) -> bool {
+        self.partner.as_ref().is_none_or(|p| *p == case.partner.name)
+            && self.environment.as_ref().is_none_or(|e| e == case.partner.environment.as_str())
+    }
 }
 
 fn waited(since: OffsetDateTime, now: OffsetDateTime) -> String {
@@ -51,14 +82,35 @@ fn reason(result: Option<&kycd_domain::result::VerificationResult>) -> String {
     if statuses.is_empty() { "review requested".to_owned() } else { statuses.join(" · ") }
 }
 
-pub async fn queue(State(state): State<AppState>, signed_in: SignedIn) -> Response {
+pub async fn queue(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    RawQuery(query): RawQuery,
+) -> Response {
     let cases = match kycd_core::review::queue(&state.core, &signed_in.operator).await {
         Ok(cases) => cases,
         Err(error) => return crate::error::ApiError::from(error).into_response(),
     };
+    let filter = Filter::parse(query.as_deref());
+    let mut partners: Vec<String> = cases.iter().map(|c| c.partner.name.clone()).collect();
+    partners.sort();
+    partners.dedup();
+    let partners = partners
+        .into_iter()
+        .map(|name| {
+            let chosen = filter.partner.as_deref() == Some(name.as_str());
+            (name, chosen)
+        })
+        .collect();
+    let environments = kycd_domain::Environment::ALL
+        .iter()
+        .map(|e| (e.as_str(), filter.environment.as_deref() == Some(e.as_str())))
+        .collect();
+    let total = cases.len();
     let now = state.core.clock.now();
     let rows: Vec<Row> = cases
         .into_iter()
+        .filter(|case| filter.keeps(case))
         .map(|case| Row {
             scan_ref: case.verification.scan_ref.as_str().to_owned(),
             partner: case.partner.name.clone(),
@@ -70,11 +122,15 @@ pub async fn queue(State(state): State<AppState>, signed_in: SignedIn) -> Respon
         })
         .collect();
     let overdue = rows.iter().filter(|r| r.overdue).count();
+    let hidden = total - rows.len();
     let page = QueuePage {
         chrome: Chrome::of(&signed_in),
         rows,
         overdue,
         sla_minutes: REVIEW_SLA.whole_minutes(),
+        partners,
+        environments,
+        hidden,
     };
     render(&page, StatusCode::OK)
 }
