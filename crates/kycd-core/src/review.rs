@@ -51,6 +51,62 @@ pub struct Case {
     pub claimed_by: Option<String>,
     /// Fresh signed links to the stored images, by kind.
     pub images: Vec<(FileKind, String)>,
+    /// What happened to the verification, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// One step in a case's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub at: OffsetDateTime,
+    pub what: String,
+}
+
+/// The token, the flow's opening and the submission, every webhook with every delivery attempt,
+/// and every audited view and decision, oldest first.
+async fn timeline(core: &Services, verification: &Verification) -> CoreResult<Vec<TimelineEntry>> {
+    let entry = |at, what: String| TimelineEntry { at, what };
+    let mut entries = vec![entry(verification.created_at, "token created".to_owned())];
+    if let Some(at) = verification.opened_at {
+        entries.push(entry(at, "hosted flow opened".to_owned()));
+    }
+    if let Some(at) = verification.submitted_at {
+        entries.push(entry(at, "images submitted".to_owned()));
+    }
+    let filter = kycd_store::DeliveryFilter {
+        partner_id: Some(verification.partner_id),
+        scan_ref: Some(verification.scan_ref.clone()),
+        failed_only: false,
+        limit: 100,
+    };
+    for delivery in core.store.deliveries(&filter).await? {
+        entries.push(entry(delivery.created_at, format!("{} queued", delivery.event_type)));
+        for attempt in core.store.attempts(&delivery.id).await? {
+            let outcome = match (attempt.status_code, &attempt.error) {
+                (Some(code), _) => format!("answered {code}"),
+                (None, Some(error)) => format!("failed: {error}"),
+                (None, None) => "no answer".to_owned(),
+            };
+            entries.push(entry(
+                attempt.attempted_at,
+                format!(
+                    "{} delivery attempt {}: {outcome} in {} ms",
+                    delivery.event_type, attempt.attempt, attempt.latency_ms
+                ),
+            ));
+        }
+    }
+    let audit =
+        kycd_store::AuditFilter { scan_ref: Some(verification.scan_ref.clone()), limit: 200 };
+    for record in core.store.audit_records(&audit).await? {
+        if record.partner_id.is_some_and(|p| p != verification.partner_id) {
+            continue;
+        }
+        let detail = record.detail.map(|d| format!(" ({d})")).unwrap_or_default();
+        entries.push(entry(record.at, format!("{} {}{detail}", record.actor, record.action)));
+    }
+    entries.sort_by_key(|e| e.at);
+    Ok(entries)
 }
 
 impl Case {
@@ -110,7 +166,8 @@ pub async fn open_case(
         .collect();
     audit::record(core, Some(partner.id), operators::actor(operator), "case.view", scan_ref, None)
         .await?;
-    Ok(Case { verification, partner, claim, claimed_by, images })
+    let timeline = timeline(core, &verification).await?;
+    Ok(Case { verification, partner, claim, claimed_by, images, timeline })
 }
 
 /// What a reviewer decided.

@@ -362,6 +362,18 @@ async fn a_reviewer_decides_a_claimed_case_and_the_partner_receives_the_manual_w
     let sam = session(&app, "sam").await;
     let theirs = get(&app, &path, Some(&sam)).await;
     assert!(theirs.body.contains("rita is deciding this case until"), "{}", theirs.body);
+    // The timeline: the token, the automatic webhook with its delivery, rita's view.
+    for step in ["token created", "IDENTIFICATION_AUTO_FINISHED queued", "operator:rita case.view"]
+    {
+        assert!(theirs.body.contains(step), "{step}: {}", theirs.body);
+    }
+    // The delivery attempt is recorded just after the receiver answered.
+    let attempt = "IDENTIFICATION_AUTO_FINISHED delivery attempt 1: answered 200";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !get(&app, &path, Some(&sam)).await.body.contains(attempt) {
+        assert!(std::time::Instant::now() < deadline, "no {attempt} on the timeline");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert!(!theirs.body.contains("data-testid=\"decision\""));
     let sam_csrf = csrf_of(&theirs.body);
     let refused = post(

@@ -47,6 +47,8 @@ struct CasePage {
     documents: Vec<&'static str>,
     /// The correctable fields: wire name and value as it stands.
     editable: Vec<(&'static str, String)>,
+    /// (when, what), oldest first.
+    timeline: Vec<(String, String)>,
 }
 
 fn hhmm(at: time::OffsetDateTime) -> String {
@@ -159,6 +161,14 @@ pub async fn case(
         can_decide: held,
         faces: console::MANUAL_FACE.iter().map(|f| f.as_str()).collect(),
         documents: console::MANUAL_DOCUMENT.iter().map(|d| d.as_str()).collect(),
+        timeline: case
+            .timeline
+            .iter()
+            .map(|e| {
+                let at = e.at.format(&time::format_description::well_known::Rfc3339);
+                (at.unwrap_or_default(), e.what.clone())
+            })
+            .collect(),
         editable: console::DataField::ALL
             .iter()
             .map(|f| (f.as_str(), f.value(&result.data).unwrap_or_default()))
