@@ -199,15 +199,9 @@ pub async fn decide(
     }
     let (face, document) =
         console::check_decision(&decision.face, &decision.document, &decision.note)?;
-    // Which fields the reviewer changed, for the audit log (checked again when applied).
-    let (before, _) = in_scope(core, operator, scan_ref).await?;
-    let mut read = before.result.clone().unwrap_or_default().data;
-    let corrected: Vec<&str> = decision
-        .corrections
-        .iter()
-        .filter(|(field, value)| field.correct(&mut read, value).unwrap_or(false))
-        .map(|(field, _)| field.as_str())
-        .collect();
+    // What the applied attempt decided, for the audit record: the partner, the new status and
+    // the fields the correction changed.
+    let applied = std::sync::Mutex::new(None);
     crate::verifications::with_retries(scan_ref, || async {
         let (verification, partner) = in_scope(core, operator, scan_ref).await?;
         if verification.status != OverallStatus::Reviewing {
@@ -228,8 +222,11 @@ pub async fn decide(
         result.manual_face = Some(face);
         result.manual_document = Some(document);
         result.pending_review = None;
+        let mut corrected = Vec::new();
         for (field, value) in &decision.corrections {
-            field.correct(&mut result.data, value)?;
+            if field.correct(&mut result.data, value)? {
+                corrected.push(field.as_str());
+            }
         }
         result.fraud_tags.retain(|t| !decision.remove_tags.iter().any(|r| r == t.as_str()));
         result.mismatch_tags.retain(|t| !decision.remove_tags.iter().any(|r| r == t.as_str()));
@@ -247,11 +244,19 @@ pub async fn decide(
             Some(&result),
             now,
         );
-        crate::verifications::apply(core, &verification, new_status, Some(&result), webhook).await
+        let done =
+            crate::verifications::apply(core, &verification, new_status, Some(&result), webhook)
+                .await?;
+        if done && let Ok(mut slot) = applied.lock() {
+            *slot = Some((partner.id, new_status, corrected));
+        }
+        Ok(done)
     })
     .await?;
-    let (decided, partner) = in_scope(core, operator, scan_ref).await?;
-    let (partner_id, status) = (partner.id, decided.status);
+    let decided = applied.into_inner().ok().flatten();
+    let Some((partner_id, status, corrected)) = decided else {
+        return Err(CoreError::Internal(format!("the decision of {scan_ref} was not recorded")));
+    };
     core.store.release_case(scan_ref, operator.id).await?;
     let mut detail = format!("{face}/{document} → {status}");
     if !corrected.is_empty() {

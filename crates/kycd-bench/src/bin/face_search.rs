@@ -12,12 +12,12 @@
 use anyhow::Context;
 use clap::Parser;
 use kycd_core::{DataPolicy, Services, files, screening};
-use kycd_domain::{
-    AuthToken, ClientId, Clock, Environment, PartnerId, ScanRef, SystemClock,
-    token_request::{self, TokenDefaults},
-    vocabulary::{FaceOrigin, OverallStatus},
+use kycd_domain::{Clock, Environment, SystemClock, vocabulary::FaceOrigin};
+use kycd_store::{
+    FacesFound, NewFace, Partner, Store, Verification,
+    conformance::{sample_partner, sample_verification},
+    crypto::MasterKey,
 };
-use kycd_store::{FacesFound, NewFace, Partner, Store, Verification, crypto::MasterKey};
 use std::{sync::Arc, time::Instant};
 
 #[derive(Debug, Parser)]
@@ -68,32 +68,13 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// A conformance sample verification of `partner` for `client`, asking `settings`.
 fn verification(partner: &Partner, client: &str, settings: serde_json::Value) -> Verification {
-    let mut body = serde_json::json!({"clientId": client});
-    if let (Some(body), Some(extra)) = (body.as_object_mut(), settings.as_object()) {
-        body.extend(extra.clone());
+    let mut v = sample_verification(partner, client);
+    if let Some(extra) = settings.as_object() {
+        v.request.custom_settings.extend(extra.clone());
     }
-    let body = body.as_object().cloned().unwrap_or_default();
-    let request = token_request::parse(&body, &partner.token_defaults, partner.environment)
-        .unwrap_or_else(|e| panic!("bench request: {}", e.message));
-    let now = SystemClock.now();
-    Verification {
-        scan_ref: ScanRef::generate(),
-        partner_id: partner.id,
-        client_id: ClientId::from_trusted(client),
-        auth_token: AuthToken::generate(),
-        digit_string: None,
-        status: OverallStatus::Active,
-        request,
-        created_at: now,
-        token_expires_at: now + time::Duration::days(1),
-        result: None,
-        updated_at: now,
-        submitted_at: None,
-        opened_at: None,
-        attempts_used: 0,
-        last_attempt: None,
-    }
+    v
 }
 
 fn faces(v: &Verification, embeddings: &mut Embeddings) -> FacesFound {
@@ -143,20 +124,7 @@ async fn main() -> anyhow::Result<()> {
             analysis_wake: Default::default(),
             public_url: "http://127.0.0.1".into(),
         };
-        let partner = Partner {
-            id: PartnerId::generate(),
-            name: "bench".into(),
-            environment: Environment::Dev,
-            api_key: "bench".into(),
-            api_secret_sha256: [0; 32],
-            signing_key: "bench".into(),
-            webhook_url: None,
-            credits: None,
-            rate_limit_per_hour: 0,
-            enabled: true,
-            token_defaults: TokenDefaults::default(),
-            created_at: SystemClock.now(),
-        };
+        let partner = sample_partner("bench", Environment::Dev, None);
         store.create_partner(&partner).await?;
 
         let filling = Instant::now();
