@@ -139,6 +139,34 @@ pub enum FaceError {
     Model(#[from] EmbedError),
 }
 
+/// The face's box with a margin, cut from `image` (as decoded) turned the way the face was found,
+/// at most `max_side` pixels on its longer side, as PNG — what a reviewer compares.
+pub fn crop_png(image: &DynamicImage, face: &Face, max_side: u32) -> Vec<u8> {
+    let turned = match face.turned {
+        90 => image.rotate90(),
+        180 => image.rotate180(),
+        270 => image.rotate270(),
+        _ => image.clone(),
+    };
+    let margin = 0.25 * face.width.max(face.height);
+    let (w, h) = (f64::from(turned.width()), f64::from(turned.height()));
+    let left = (face.left - margin).clamp(0.0, w - 1.0);
+    let top = (face.top - margin).clamp(0.0, h - 1.0);
+    let right = (face.left + face.width + margin).clamp(left + 1.0, w);
+    let bottom = (face.top + face.height + margin).clamp(top + 1.0, h);
+    let crop =
+        turned.crop_imm(left as u32, top as u32, (right - left) as u32, (bottom - top) as u32);
+    let crop = if crop.width().max(crop.height()) > max_side {
+        crop.thumbnail(max_side, max_side)
+    } else {
+        crop
+    };
+    let mut png = Vec::new();
+    // Encoding RGB into memory cannot fail.
+    let _ = crop.to_rgb8().write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png);
+    png
+}
+
 /// The document's portrait against the selfie.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -7,7 +7,7 @@
 
 use crate::{CoreError, CoreResult, Services, screening, verifications};
 pub use kycd_analysis::document::{DocumentAnalysis, Side};
-pub use kycd_analysis::face::{FaceComparison, FaceError};
+pub use kycd_analysis::face::{Face, FaceComparison, FaceError};
 use kycd_analysis::{
     decode::{self, DecodeLimits},
     document::{self, AnalysisError},
@@ -57,17 +57,40 @@ pub async fn check_document(
     limits: DecodeLimits,
     today: Date,
 ) -> CoreResult<Result<DocumentCheck, AnalysisError>> {
-    let analysis = tokio::task::spawn_blocking(move || {
+    let analysis = analyse_document(images, limits, today).await?;
+    Ok(analysis.map(|analysis| {
+        let decision = document_check::decide(request, chosen, &analysis.reading, today);
+        DocumentCheck { analysis, decision }
+    }))
+}
+
+/// Analyses the document photos (front first) on a blocking thread, deciding nothing.
+pub async fn analyse_document(
+    images: Vec<(Side, Vec<u8>)>,
+    limits: DecodeLimits,
+    today: Date,
+) -> CoreResult<Result<DocumentAnalysis, AnalysisError>> {
+    tokio::task::spawn_blocking(move || {
         let borrowed: Vec<(Side, &[u8])> =
             images.iter().map(|(side, bytes)| (*side, bytes.as_slice())).collect();
         document::analyse(&borrowed, &limits, today)
     })
     .await
-    .map_err(|e| CoreError::Internal(format!("analysis task failed: {e}")))?;
-    Ok(analysis.map(|analysis| {
-        let decision = document_check::decide(request, chosen, &analysis.reading, today);
-        DocumentCheck { analysis, decision }
-    }))
+    .map_err(|e| CoreError::Internal(format!("analysis task failed: {e}")))
+}
+
+/// The main face in `image`, cut out as PNG (at most `max_side` pixels), on a blocking thread;
+/// `None` when the image holds no face.
+pub async fn face_crop(image: Vec<u8>, max_side: u32) -> CoreResult<Option<Vec<u8>>> {
+    tokio::task::spawn_blocking(move || {
+        let decoded = decode::decode(&image, &submission_limits())
+            .map_err(|e| CoreError::Internal(format!("a stored image does not decode: {e}")))?;
+        let found = face::find(&decoded)
+            .map_err(|e| CoreError::Internal(format!("face detection failed: {e}")))?;
+        Ok(found.main.map(|main| face::crop_png(&decoded, &main, max_side)))
+    })
+    .await
+    .map_err(|e| CoreError::Internal(format!("face crop task failed: {e}")))?
 }
 
 /// The faces compared: what the analysis measured and what was decided from it.

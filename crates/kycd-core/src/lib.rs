@@ -12,6 +12,7 @@ pub mod flow;
 pub mod health;
 pub mod maintenance;
 pub mod operators;
+pub mod oversight;
 pub mod partners;
 pub mod review;
 pub mod sample_images;
@@ -19,6 +20,7 @@ pub mod sandbox;
 pub mod screening;
 pub mod secrets;
 pub mod sweeper;
+pub mod totp;
 pub mod verifications;
 pub mod webhooks;
 
@@ -43,6 +45,8 @@ pub struct Services {
     pub analysis_wake: Arc<Notify>,
     /// Base URL for links, without a trailing slash.
     pub public_url: Arc<str>,
+    /// The review SLA and which partners need a second reviewer.
+    pub review: Arc<kycd_domain::console::ReviewPolicy>,
 }
 
 impl Services {

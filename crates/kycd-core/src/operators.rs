@@ -139,6 +139,63 @@ pub async fn reset_password(core: &Services, name: &str, password: String) -> Co
     update(core, name, change, "operator.password", None).await
 }
 
+/// A second factor just turned on: what the operator puts into their authenticator app.
+#[derive(Clone)]
+pub struct TotpEnrolment {
+    /// The secret in base32, for typing in.
+    pub secret: String,
+    /// The `otpauth://` URI, for a QR code.
+    pub uri: String,
+}
+
+/// Turns on the TOTP second factor with a new secret (replacing any): from now on the operator's
+/// logins need a code. Audited as `operator.totp`.
+pub async fn enable_totp(core: &Services, name: &str) -> CoreResult<TotpEnrolment> {
+    let operator = named(core, name).await?;
+    let mut secret = [0u8; crate::totp::SECRET_BYTES];
+    rand::rng().fill_bytes(&mut secret);
+    core.store.set_totp_secret(operator.id, Some(&secret)).await?;
+    record_change(core, name, "operator.totp", Some("enabled".into())).await?;
+    Ok(TotpEnrolment {
+        secret: crate::totp::secret_text(&secret),
+        uri: crate::totp::uri("kycd", &operator.name, &secret),
+    })
+}
+
+/// Turns the second factor off (audited as `operator.totp`).
+pub async fn disable_totp(core: &Services, name: &str) -> CoreResult<()> {
+    let operator = named(core, name).await?;
+    core.store.set_totp_secret(operator.id, None).await?;
+    record_change(core, name, "operator.totp", Some("disabled".into())).await
+}
+
+/// Whether the operator's logins need a code.
+pub async fn has_totp(core: &Services, operator: &Operator) -> CoreResult<bool> {
+    Ok(core.store.totp_secret(operator.id).await?.is_some())
+}
+
+async fn named(core: &Services, name: &str) -> CoreResult<Operator> {
+    core.store
+        .operator_by_name(name)
+        .await?
+        .ok_or_else(|| CoreError::NotFound(format!("no operator named '{name}'")))
+}
+
+/// Whether `code` is a fresh code of the operator's second factor (always, without one). A
+/// code is accepted once: its step is recorded, and no earlier step is accepted after it.
+async fn second_factor_holds(
+    core: &Services,
+    operator: &Operator,
+    code: Option<&str>,
+) -> CoreResult<bool> {
+    let Some(totp) = core.store.totp_secret(operator.id).await? else { return Ok(true) };
+    let now = core.clock.now().unix_timestamp();
+    let Some(step) = code.and_then(|c| crate::totp::matching_step(&totp.secret, c, now)) else {
+        return Ok(false);
+    };
+    Ok(step > totp.last_step && core.store.use_totp_step(operator.id, step).await?)
+}
+
 async fn record_change(
     core: &Services,
     name: &str,
@@ -221,12 +278,15 @@ impl std::fmt::Debug for SignedIn {
     }
 }
 
-/// Checks `name` and `password` and starts a session. Failures count towards the lock-out; a
-/// locked or disabled account is refused whatever the password.
+/// Checks `name`, `password` and — for an operator with a second factor — the TOTP `code`, and
+/// starts a session. Failures count towards the lock-out and are refused alike (a wrong code
+/// says no more than a wrong password); a locked or disabled account is refused whatever it
+/// presents.
 pub async fn login(
     core: &Services,
     name: &str,
     password: String,
+    code: Option<&str>,
 ) -> CoreResult<Result<SignedIn, LoginRefused>> {
     let now = core.clock.now();
     let operator = core.store.operator_by_name(name).await?;
@@ -240,7 +300,9 @@ pub async fn login(
         tracing::warn!(operator = operator.name, "console login refused: locked");
         return Ok(Err(LoginRefused::Locked(until)));
     }
-    if !matches || operator.disabled {
+    let factor =
+        matches && !operator.disabled && second_factor_holds(core, &operator, code).await?;
+    if !matches || operator.disabled || !factor {
         let lock_until = now + console::LOCK_FOR;
         let failures = core
             .store

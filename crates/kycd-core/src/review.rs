@@ -5,7 +5,7 @@
 
 use crate::{CoreError, CoreResult, Services, audit, operators};
 use kycd_domain::{
-    Rejection, ScanRef, console, lifecycle,
+    OperatorId, Rejection, ScanRef, console, lifecycle,
     vocabulary::{FileKind, OverallStatus},
 };
 use kycd_store::{CaseClaim, Operator, Partner, Verification};
@@ -22,6 +22,8 @@ pub struct QueuedCase {
     pub partner: Partner,
     /// Since when it waits for a person.
     pub waiting_since: OffsetDateTime,
+    /// Who proposed the decision a second reviewer is to confirm (four eyes).
+    pub proposed_by: Option<String>,
 }
 
 /// The verifications in REVIEWING the operator may see, the longest waiting first.
@@ -29,13 +31,57 @@ pub async fn queue(core: &Services, operator: &Operator) -> CoreResult<Vec<Queue
     let scope = operators::scope(operator);
     let waiting = core.store.reviewing_verifications(scope.partners(), QUEUE_LIMIT).await?;
     let partners = core.store.list_partners().await?;
-    Ok(waiting
+    let mut cases = Vec::with_capacity(waiting.len());
+    for verification in waiting.into_iter().filter(|v| scope.includes(v.partner_id)) {
+        let Some(partner) = partners.iter().find(|p| p.id == verification.partner_id) else {
+            continue;
+        };
+        let proposed_by = if core.review.needs_second_reviewer(&partner.name) {
+            proposal(core, &verification.scan_ref).await?.map(|p| p.proposed_by)
+        } else {
+            None
+        };
+        let waiting_since = verification.updated_at;
+        cases.push(QueuedCase {
+            verification,
+            partner: partner.clone(),
+            waiting_since,
+            proposed_by,
+        });
+    }
+    Ok(cases)
+}
+
+/// Most verifications a search shows.
+pub const SEARCH_LIMIT: i64 = 200;
+
+/// The console's search over all verifications, newest first: `search.partners` (empty = all)
+/// narrowed to the operator's partners, so it is never wider than their scope.
+pub async fn search(
+    core: &Services,
+    operator: &Operator,
+    mut search: kycd_store::VerificationSearch,
+) -> CoreResult<Vec<(Verification, Partner)>> {
+    let scope = operators::scope(operator);
+    if search.partners.is_empty() {
+        search.partners = scope.partners().to_vec();
+    } else {
+        search.partners.retain(|p| scope.includes(*p));
+        if search.partners.is_empty() {
+            return Ok(vec![]);
+        }
+    }
+    search.limit = search.limit.clamp(1, SEARCH_LIMIT);
+    let partners = core.store.list_partners().await?;
+    Ok(core
+        .store
+        .search_verifications(&search)
+        .await?
         .into_iter()
         .filter(|v| scope.includes(v.partner_id))
-        .filter_map(|verification| {
-            let partner = partners.iter().find(|p| p.id == verification.partner_id)?.clone();
-            let waiting_since = verification.updated_at;
-            Some(QueuedCase { verification, partner, waiting_since })
+        .filter_map(|v| {
+            let partner = partners.iter().find(|p| p.id == v.partner_id)?.clone();
+            Some((v, partner))
         })
         .collect())
 }
@@ -49,10 +95,12 @@ pub struct Case {
     pub claim: Option<CaseClaim>,
     /// The claim holder's name.
     pub claimed_by: Option<String>,
-    /// Fresh signed links to the stored images, by kind.
-    pub images: Vec<(FileKind, String)>,
+    /// The kinds of image stored (no videos), which the console serves itself ([`image`]).
+    pub images: Vec<FileKind>,
     /// What happened to the verification, oldest first.
     pub timeline: Vec<TimelineEntry>,
+    /// A four-eyes decision waiting for a second reviewer.
+    pub proposal: Option<Proposal>,
 }
 
 /// One step in a case's history.
@@ -144,7 +192,13 @@ pub async fn open_case(
 ) -> CoreResult<Case> {
     let (verification, partner) = in_scope(core, operator, scan_ref).await?;
     let now = core.clock.now();
-    let claim = if operator.role.may_decide() && verification.status == OverallStatus::Reviewing {
+    let proposal = proposal(core, scan_ref).await?;
+    // The proposer of a four-eyes decision leaves the case to the second reviewer.
+    let own_proposal = proposal.as_ref().is_some_and(|p| p.proposer == operator.id);
+    let claim = if operator.role.may_decide()
+        && verification.status == OverallStatus::Reviewing
+        && !own_proposal
+    {
         let wanted = CaseClaim {
             scan_ref: scan_ref.clone(),
             operator_id: operator.id,
@@ -159,19 +213,108 @@ pub async fn open_case(
         Some(c) => core.store.operator_by_id(c.operator_id).await?.map(|o| o.name),
         None => None,
     };
-    let images = crate::files::links(core, &verification, verification.result.as_ref(), now)
-        .into_iter()
-        .filter_map(|(kind, url)| Some((FileKind::parse(&kind)?, url.as_str()?.to_owned())))
-        .filter(|(kind, _)| !kind.is_video())
-        .collect();
+    let images = match &verification.result {
+        Some(result) => result.files.iter().copied().filter(|kind| !kind.is_video()).collect(),
+        None => vec![],
+    };
     audit::record(core, Some(partner.id), operators::actor(operator), "case.view", scan_ref, None)
         .await?;
     let timeline = timeline(core, &verification).await?;
-    Ok(Case { verification, partner, claim, claimed_by, images, timeline })
+    Ok(Case { verification, partner, claim, claimed_by, images, timeline, proposal })
+}
+
+/// What the analysis sees in a case's stored images, measured again when the case is opened:
+/// the stored result holds only what was sent to the partner (statuses, tags, data), a reviewer
+/// also wants the zone's lines, the image quality and the face distance.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    pub document: Option<crate::analysis::DocumentAnalysis>,
+    pub faces: Option<crate::analysis::FaceComparison>,
+    /// What could not be measured, and why.
+    pub problems: Vec<String>,
+}
+
+/// Measures the case's stored images again (document zone and quality; the document's face
+/// against the selfie), off the async runtime.
+pub async fn evidence(core: &Services, case: &Case) -> CoreResult<Evidence> {
+    use crate::analysis::{self, Side};
+    let scan_ref = &case.verification.scan_ref;
+    let stored = |kind| async move { core.files.get(scan_ref, kind).await };
+    let mut evidence = Evidence::default();
+    let mut images = Vec::new();
+    for (kind, side) in [(FileKind::Front, Side::Front), (FileKind::Back, Side::Back)] {
+        if let Some(bytes) = stored(kind).await? {
+            images.push((side, bytes));
+        }
+    }
+    let front = images.first().map(|(_, bytes)| bytes.clone());
+    if !images.is_empty() {
+        let today = core.clock.now().date();
+        match analysis::analyse_document(images, analysis::submission_limits(), today).await? {
+            Ok(document) => evidence.document = Some(document),
+            Err(error) => evidence.problems.push(format!("document: {error}")),
+        }
+    }
+    if let (Some(front), Some(selfie)) = (front, stored(FileKind::Face).await?) {
+        match analysis::check_faces(front, selfie, analysis::submission_limits()).await? {
+            Ok(faces) => evidence.faces = Some(faces.comparison),
+            Err(error) => evidence.problems.push(format!("faces: {error}")),
+        }
+    }
+    Ok(evidence)
+}
+
+/// One stored image of a case the operator may see, audited as `image.view`; `None` when that
+/// kind is not stored (or is a video: the console shows images only).
+pub async fn image(
+    core: &Services,
+    operator: &Operator,
+    scan_ref: &ScanRef,
+    kind: FileKind,
+) -> CoreResult<Option<Vec<u8>>> {
+    let (verification, partner) = in_scope(core, operator, scan_ref).await?;
+    if kind.is_video() {
+        return Ok(None);
+    }
+    let Some(image) = core.files.get(&verification.scan_ref, kind).await? else {
+        return Ok(None);
+    };
+    let detail = Some(kind.to_string());
+    let actor = operators::actor(operator);
+    audit::record(core, Some(partner.id), actor, "image.view", scan_ref, detail).await?;
+    Ok(Some(image))
+}
+
+/// Longest side of a face crop, in pixels.
+pub const FACE_CROP_SIDE: u32 = 240;
+
+/// The face cut from the case's document photo (`FRONT`) or selfie (`FACE`), as PNG, audited
+/// as `image.view`; `None` when that image is not stored or holds no face.
+pub async fn face_crop(
+    core: &Services,
+    operator: &Operator,
+    scan_ref: &ScanRef,
+    kind: FileKind,
+) -> CoreResult<Option<Vec<u8>>> {
+    let (verification, partner) = in_scope(core, operator, scan_ref).await?;
+    if !matches!(kind, FileKind::Front | FileKind::Face) {
+        return Ok(None);
+    }
+    let Some(image) = core.files.get(&verification.scan_ref, kind).await? else {
+        return Ok(None);
+    };
+    let crop = crate::analysis::face_crop(image, FACE_CROP_SIDE).await?;
+    if crop.is_some() {
+        let detail = Some(format!("{kind} face crop"));
+        let actor = operators::actor(operator);
+        audit::record(core, Some(partner.id), actor, "image.view", scan_ref, detail).await?;
+    }
+    Ok(crop)
 }
 
 /// What a reviewer decided.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Decision {
     pub face: String,
     pub document: String,
@@ -184,40 +327,191 @@ pub struct Decision {
     pub corrections: Vec<(console::DataField, String)>,
 }
 
+/// What became of a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decided {
+    /// Applied and sent: the verification's new status.
+    Sent(OverallStatus),
+    /// The partner needs four eyes: stored until a second reviewer confirms it.
+    Proposed,
+}
+
+/// A four-eyes decision waiting for a second reviewer.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub decision: Decision,
+    /// Who proposed it.
+    pub proposed_by: String,
+    pub proposer: OperatorId,
+    pub at: OffsetDateTime,
+}
+
+async fn proposal(core: &Services, scan_ref: &ScanRef) -> CoreResult<Option<Proposal>> {
+    let Some(stored) = core.store.review_proposal(scan_ref).await? else { return Ok(None) };
+    let decision: Decision = serde_json::from_slice(&stored.decision).map_err(|e| {
+        CoreError::Internal(format!("the proposal of {scan_ref} is unreadable: {e}"))
+    })?;
+    let proposed_by = match core.store.operator_by_id(stored.operator_id).await? {
+        Some(operator) => operator.name,
+        None => "a removed operator".to_owned(),
+    };
+    Ok(Some(Proposal {
+        decision,
+        proposed_by,
+        proposer: stored.operator_id,
+        at: stored.created_at,
+    }))
+}
+
+/// The case the operator is about to decide: in scope, waiting in REVIEWING, and claimed by
+/// them.
+async fn deciding(
+    core: &Services,
+    operator: &Operator,
+    scan_ref: &ScanRef,
+) -> CoreResult<(Verification, Partner)> {
+    if !operator.role.may_decide() {
+        return Err(operators::not_allowed(operator, "decide verifications"));
+    }
+    let (verification, partner) = in_scope(core, operator, scan_ref).await?;
+    if verification.status != OverallStatus::Reviewing {
+        return Err(Rejection::bad_value(format!(
+            "Verification {scan_ref} is {}, not waiting for a decision.",
+            verification.status
+        ))
+        .into());
+    }
+    let now = core.clock.now();
+    let claim = core.store.case_claim(scan_ref).await?;
+    if !claim.as_ref().is_some_and(|c| c.operator_id == operator.id && now < c.until) {
+        return Err(CoreError::Conflict(format!(
+            "Verification {scan_ref} is not claimed by you: open it again to claim it."
+        )));
+    }
+    Ok((verification, partner))
+}
+
 /// Decides a case the operator holds (reviewer or admin, within their partners): the manual
 /// values from iDenfy's manual sets, the tags the reviewer removed taken off, the overall status
 /// by the rule of reference §5.7, IDENTIFICATION_MANUAL_FINISHED (`final: true`) written to the
-/// outbox with the change, the claim released, and `case.decide` audited.
+/// outbox with the change, the claim released, and `case.decide` audited. For a four-eyes
+/// partner the decision is stored instead (`case.propose`) until another reviewer confirms it.
 pub async fn decide(
     core: &Services,
     operator: &Operator,
     scan_ref: &ScanRef,
     decision: Decision,
-) -> CoreResult<OverallStatus> {
-    if !operator.role.may_decide() {
-        return Err(operators::not_allowed(operator, "decide verifications"));
+) -> CoreResult<Decided> {
+    console::check_decision(&decision.face, &decision.document, &decision.note)?;
+    let (_, partner) = deciding(core, operator, scan_ref).await?;
+    if let Some(existing) = proposal(core, scan_ref).await? {
+        return Err(CoreError::Conflict(format!(
+            "{} has proposed a decision of {scan_ref}: confirm it or send it back.",
+            existing.proposed_by
+        )));
     }
+    if !core.review.needs_second_reviewer(&partner.name) {
+        let status = send(core, operator, scan_ref, &decision, None).await?;
+        return Ok(Decided::Sent(status));
+    }
+    let stored = kycd_store::ReviewProposal {
+        scan_ref: scan_ref.clone(),
+        partner_id: partner.id,
+        operator_id: operator.id,
+        decision: serde_json::to_vec(&decision)
+            .map_err(|e| CoreError::Internal(format!("encoding the proposal: {e}")))?,
+        created_at: core.clock.now(),
+    };
+    if !core.store.propose_decision(&stored).await? {
+        return Err(CoreError::Conflict(format!(
+            "Another reviewer has just proposed a decision of {scan_ref}: open it again."
+        )));
+    }
+    core.store.release_case(scan_ref, operator.id).await?;
+    let detail = describe(&decision, None, None);
+    let actor = operators::actor(operator);
+    audit::record(core, Some(partner.id), actor, "case.propose", scan_ref, Some(detail)).await?;
+    tracing::info!(scan_ref = scan_ref.as_str(), operator = operator.name, "decision proposed");
+    Ok(Decided::Proposed)
+}
+
+/// The second reviewer of a four-eyes case confirms (`accept`) the proposed decision — then it
+/// is applied and sent as [`decide`] would — or sends it back, after which the case is decided
+/// afresh. The proposer can do neither.
+pub async fn confirm(
+    core: &Services,
+    operator: &Operator,
+    scan_ref: &ScanRef,
+    accept: bool,
+) -> CoreResult<Option<OverallStatus>> {
+    let (_, partner) = deciding(core, operator, scan_ref).await?;
+    let Some(proposal) = proposal(core, scan_ref).await? else {
+        return Err(Rejection::bad_value(format!(
+            "Verification {scan_ref} has no decision waiting for confirmation."
+        ))
+        .into());
+    };
+    if proposal.proposer == operator.id {
+        return Err(operators::not_allowed(
+            operator,
+            "confirm or send back a decision they proposed themselves (four eyes)",
+        ));
+    }
+    if !accept {
+        core.store.withdraw_proposal(scan_ref).await?;
+        let detail = format!("sent back {}'s decision", proposal.proposed_by);
+        let actor = operators::actor(operator);
+        audit::record(core, Some(partner.id), actor, "case.return", scan_ref, Some(detail)).await?;
+        return Ok(None);
+    }
+    let status = send(core, operator, scan_ref, &proposal.decision, Some(&proposal)).await?;
+    core.store.withdraw_proposal(scan_ref).await?;
+    Ok(Some(status))
+}
+
+/// What the audit log says of a decision (with the status it gave, once applied).
+fn describe(
+    decision: &Decision,
+    status: Option<OverallStatus>,
+    corrected: Option<&[&str]>,
+) -> String {
+    let mut detail = format!("{}/{}", decision.face, decision.document);
+    if let Some(status) = status {
+        detail.push_str(&format!(" → {status}"));
+    }
+    let corrected: Vec<&str> = match corrected {
+        Some(fields) => fields.to_vec(),
+        None => decision.corrections.iter().map(|(field, _)| field.as_str()).collect(),
+    };
+    if !corrected.is_empty() {
+        detail.push_str(&format!("; corrected {}", corrected.join(",")));
+    }
+    if !decision.remove_tags.is_empty() {
+        detail.push_str(&format!("; removed {}", decision.remove_tags.join(",")));
+    }
+    if !decision.note.trim().is_empty() {
+        detail.push_str(&format!("; note: {}", decision.note.trim()));
+    }
+    detail
+}
+
+/// Applies `decision` to the case the operator holds and sends it; audits `case.decide` (naming
+/// the proposer of a confirmed four-eyes decision).
+async fn send(
+    core: &Services,
+    operator: &Operator,
+    scan_ref: &ScanRef,
+    decision: &Decision,
+    confirmed: Option<&Proposal>,
+) -> CoreResult<OverallStatus> {
     let (face, document) =
         console::check_decision(&decision.face, &decision.document, &decision.note)?;
     // What the applied attempt decided, for the audit record: the partner, the new status and
     // the fields the correction changed.
     let applied = std::sync::Mutex::new(None);
     crate::verifications::with_retries(scan_ref, || async {
-        let (verification, partner) = in_scope(core, operator, scan_ref).await?;
-        if verification.status != OverallStatus::Reviewing {
-            return Err(Rejection::bad_value(format!(
-                "Verification {scan_ref} is {}, not waiting for a decision.",
-                verification.status
-            ))
-            .into());
-        }
+        let (verification, partner) = deciding(core, operator, scan_ref).await?;
         let now = core.clock.now();
-        let claim = core.store.case_claim(scan_ref).await?;
-        if !claim.as_ref().is_some_and(|c| c.operator_id == operator.id && now < c.until) {
-            return Err(CoreError::Conflict(format!(
-                "Verification {scan_ref} is not claimed by you: open it again to claim it."
-            )));
-        }
         let mut result = verification.result.clone().unwrap_or_default();
         result.manual_face = Some(face);
         result.manual_document = Some(document);
@@ -258,25 +552,15 @@ pub async fn decide(
         return Err(CoreError::Internal(format!("the decision of {scan_ref} was not recorded")));
     };
     core.store.release_case(scan_ref, operator.id).await?;
-    let mut detail = format!("{face}/{document} → {status}");
-    if !corrected.is_empty() {
-        detail.push_str(&format!("; corrected {}", corrected.join(",")));
+    let mut detail = describe(decision, Some(status), Some(&corrected));
+    if let Some(proposal) = confirmed {
+        detail.push_str(&format!(
+            "; proposed by {}, confirmed by {}",
+            proposal.proposed_by, operator.name
+        ));
     }
-    if !decision.remove_tags.is_empty() {
-        detail.push_str(&format!("; removed {}", decision.remove_tags.join(",")));
-    }
-    if !decision.note.trim().is_empty() {
-        detail.push_str(&format!("; note: {}", decision.note.trim()));
-    }
-    audit::record(
-        core,
-        Some(partner_id),
-        operators::actor(operator),
-        "case.decide",
-        scan_ref,
-        Some(detail),
-    )
-    .await?;
+    let actor = operators::actor(operator);
+    audit::record(core, Some(partner_id), actor, "case.decide", scan_ref, Some(detail)).await?;
     tracing::info!(scan_ref = scan_ref.as_str(), operator = operator.name, %status, "case decided");
     Ok(status)
 }

@@ -124,6 +124,32 @@ pub fn session_alive(
     now < created_at + SESSION_LIFETIME && now < last_seen_at + SESSION_IDLE
 }
 
+/// How long a case may wait for a person before the queue marks it overdue, unless configured:
+/// iDenfy reviews "within 20 minutes" (reference §4.3).
+pub const DEFAULT_REVIEW_SLA: Duration = Duration::minutes(20);
+
+/// How a deployment reviews: its SLA and which partners' decisions need a second reviewer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewPolicy {
+    pub sla: Duration,
+    /// Partner names whose decisions a second reviewer confirms before they are sent ("four
+    /// eyes"); `*` names every partner.
+    pub four_eyes: Vec<String>,
+}
+
+impl Default for ReviewPolicy {
+    fn default() -> Self {
+        Self { sla: DEFAULT_REVIEW_SLA, four_eyes: vec![] }
+    }
+}
+
+impl ReviewPolicy {
+    /// Whether the partner's decisions wait for a second reviewer.
+    pub fn needs_second_reviewer(&self, partner_name: &str) -> bool {
+        self.four_eyes.iter().any(|name| name == "*" || name == partner_name)
+    }
+}
+
 /// How long opening a case for decision keeps it the reviewer's (renewed while they work on it).
 pub const CLAIM_FOR: Duration = Duration::minutes(15);
 
@@ -260,6 +286,16 @@ impl DataField {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn four_eyes_applies_to_the_named_partners_or_to_all() {
+        let policy = ReviewPolicy { four_eyes: vec!["acme".into()], ..ReviewPolicy::default() };
+        assert!(policy.needs_second_reviewer("acme"));
+        assert!(!policy.needs_second_reviewer("acme2"));
+        assert!(!ReviewPolicy::default().needs_second_reviewer("acme"));
+        let all = ReviewPolicy { four_eyes: vec!["*".into()], ..ReviewPolicy::default() };
+        assert!(all.needs_second_reviewer("anyone"));
+    }
     use time::macros::datetime;
 
     const T0: OffsetDateTime = datetime!(2026-12-03 12:00 UTC);

@@ -27,6 +27,8 @@ pub struct AppState {
     pub metrics_route: bool,
     /// Timeouts and connection limits of the HTTP server.
     pub http: crate::http_server::HttpLimits,
+    /// Serve the review console on this router (false when it has a listen address of its own).
+    pub console_route: bool,
 }
 
 /// Where `GET /metrics` is served (docs/adr/0013-metrics-endpoint.md).
@@ -42,12 +44,22 @@ pub enum MetricsExposure {
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
-    let limits = state.http;
-    let mut routes = routes::router();
+    let mut routes = routes::router(state.console_route);
     if state.metrics_route {
         crate::metrics::recorder();
         routes = routes.route("/metrics", axum::routing::get(routes::metrics::scrape));
     }
+    layered(routes, state)
+}
+
+/// Only the review console (and the assets its pages load), for its own listen address.
+pub fn console_router(state: AppState) -> Router {
+    layered(crate::ui::console_only(), state)
+}
+
+/// `routes` with the middleware every kycd HTTP answer goes through.
+fn layered(routes: Router<AppState>, state: AppState) -> Router {
+    let limits = state.http;
     routes
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
@@ -128,6 +140,15 @@ pub fn start_server(listener: TcpListener, state: AppState) -> std::io::Result<R
     serve(listener, router(state), limits)
 }
 
+/// Serves only the review console on its own listener (`console_listen`).
+pub fn start_console_server(
+    listener: TcpListener,
+    state: AppState,
+) -> std::io::Result<RunningServer> {
+    let limits = state.http;
+    serve(listener, console_router(state), limits)
+}
+
 /// Serves only `GET /metrics` for `core` on its own listener (a separate metrics address).
 pub fn start_metrics_server(
     listener: TcpListener,
@@ -139,6 +160,7 @@ pub fn start_metrics_server(
         max_body_bytes: 0,
         metrics_route: true,
         http: crate::http_server::HttpLimits::default(),
+        console_route: false,
     };
     let app = Router::new()
         .route("/metrics", axum::routing::get(routes::metrics::scrape))

@@ -168,6 +168,7 @@ pub async fn build_services(
         webhook_wake: Default::default(),
         analysis_wake: Default::default(),
         public_url: public_url.trim_end_matches('/').into(),
+        review: Arc::new(config.review_policy()),
     };
     Ok((services, master))
 }

@@ -99,6 +99,14 @@ pub struct Config {
     pub metrics_listen: Option<SocketAddr>,
     /// Document analyses one worker node runs at once (each keeps one core busy while it runs).
     pub analysis_concurrency: usize,
+    /// A separate address serving only the review console (then not on the API address).
+    pub console_listen: Option<SocketAddr>,
+    /// Minutes a case may wait in the review queue before it is marked overdue.
+    pub review_sla_minutes: u32,
+    /// Partners (by name) whose review decisions a second reviewer confirms before they are
+    /// sent; "*" = every partner. From the environment also a comma-separated string.
+    #[serde(deserialize_with = "list_or_comma_separated")]
+    pub four_eyes_partners: Vec<String>,
 }
 
 fn list_or_comma_separated<'de, D: serde::Deserializer<'de>>(
@@ -171,6 +179,9 @@ impl Default for Config {
             metrics: MetricsSetting::Auto,
             metrics_listen: None,
             analysis_concurrency: 1,
+            console_listen: None,
+            review_sla_minutes: 20,
+            four_eyes_partners: Vec::new(),
         }
     }
 }
@@ -205,6 +216,9 @@ const ENV_KEYS: &[&str] = &[
     "metrics",
     "metrics_listen",
     "analysis_concurrency",
+    "console_listen",
+    "review_sla_minutes",
+    "four_eyes_partners",
 ];
 
 /// Values given on the command line or in KYCD_* variables; `None` = not given.
@@ -313,6 +327,13 @@ impl Config {
                 (E::Demo, days(self.retention_days_demo)),
                 (E::Prod, days(self.retention_days_prod)),
             ],
+        }
+    }
+
+    pub fn review_policy(&self) -> kycd_domain::console::ReviewPolicy {
+        kycd_domain::console::ReviewPolicy {
+            sla: time::Duration::minutes(i64::from(self.review_sla_minutes.max(1))),
+            four_eyes: self.four_eyes_partners.clone(),
         }
     }
 
@@ -440,6 +461,18 @@ metrics = "auto"
 # analyses one node runs at once; each keeps one core busy for a few hundred milliseconds.
 # (KYCD_ANALYSIS_CONCURRENCY)
 analysis_concurrency = 1
+
+# The review console (/console, docs/console.md) is served on the API address unless
+# console_listen names an address of its own (e.g. one only the office network reaches); then it
+# is served only there.  (KYCD_CONSOLE_LISTEN)
+# console_listen = "10.0.0.5:8443"
+#
+# Cases waiting longer than this many minutes are
+# marked overdue in the queue. Partners named in four_eyes_partners ("*" = all) need a second
+# reviewer to confirm each decision before its webhook is sent.
+# (KYCD_REVIEW_SLA_MINUTES, KYCD_FOUR_EYES_PARTNERS)
+review_sla_minutes = 20
+four_eyes_partners = []
 "#;
 
 #[cfg(test)]

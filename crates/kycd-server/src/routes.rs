@@ -13,7 +13,8 @@ pub mod sandbox;
 use crate::AppState;
 use axum::{Router, routing::get};
 
-pub fn router() -> Router<AppState> {
+/// The API, the hosted flow and (with `console`) the review console.
+pub fn router(console: bool) -> Router<AppState> {
     Router::new()
         .route("/health", get(health::health))
         .route("/health/live", get(liveness::live))
@@ -24,5 +25,5 @@ pub fn router() -> Router<AppState> {
         .route("/files/{scan_ref}/{kind}", get(files::download))
         .nest("/api/v2", api_v2::router())
         .nest("/kyc", kyc::router())
-        .merge(crate::ui::router())
+        .merge(crate::ui::router(console))
 }

@@ -12,9 +12,13 @@ pub mod page;
 use crate::AppState;
 use axum::{Router, routing::get};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ui/static/{name}", get(assets::serve))
-        .merge(flow::router())
-        .merge(console::router())
+/// The hosted flow's pages and (with `console`) the review console's.
+pub fn router(console: bool) -> Router<AppState> {
+    let pages = Router::new().route("/ui/static/{name}", get(assets::serve)).merge(flow::router());
+    if console { pages.merge(console::router()) } else { pages }
+}
+
+/// The review console's pages and the assets they load, for its own listen address.
+pub fn console_only() -> Router<AppState> {
+    Router::new().route("/ui/static/{name}", get(assets::serve)).merge(console::router())
 }

@@ -112,6 +112,7 @@ impl SandboxStore for PostgresStore {
                 "DELETE FROM face_embeddings WHERE partner_id = $1 AND scan_ref = ANY($2)",
                 "DELETE FROM blocklist_person_keys WHERE partner_id = $1 AND scan_ref = ANY($2)",
                 "DELETE FROM blocklist_entries WHERE partner_id = $1 AND scan_ref = ANY($2)",
+                "DELETE FROM review_proposals WHERE partner_id = $1 AND scan_ref = ANY($2)",
                 "DELETE FROM verifications WHERE partner_id = $1 AND scan_ref = ANY($2)",
             ] {
                 sqlx::query(statement)

@@ -262,12 +262,13 @@ impl VerificationStore for PostgresStore {
         if changed == 0 {
             return Ok(false);
         }
-        // Faces are biometric data and blocklist entries hold them or the person's data: they go
-        // with the verification.
+        // Faces are biometric data, blocklist entries hold them or the person's data, a four-eyes
+        // proposal holds corrected data: they go with the verification.
         for table in [
             "DELETE FROM face_embeddings WHERE scan_ref = $1",
             "DELETE FROM blocklist_person_keys WHERE scan_ref = $1",
             "DELETE FROM blocklist_entries WHERE scan_ref = $1",
+            "DELETE FROM review_proposals WHERE scan_ref = $1",
         ] {
             sqlx::query(table).bind(scan_ref).execute(&mut *tx).await.map_err(db)?;
         }
@@ -308,6 +309,45 @@ impl VerificationStore for PostgresStore {
         rows.iter().map(|r| codec::verification(r, &self.ring)).collect()
     }
 
+    async fn search_verifications(
+        &self,
+        search: &kycd_store::VerificationSearch,
+    ) -> StoreResult<Vec<Verification>> {
+        let Some(mut query) = search_query(search) else { return Ok(vec![]) };
+        let rows = query.build().fetch_all(&self.pool).await.map_err(db)?;
+        rows.iter().map(|r| codec::verification(r, &self.ring)).collect()
+    }
+
+    async fn verification_stats(
+        &self,
+        partners: &[PartnerId],
+        since: OffsetDateTime,
+    ) -> StoreResult<kycd_store::VerificationStats> {
+        let partners: Vec<String> = partners.iter().map(|p| partner_id_text(*p)).collect();
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT created_at / 86400000 AS day, status, COUNT(*) FROM verifications
+             WHERE created_at >= $1 AND (cardinality($2::text[]) = 0 OR partner_id = ANY($2))
+             GROUP BY day, status ORDER BY day, status",
+        )
+        .bind(to_ms(since))
+        .bind(&partners)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let decision_ms: Vec<i64> = sqlx::query_scalar(
+            "SELECT updated_at - submitted_at AS took FROM verifications
+             WHERE created_at >= $1 AND (cardinality($2::text[]) = 0 OR partner_id = ANY($2))
+               AND submitted_at IS NOT NULL AND status IN ('APPROVED', 'DENIED', 'SUSPECTED')
+             ORDER BY took",
+        )
+        .bind(to_ms(since))
+        .bind(&partners)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        kycd_store::codec::verification_stats(rows, decision_ms)
+    }
+
     async fn retention_candidates(
         &self,
         environment: Environment,
@@ -328,4 +368,34 @@ impl VerificationStore for PostgresStore {
         .map_err(db)?;
         rows.iter().map(|r| codec::verification(r, &self.ring)).collect()
     }
+}
+
+/// The console's search with only the conditions it has, so each shape uses its index; `None`
+/// when the scanRef cannot exist.
+pub(crate) fn search_query(
+    search: &kycd_store::VerificationSearch,
+) -> Option<sqlx::QueryBuilder<'static, sqlx::Postgres>> {
+    let mut query = sqlx::QueryBuilder::new("SELECT * FROM verifications WHERE TRUE");
+    if !search.partners.is_empty() {
+        let partners: Vec<String> = search.partners.iter().map(|p| partner_id_text(*p)).collect();
+        query.push(" AND partner_id = ANY(").push_bind(partners).push(")");
+    }
+    if let Some(scan_ref) = &search.scan_ref {
+        query.push(" AND scan_ref = ").push_bind(lookup(scan_ref.as_str())?.to_owned());
+    }
+    if let Some(client_id) = &search.client_id {
+        query.push(" AND client_id = ").push_bind(client_id.clone());
+    }
+    if let Some(status) = search.status {
+        query.push(" AND status = ").push_bind(status.as_str());
+    }
+    if let Some(from) = search.created_from {
+        query.push(" AND created_at >= ").push_bind(to_ms(from));
+    }
+    if let Some(before) = search.created_before {
+        query.push(" AND created_at < ").push_bind(to_ms(before));
+    }
+    let limit = kycd_store::codec::list_limit(search.limit);
+    query.push(" ORDER BY created_at DESC LIMIT ").push_bind(limit);
+    Some(query)
 }

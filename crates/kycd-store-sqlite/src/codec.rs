@@ -91,6 +91,14 @@ pub fn case_claim(row: &SqliteRow) -> StoreResult<kycd_store::CaseClaim> {
     codec::case_claim(&Cols(row))
 }
 
+pub fn totp_secret(row: &SqliteRow, ring: &KeyRing) -> StoreResult<kycd_store::TotpSecret> {
+    codec::totp_secret(&Cols(row), ring)
+}
+
+pub fn review_proposal(row: &SqliteRow, ring: &KeyRing) -> StoreResult<kycd_store::ReviewProposal> {
+    codec::review_proposal(&Cols(row), ring)
+}
+
 pub fn console_session(row: &SqliteRow) -> StoreResult<kycd_store::ConsoleSession> {
     codec::console_session(&Cols(row))
 }

@@ -3,8 +3,14 @@
 use crate::{SqliteStore, codec, db, unique_or_db};
 use async_trait::async_trait;
 use kycd_domain::{OperatorId, ScanRef};
-use kycd_store::codec::{operator_id_text, operator_partners_json, to_ms};
-use kycd_store::{CaseClaim, ConsoleSession, Operator, OperatorStore, OperatorUpdate, StoreResult};
+use kycd_store::codec::{
+    operator_id_text, operator_partners_json, partner_id_text, seal_review_proposal,
+    seal_totp_secret, to_ms,
+};
+use kycd_store::{
+    CaseClaim, ConsoleSession, Operator, OperatorStore, OperatorUpdate, ReviewProposal,
+    StoreResult, TotpSecret,
+};
 use time::OffsetDateTime;
 
 impl SqliteStore {
@@ -229,5 +235,85 @@ impl OperatorStore for SqliteStore {
             .await
             .map_err(db)?;
         Ok(())
+    }
+
+    async fn set_totp_secret(&self, id: OperatorId, secret: Option<&[u8]>) -> StoreResult<()> {
+        let Some(secret) = secret else {
+            sqlx::query("DELETE FROM operator_totp WHERE operator_id = ?")
+                .bind(operator_id_text(id))
+                .execute(&self.pool)
+                .await
+                .map_err(db)?;
+            return Ok(());
+        };
+        sqlx::query(
+            "INSERT INTO operator_totp (operator_id, secret, last_step) VALUES (?, ?, 0)
+             ON CONFLICT (operator_id) DO UPDATE SET secret = excluded.secret, last_step = 0",
+        )
+        .bind(operator_id_text(id))
+        .bind(seal_totp_secret(&self.ring, id, secret))
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn totp_secret(&self, id: OperatorId) -> StoreResult<Option<TotpSecret>> {
+        let row = sqlx::query("SELECT * FROM operator_totp WHERE operator_id = ?")
+            .bind(operator_id_text(id))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(|row| codec::totp_secret(row, &self.ring)).transpose()
+    }
+
+    async fn use_totp_step(&self, id: OperatorId, step: i64) -> StoreResult<bool> {
+        let used = sqlx::query(
+            "UPDATE operator_totp SET last_step = ? WHERE operator_id = ? AND last_step < ?",
+        )
+        .bind(step)
+        .bind(operator_id_text(id))
+        .bind(step)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        Ok(used == 1)
+    }
+
+    async fn propose_decision(&self, proposal: &ReviewProposal) -> StoreResult<bool> {
+        let stored = sqlx::query(
+            "INSERT INTO review_proposals (scan_ref, partner_id, operator_id, decision, created_at)
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (scan_ref) DO NOTHING",
+        )
+        .bind(proposal.scan_ref.as_str())
+        .bind(partner_id_text(proposal.partner_id))
+        .bind(operator_id_text(proposal.operator_id))
+        .bind(seal_review_proposal(&self.ring, proposal))
+        .bind(to_ms(proposal.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        Ok(stored == 1)
+    }
+
+    async fn review_proposal(&self, scan_ref: &ScanRef) -> StoreResult<Option<ReviewProposal>> {
+        let row = sqlx::query("SELECT * FROM review_proposals WHERE scan_ref = ?")
+            .bind(scan_ref.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(|row| codec::review_proposal(row, &self.ring)).transpose()
+    }
+
+    async fn withdraw_proposal(&self, scan_ref: &ScanRef) -> StoreResult<bool> {
+        let removed = sqlx::query("DELETE FROM review_proposals WHERE scan_ref = ?")
+            .bind(scan_ref.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(db)?
+            .rows_affected();
+        Ok(removed == 1)
     }
 }

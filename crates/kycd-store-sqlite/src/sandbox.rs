@@ -110,6 +110,7 @@ impl SandboxStore for SqliteStore {
                 "DELETE FROM face_embeddings WHERE scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
                 "DELETE FROM blocklist_person_keys WHERE scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
                 "DELETE FROM blocklist_entries WHERE scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
+                "DELETE FROM review_proposals WHERE scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
                 "DELETE FROM verifications WHERE scan_ref IN (SELECT scan_ref FROM verifications WHERE partner_id = ?1 ORDER BY scan_ref LIMIT ?2)",
             ]
         };

@@ -341,12 +341,13 @@ impl VerificationStore for SqliteStore {
                     if changed == 0 {
                         return Ok(false);
                     }
-                    // Faces are biometric data and blocklist entries hold them or the person's
-                    // data: they go with the verification.
+                    // Faces are biometric data, blocklist entries hold them or the person's data,
+                    // a four-eyes proposal holds corrected data: they go with the verification.
                     for table in [
                         "DELETE FROM face_embeddings WHERE scan_ref = ?",
                         "DELETE FROM blocklist_person_keys WHERE scan_ref = ?",
                         "DELETE FROM blocklist_entries WHERE scan_ref = ?",
+                        "DELETE FROM review_proposals WHERE scan_ref = ?",
                     ] {
                         sqlx::query(table)
                             .bind(&swap.scan_ref)
@@ -398,6 +399,47 @@ impl VerificationStore for SqliteStore {
         rows.iter().map(|r| codec::verification(r, &self.ring)).collect()
     }
 
+    async fn search_verifications(
+        &self,
+        search: &kycd_store::VerificationSearch,
+    ) -> StoreResult<Vec<Verification>> {
+        let rows = search_query(search).build().fetch_all(&self.pool).await.map_err(db)?;
+        rows.iter().map(|r| codec::verification(r, &self.ring)).collect()
+    }
+
+    async fn verification_stats(
+        &self,
+        partners: &[PartnerId],
+        since: OffsetDateTime,
+    ) -> StoreResult<kycd_store::VerificationStats> {
+        let partners: Vec<String> = partners.iter().map(|p| partner_id_text(*p)).collect();
+        let partners = serde_json::to_string(&partners)
+            .map_err(|e| kycd_store::codec::corrupt("partner list", e))?;
+        // Through verifications_by_time; the partner test runs on the rows of the window.
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT created_at / 86400000 AS day, status, COUNT(*) FROM verifications
+             WHERE created_at >= ?1 AND (?2 = '[]' OR partner_id IN (SELECT value FROM json_each(?2)))
+             GROUP BY day, status ORDER BY day, status",
+        )
+        .bind(to_ms(since))
+        .bind(&partners)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let decision_ms: Vec<i64> = sqlx::query_scalar(
+            "SELECT updated_at - submitted_at AS took FROM verifications
+             WHERE created_at >= ?1 AND (?2 = '[]' OR partner_id IN (SELECT value FROM json_each(?2)))
+               AND submitted_at IS NOT NULL AND status IN ('APPROVED', 'DENIED', 'SUSPECTED')
+             ORDER BY took",
+        )
+        .bind(to_ms(since))
+        .bind(&partners)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        kycd_store::codec::verification_stats(rows, decision_ms)
+    }
+
     async fn retention_candidates(
         &self,
         environment: Environment,
@@ -418,4 +460,36 @@ impl VerificationStore for SqliteStore {
         .map_err(db)?;
         rows.iter().map(|r| codec::verification(r, &self.ring)).collect()
     }
+}
+
+/// The console's search with only the conditions it has, so each shape uses its index.
+pub(crate) fn search_query(
+    search: &kycd_store::VerificationSearch,
+) -> sqlx::QueryBuilder<'static, sqlx::Sqlite> {
+    let mut query = sqlx::QueryBuilder::new("SELECT * FROM verifications WHERE 1 = 1");
+    if !search.partners.is_empty() {
+        query.push(" AND partner_id IN (");
+        let mut list = query.separated(", ");
+        for partner in &search.partners {
+            list.push_bind(partner_id_text(*partner));
+        }
+        query.push(")");
+    }
+    if let Some(scan_ref) = &search.scan_ref {
+        query.push(" AND scan_ref = ").push_bind(scan_ref.as_str().to_owned());
+    }
+    if let Some(client_id) = &search.client_id {
+        query.push(" AND client_id = ").push_bind(client_id.clone());
+    }
+    if let Some(status) = search.status {
+        query.push(" AND status = ").push_bind(status.as_str());
+    }
+    if let Some(from) = search.created_from {
+        query.push(" AND created_at >= ").push_bind(to_ms(from));
+    }
+    if let Some(before) = search.created_before {
+        query.push(" AND created_at < ").push_bind(to_ms(before));
+    }
+    query.push(" ORDER BY created_at DESC LIMIT ").push_bind(codec_limit(search.limit));
+    query
 }

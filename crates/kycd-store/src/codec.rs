@@ -388,6 +388,54 @@ pub fn case_claim(row: &impl Columns) -> StoreResult<crate::CaseClaim> {
     })
 }
 
+/// The dashboard's rows as the backends' queries give them.
+pub fn verification_stats(
+    per_day: Vec<(i64, String, i64)>,
+    decision_ms: Vec<i64>,
+) -> StoreResult<crate::VerificationStats> {
+    let per_day = per_day
+        .into_iter()
+        .map(|(day, status, count)| {
+            let status = OverallStatus::parse(&status)
+                .ok_or_else(|| corrupt("verifications.status", format!("unknown '{status}'")))?;
+            Ok((day, status, count))
+        })
+        .collect::<StoreResult<_>>()?;
+    Ok(crate::VerificationStats { per_day, decision_ms })
+}
+
+/// A `review_proposals` row, its decision opened.
+pub fn review_proposal(row: &impl Columns, ring: &KeyRing) -> StoreResult<crate::ReviewProposal> {
+    let scan_ref = ScanRef::from_trusted(row.text("scan_ref")?);
+    let context = contexts::review_proposal(&scan_ref);
+    Ok(crate::ReviewProposal {
+        partner_id: partner_id(&row.text("partner_id")?, "review_proposals.partner_id")?,
+        operator_id: operator_id(&row.text("operator_id")?, "review_proposals.operator_id")?,
+        decision: open(ring, row.bytes("decision")?, &context)?,
+        created_at: time(row, "created_at")?,
+        scan_ref,
+    })
+}
+
+/// The sealed TOTP secret of an operator.
+pub fn seal_totp_secret(ring: &KeyRing, id: OperatorId, secret: &[u8]) -> Vec<u8> {
+    ring.seal(secret, &contexts::totp_secret(&operator_id_text(id)))
+}
+
+/// An `operator_totp` row, its secret opened.
+pub fn totp_secret(row: &impl Columns, ring: &KeyRing) -> StoreResult<crate::TotpSecret> {
+    let context = contexts::totp_secret(&row.text("operator_id")?);
+    Ok(crate::TotpSecret {
+        secret: open(ring, row.bytes("secret")?, &context)?,
+        last_step: row.int("last_step")?,
+    })
+}
+
+/// The sealed decision of a proposal.
+pub fn seal_review_proposal(ring: &KeyRing, proposal: &crate::ReviewProposal) -> Vec<u8> {
+    ring.seal(&proposal.decision, &contexts::review_proposal(&proposal.scan_ref))
+}
+
 /// A `console_sessions` row.
 pub fn console_session(row: &impl Columns) -> StoreResult<ConsoleSession> {
     let digest = row.bytes("digest")?;

@@ -64,6 +64,8 @@ macro_rules! conformance_tests {
             verifications::purge_removes_personal_data_and_stops_deliveries,
             verifications::retention_candidates_are_old_finished_verifications_of_one_environment,
             verifications::the_review_queue_lists_waiting_verifications_oldest_first_by_partner,
+            verifications::the_search_finds_by_each_condition_within_the_partners_named,
+            verifications::the_dashboard_counts_per_day_and_status_and_times_decisions,
             outbox::claims_lease_each_delivery_to_one_worker_until_the_lease_ends,
             outbox::claims_share_slots_fairly_between_receivers_and_partners,
             outbox::attempts_are_recorded_and_move_deliveries_on,
@@ -81,6 +83,8 @@ macro_rules! conformance_tests {
             operators::login_failures_lock_and_a_good_login_or_new_password_clears_them,
             operators::sessions_end_with_logout_password_role_or_disabling,
             operators::a_case_claim_is_one_operators_until_it_runs_out,
+            operators::a_review_proposal_is_one_per_case_and_goes_with_the_purge,
+            operators::a_totp_secret_accepts_each_step_once,
             audit::audit_records_are_appended_and_listed_newest_first,
             keys::sealed_columns_round_trip_through_the_key_ring,
             sandbox::sandbox_queries_shift_list_stream_and_reset,
@@ -220,6 +224,51 @@ pub fn delivery_filter_shapes() -> Vec<(String, crate::DeliveryFilter)> {
         (name, crate::DeliveryFilter { partner_id, scan_ref, failed_only, limit: 100 })
     })
     .collect()
+}
+
+/// Every shape of the console's verification search, named.
+pub fn verification_search_shapes() -> Vec<(String, crate::VerificationSearch)> {
+    let scan_ref = ScanRef::from_trusted("00000000-0000-0000-0000-000000000001");
+    let conditions: [(&str, crate::VerificationSearch); 6] = [
+        ("nothing", crate::VerificationSearch::default()),
+        ("scanRef", crate::VerificationSearch { scan_ref: Some(scan_ref), ..Default::default() }),
+        (
+            "clientId",
+            crate::VerificationSearch { client_id: Some("c".into()), ..Default::default() },
+        ),
+        (
+            "status",
+            crate::VerificationSearch {
+                status: Some(OverallStatus::Approved),
+                ..Default::default()
+            },
+        ),
+        (
+            "dates",
+            crate::VerificationSearch {
+                created_from: Some(T0),
+                created_before: Some(T0 + Duration::days(1)),
+                ..Default::default()
+            },
+        ),
+        (
+            "status and dates",
+            crate::VerificationSearch {
+                status: Some(OverallStatus::Denied),
+                created_from: Some(T0),
+                ..Default::default()
+            },
+        ),
+    ];
+    let mut shapes = Vec::new();
+    for (name, search) in conditions {
+        for partners in [vec![], vec![PartnerId::generate()], vec![PartnerId::generate(); 2]] {
+            let shape = format!("search by {name}, {} partners named", partners.len());
+            shapes
+                .push((shape, crate::VerificationSearch { partners, limit: 50, ..search.clone() }));
+        }
+    }
+    shapes
 }
 
 /// Every shape of the audit listing's filter, named.

@@ -216,6 +216,12 @@ pub mod contexts {
     pub fn blocklist_person(scan_ref: &ScanRef, source: BlocklistSource) -> String {
         format!("blocklist_entries.person:{scan_ref}/{source}")
     }
+    pub fn totp_secret(operator: &str) -> String {
+        format!("operator_totp.secret:{operator}")
+    }
+    pub fn review_proposal(scan_ref: &ScanRef) -> String {
+        format!("review_proposals.decision:{scan_ref}")
+    }
 }
 
 /// True when `blob` looks like one of our ciphertexts (used to read rows written before a column

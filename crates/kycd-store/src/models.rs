@@ -293,6 +293,32 @@ pub struct DeliveryFilter {
     pub limit: i64,
 }
 
+/// The console's search over verifications: every condition given must hold; newest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VerificationSearch {
+    /// The partners searched; empty = every partner.
+    pub partners: Vec<PartnerId>,
+    pub scan_ref: Option<ScanRef>,
+    pub client_id: Option<String>,
+    pub status: Option<OverallStatus>,
+    /// Created at or after.
+    pub created_from: Option<OffsetDateTime>,
+    /// Created before.
+    pub created_before: Option<OffsetDateTime>,
+    /// 0: [`crate::codec::DEFAULT_LIST_LIMIT`].
+    pub limit: i64,
+}
+
+/// What the console's dashboard counts over verifications created in a window.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VerificationStats {
+    /// (UTC day as days since 1970-01-01, status, verifications), by day then status.
+    pub per_day: Vec<(i64, OverallStatus, i64)>,
+    /// For each verification that reached APPROVED, DENIED or SUSPECTED after a submission:
+    /// milliseconds from the submission to its last change (the decision), ascending.
+    pub decision_ms: Vec<i64>,
+}
+
 /// Removing a verification's personal data for good (/api/v2/delete, retention): the request is
 /// replaced by its redacted form, the result removed, webhook bodies emptied and pending
 /// deliveries stopped; the status becomes `new_status`. Applied only if the status is still
@@ -448,4 +474,45 @@ pub struct CaseClaim {
     pub scan_ref: ScanRef,
     pub operator_id: OperatorId,
     pub until: OffsetDateTime,
+}
+
+/// An operator's second factor: the TOTP secret (sealed at rest) and the last step a code was
+/// accepted for, so a code is never accepted twice.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TotpSecret {
+    pub secret: Vec<u8>,
+    pub last_step: i64,
+}
+
+impl std::fmt::Debug for TotpSecret {
+    // Hand-written so the secret never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpSecret").field("last_step", &self.last_step).finish_non_exhaustive()
+    }
+}
+
+/// A decision one reviewer made on a case of a four-eyes partner, waiting for a second reviewer
+/// to confirm it before it is applied and sent.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReviewProposal {
+    pub scan_ref: ScanRef,
+    pub partner_id: PartnerId,
+    /// Who proposed it (never the one who confirms it).
+    pub operator_id: OperatorId,
+    /// The decision as kycd-core wrote it (JSON). Sealed at rest: it holds the reviewer's note
+    /// and the document data they corrected.
+    pub decision: Vec<u8>,
+    pub created_at: OffsetDateTime,
+}
+
+impl std::fmt::Debug for ReviewProposal {
+    // Hand-written so the note and corrected data never reach a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReviewProposal")
+            .field("scan_ref", &self.scan_ref)
+            .field("partner_id", &self.partner_id)
+            .field("operator_id", &self.operator_id)
+            .field("created_at", &self.created_at)
+            .finish_non_exhaustive()
+    }
 }

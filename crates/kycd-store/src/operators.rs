@@ -2,7 +2,9 @@
 //! the lock-out and session expiry are kycd-domain's rules (`console`); this stores what it is
 //! given and counts failures atomically.
 
-use crate::{CaseClaim, ConsoleSession, Operator, OperatorUpdate, StoreResult};
+use crate::{
+    CaseClaim, ConsoleSession, Operator, OperatorUpdate, ReviewProposal, StoreResult, TotpSecret,
+};
 use async_trait::async_trait;
 use kycd_domain::{OperatorId, ScanRef};
 use time::OffsetDateTime;
@@ -46,4 +48,19 @@ pub trait OperatorStore: Send + Sync {
     async fn case_claim(&self, scan_ref: &ScanRef) -> StoreResult<Option<CaseClaim>>;
     /// Ends the operator's claim of the case (another's stays).
     async fn release_case(&self, scan_ref: &ScanRef, operator: OperatorId) -> StoreResult<()>;
+
+    /// Sets (replacing any, last step 0) or removes the operator's TOTP secret.
+    async fn set_totp_secret(&self, id: OperatorId, secret: Option<&[u8]>) -> StoreResult<()>;
+    async fn totp_secret(&self, id: OperatorId) -> StoreResult<Option<TotpSecret>>;
+    /// Records that a code of `step` was accepted, if no code of this or a later step was
+    /// before (atomically); whether it was recorded.
+    async fn use_totp_step(&self, id: OperatorId, step: i64) -> StoreResult<bool>;
+
+    /// Stores the first reviewer's decision of a four-eyes case unless the case has one
+    /// already; whether it was stored.
+    async fn propose_decision(&self, proposal: &ReviewProposal) -> StoreResult<bool>;
+    async fn review_proposal(&self, scan_ref: &ScanRef) -> StoreResult<Option<ReviewProposal>>;
+    /// Removes the case's proposal (confirmed, sent back, or the case decided otherwise);
+    /// whether there was one.
+    async fn withdraw_proposal(&self, scan_ref: &ScanRef) -> StoreResult<bool>;
 }

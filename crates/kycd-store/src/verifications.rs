@@ -90,6 +90,20 @@ pub trait VerificationStore: Send + Sync {
         limit: i64,
     ) -> StoreResult<Vec<Verification>>;
 
+    /// The verifications `search` finds, newest first, at most its limit.
+    async fn search_verifications(
+        &self,
+        search: &crate::VerificationSearch,
+    ) -> StoreResult<Vec<Verification>>;
+
+    /// Counts for the console's dashboard over the verifications of `partners` (all when none
+    /// are given) created at or after `since`.
+    async fn verification_stats(
+        &self,
+        partners: &[PartnerId],
+        since: OffsetDateTime,
+    ) -> StoreResult<crate::VerificationStats>;
+
     /// Verifications of partners in `environment` created before `created_before` that still hold
     /// data (not ACTIVE, not deleted), oldest first.
     async fn retention_candidates(

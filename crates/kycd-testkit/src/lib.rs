@@ -57,6 +57,8 @@ pub struct TestOptions {
     pub deliver_webhooks: bool,
     /// Timeouts and connection limit of the HTTP server.
     pub http: kycd_server::http_server::HttpLimits,
+    /// The review console's SLA and four-eyes partners.
+    pub review: kycd_domain::console::ReviewPolicy,
 }
 
 impl Default for TestOptions {
@@ -72,6 +74,7 @@ impl Default for TestOptions {
             metrics: true,
             deliver_webhooks: true,
             http: kycd_server::http_server::HttpLimits::default(),
+            review: Default::default(),
         }
     }
 }
@@ -107,12 +110,14 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         webhook_wake: Default::default(),
         analysis_wake: Default::default(),
         public_url: base_url.clone().into(),
+        review: Arc::new(options.review.clone()),
     };
     let sandbox = partners::ensure_sandbox(&core)
         .await
         .unwrap()
         .expect("a fresh database gets the sandbox partner");
     let state = AppState {
+        console_route: true,
         core: core.clone(),
         max_body_bytes: options.max_body_bytes,
         metrics_route: options.metrics,

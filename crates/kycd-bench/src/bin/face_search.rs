@@ -123,6 +123,7 @@ async fn main() -> anyhow::Result<()> {
             webhook_wake: Default::default(),
             analysis_wake: Default::default(),
             public_url: "http://127.0.0.1".into(),
+            review: Default::default(),
         };
         let partner = sample_partner("bench", Environment::Dev, None);
         store.create_partner(&partner).await?;

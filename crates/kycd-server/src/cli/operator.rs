@@ -93,6 +93,18 @@ pub async fn serve(config: Config, background_jobs: bool) -> anyhow::Result<()> 
         max_body_bytes: config.max_body_bytes,
         metrics_route: exposure == MetricsExposure::OnApi,
         http,
+        console_route: config.console_listen.is_none(),
+    };
+    let console_server = match config.console_listen {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding the console address {addr}"))?;
+            let bound = listener.local_addr()?;
+            tracing::info!(%bound, "serving the review console");
+            Some(crate::app::start_console_server(listener, state.clone())?)
+        }
+        None => None,
     };
     let server = start_server(listener, state)?;
     tracing::info!(%bound, %public_url, backend, background_jobs, "kycd is listening");
@@ -103,6 +115,9 @@ pub async fn serve(config: Config, background_jobs: bool) -> anyhow::Result<()> 
         let _ = stop.send(true);
     });
     server.wait().await?;
+    if let Some(console) = console_server {
+        let _ = console.shutdown().await;
+    }
     if let Some(metrics) = metrics_server {
         let _ = metrics.shutdown().await;
     }

@@ -52,6 +52,11 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Turn on a second factor: prints a new TOTP secret and its otpauth:// URI for an
+    /// authenticator app (replacing any earlier one); logins then need its code.
+    EnableTotp { name: String },
+    /// Turn the second factor off.
+    DisableTotp { name: String },
 }
 
 #[derive(Debug, Args)]
@@ -93,29 +98,36 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
                     .find(|p| p.id == id)
                     .map_or_else(|| id.to_string(), |p| p.name.clone())
             };
+            let mut with_totp = Vec::with_capacity(all.len());
+            for o in &all {
+                with_totp.push(operators::has_totp(&core, o).await?);
+            }
             if json {
                 let rows: Vec<_> = all
                     .iter()
-                    .map(|o| {
+                    .zip(&with_totp)
+                    .map(|(o, totp)| {
                         serde_json::json!({
                             "name": o.name,
                             "role": o.role,
                             "partners": o.partners.iter().map(|p| partner_name(*p)).collect::<Vec<_>>(),
                             "disabled": o.disabled,
                             "locked": o.locked_until.is_some_and(|t| t > core.clock.now()),
+                            "totp": totp,
                         })
                     })
                     .collect();
                 println!("{}", serde_json::to_string(&rows)?);
             } else {
-                for o in &all {
+                for (o, totp) in all.iter().zip(&with_totp) {
                     let scope = if o.partners.is_empty() {
                         "all partners".to_owned()
                     } else {
                         o.partners.iter().map(|p| partner_name(*p)).collect::<Vec<_>>().join(",")
                     };
                     let state = if o.disabled { "disabled" } else { "enabled" };
-                    println!("{:<24} {:<9} {:<9} {scope}", o.name, o.role, state);
+                    let factor = if *totp { "totp" } else { "password" };
+                    println!("{:<24} {:<9} {:<9} {factor:<9} {scope}", o.name, o.role, state);
                 }
             }
             return Ok(());
@@ -128,6 +140,19 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::ResetPassword { name, password_stdin: _ } => {
             operators::reset_password(&core, &name, password_from_stdin()?).await?
+        }
+        UserCommand::EnableTotp { name } => {
+            let enrolment = operators::enable_totp(&core, &name).await?;
+            println!(
+                "second factor on for {name}: add it to an authenticator app, then log in with its code\n  secret  {}\n  uri     {}",
+                enrolment.secret, enrolment.uri
+            );
+            return Ok(());
+        }
+        UserCommand::DisableTotp { name } => {
+            operators::disable_totp(&core, &name).await?;
+            println!("second factor off for {name}");
+            return Ok(());
         }
     };
     println!("{}", describe(&changed));

@@ -8,9 +8,12 @@
 
 pub mod audit;
 pub mod case;
+pub mod dashboard;
 pub mod login;
 pub mod logout;
+pub mod partners;
 pub mod queue;
+pub mod search;
 
 use crate::AppState;
 use askama::Template;
@@ -32,8 +35,15 @@ pub fn router() -> Router<AppState> {
         .route("/console/login", get(login::form).post(login::login))
         .route("/console/logout", post(logout::logout))
         .route("/console/audit", get(audit::audit))
+        .route("/console/search", get(search::search))
+        .route("/console/partners", get(partners::partners))
+        .route("/console/dashboard", get(dashboard::dashboard))
+        .route("/console/webhooks/{id}/resend", post(partners::resend))
         .route("/console/cases/{scan_ref}", get(case::case))
         .route("/console/cases/{scan_ref}/decision", post(case::decide))
+        .route("/console/cases/{scan_ref}/confirmation", post(case::confirm))
+        .route("/console/cases/{scan_ref}/faces/{kind}", get(case::face))
+        .route("/console/cases/{scan_ref}/images/{kind}", get(case::image))
 }
 
 /// What every page behind the login shows in its header.

@@ -5,7 +5,7 @@
 
 use crate::cli::{kycd, run_ok};
 use kycd_core::operators::{self, NewOperator};
-use kycd_domain::{Environment, console::Role};
+use kycd_domain::{Clock, Environment, console::Role};
 use kycd_testkit::{TestApp, spawn_app};
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
@@ -296,8 +296,8 @@ fn operators_are_managed_from_the_command_line() {
     assert_eq!(
         listed,
         json!([
-            {"name": "pat", "role": "viewer", "partners": ["acme"], "disabled": false, "locked": false},
-            {"name": "root", "role": "admin", "partners": [], "disabled": true, "locked": false},
+            {"name": "pat", "role": "viewer", "partners": ["acme"], "disabled": false, "locked": false, "totp": false},
+            {"name": "root", "role": "admin", "partners": [], "disabled": true, "locked": false, "totp": false},
         ])
     );
     let audit = run_ok(kycd(dir.path()).args(["audit", "list", "--json"]));
@@ -487,4 +487,418 @@ async fn a_reviewer_decides_a_claimed_case_and_the_partner_receives_the_manual_w
             "{who}: {trail:?}"
         );
     }
+}
+
+/// The webhook events of one verification, oldest first.
+async fn events_of(app: &TestApp, scan_ref: &str) -> Vec<String> {
+    let filter = kycd_store::DeliveryFilter {
+        scan_ref: Some(kycd_domain::ScanRef::from_trusted(scan_ref)),
+        ..Default::default()
+    };
+    let mut events: Vec<String> = kycd_core::webhooks::log(&app.core, &filter)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(delivery, _)| delivery.event_type.to_string())
+        .collect();
+    events.reverse();
+    events
+}
+
+fn trail_of(records: Vec<kycd_store::AuditRecord>, scan_ref: &str) -> Vec<String> {
+    let mut trail: Vec<String> = records
+        .into_iter()
+        .filter(|r| r.scan_ref.as_ref().is_some_and(|s| s.as_str() == scan_ref))
+        .filter(|r| r.action != "case.view")
+        .map(|r| format!("{} {} {}", r.actor, r.action, r.detail.unwrap_or_default()))
+        .collect();
+    trail.reverse();
+    trail
+}
+
+#[tokio::test]
+async fn a_four_eyes_partners_decision_waits_for_a_second_reviewer() {
+    let review = kycd_domain::console::ReviewPolicy {
+        four_eyes: vec![kycd_core::partners::SANDBOX_PARTNER.to_owned()],
+        ..Default::default()
+    };
+    let app =
+        kycd_testkit::spawn_app_with(kycd_testkit::TestOptions { review, ..Default::default() })
+            .await;
+    let receiver = kycd_testkit::WebhookReceiver::start().await;
+    let body = json!({"clientId": "c-4", "dummyStatus": "APPROVED", "reviewSuccessful": true,
+        "callbackUrl": receiver.url("/hook")});
+    let client = app.sandbox_client();
+    let token = client.post_json("/api/v2/token", &body).await.expect(201).json();
+    let scan_ref = token["scanRef"].as_str().unwrap().to_owned();
+    operator(&app, "root", Role::Admin, &[]).await;
+    operator(&app, "rita", Role::Reviewer, &[]).await;
+    operator(&app, "sam", Role::Reviewer, &[]).await;
+    let path = format!("/console/cases/{scan_ref}");
+    let (decide, confirm) = (format!("{path}/decision"), format!("{path}/confirmation"));
+
+    // Rita decides: it is stored as her proposal, nothing is sent, the case waits in the queue.
+    let rita = session(&app, "rita").await;
+    let rita_csrf = csrf_of(&get(&app, &path, Some(&rita)).await.body);
+    let proposed = post(
+        &app,
+        &decide,
+        Some(&rita),
+        None,
+        &decision_form(&rita_csrf, "FACE_MATCH", "DOC_VALIDATED"),
+    )
+    .await;
+    assert_eq!(proposed.status, StatusCode::SEE_OTHER, "{}", proposed.body);
+    let status = client.post_json("/api/v2/status", &json!({"scanRef": scan_ref})).await.json();
+    assert_eq!(status["status"], "REVIEWING", "not sent before a second reviewer confirms");
+    assert_eq!(events_of(&app, &scan_ref).await, ["IDENTIFICATION_AUTO_FINISHED"]);
+    let queue = get(&app, "/console?reason=awaiting+a+second+reviewer", Some(&rita)).await.body;
+    assert!(queue.contains(&scan_ref), "{queue}");
+
+    // The proposer cannot confirm it, nor claim the case away from a second reviewer.
+    let own = get(&app, &path, Some(&rita)).await.body;
+    assert!(own.contains("data-testid=\"awaiting\""), "{own}");
+    assert!(
+        !own.contains("data-testid=\"confirmation\"") && !own.contains("data-testid=\"decision\"")
+    );
+    assert!(!own.contains("You are deciding this case"), "{own}");
+    let self_confirm =
+        post(&app, &confirm, Some(&rita), None, &[("csrf", &rita_csrf), ("action", "confirm")])
+            .await;
+    assert_ne!(self_confirm.status, StatusCode::SEE_OTHER, "{}", self_confirm.body);
+
+    // Sam sees the proposal, may not decide over it, sends it back, and proposes his own.
+    let sam = session(&app, "sam").await;
+    let page = get(&app, &path, Some(&sam)).await.body;
+    assert!(page.contains("rita proposed"), "{page}");
+    assert!(page.contains("document DOC_VALIDATED, face FACE_MATCH"), "{page}");
+    assert!(
+        page.contains("data-testid=\"confirmation\"") && !page.contains("data-testid=\"decision\"")
+    );
+    let sam_csrf = csrf_of(&page);
+    let over = post(
+        &app,
+        &decide,
+        Some(&sam),
+        None,
+        &decision_form(&sam_csrf, "FACE_MISMATCH", "DOC_VALIDATED"),
+    )
+    .await;
+    assert_eq!(over.status, StatusCode::CONFLICT, "{}", over.body);
+    let unknown =
+        post(&app, &confirm, Some(&sam), None, &[("csrf", &sam_csrf), ("action", "maybe")]).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(unknown.body.contains("action"), "{}", unknown.body);
+    let sent_back =
+        post(&app, &confirm, Some(&sam), None, &[("csrf", &sam_csrf), ("action", "return")]).await;
+    assert_eq!(sent_back.status, StatusCode::SEE_OTHER, "{}", sent_back.body);
+    let fresh = get(&app, &path, Some(&sam)).await.body;
+    assert!(fresh.contains("data-testid=\"decision\""), "decided afresh: {fresh}");
+    let mut form = decision_form(&sam_csrf, "FACE_MISMATCH", "DOC_VALIDATED");
+    form.push(("remove", "nothing-to-remove"));
+    let sams = post(&app, &decide, Some(&sam), None, &form).await;
+    assert_eq!(sams.status, StatusCode::SEE_OTHER, "{}", sams.body);
+
+    // Rita confirms Sam's: now the manual webhook goes out, final, with Sam's values.
+    let page = get(&app, &path, Some(&rita)).await.body;
+    assert!(
+        page.contains("sam proposed") && page.contains("data-testid=\"confirmation\""),
+        "{page}"
+    );
+    let confirmed =
+        post(&app, &confirm, Some(&rita), None, &[("csrf", &rita_csrf), ("action", "confirm")])
+            .await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+    let received = receiver.wait_for(2, crate::webhooks_support::WAIT).await;
+    let manual = &received[1];
+    assert_eq!(manual.header("idenfy-event-type"), Some("IDENTIFICATION_MANUAL_FINISHED"));
+    crate::webhooks_support::assert_signed(manual, &app.sandbox.signing_key);
+    let webhook = manual.json();
+    assert_eq!(webhook["final"], true);
+    assert_eq!(webhook["status"]["manualFace"], "FACE_MISMATCH");
+    assert_eq!(webhook["status"]["overall"], "DENIED", "{webhook}");
+    assert_eq!(events_of(&app, &scan_ref).await.len(), 2, "sent once");
+
+    let records = kycd_core::audit::list(&app.core, &Default::default()).await.unwrap();
+    assert_eq!(
+        trail_of(records, &scan_ref),
+        [
+            "operator:rita case.propose FACE_MATCH/DOC_VALIDATED; note: checked by hand",
+            "operator:sam case.return sent back rita's decision",
+            "operator:sam case.propose FACE_MISMATCH/DOC_VALIDATED; removed nothing-to-remove; note: checked by hand",
+            "operator:rita case.decide FACE_MISMATCH/DOC_VALIDATED → DENIED; removed nothing-to-remove; note: checked by hand; proposed by sam, confirmed by rita",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_search_finds_any_verification_within_the_operators_partners() {
+    let app = spawn_app().await;
+    let other = app.create_partner("other", Environment::Dev, None, 0).await;
+    let first = waiting_case(&app.sandbox_client(), "alice").await;
+    app.clock.advance(time::Duration::days(2));
+    let body = json!({"clientId": "alice"});
+    let second = app.client_for(&other).post_json("/api/v2/token", &body).await.expect(201).json();
+    let second = second["scanRef"].as_str().unwrap().to_owned();
+    operator(&app, "root", Role::Admin, &[]).await;
+    operator(&app, "olga", Role::Viewer, &["other"]).await;
+    let rows = |page: &str| -> Vec<String> {
+        page.split("data-testid=\"result\" data-scan-ref=\"")
+            .skip(1)
+            .map(|r| r[..r.find('"').unwrap()].to_owned())
+            .collect()
+    };
+    let root = session(&app, "root").await;
+    let empty = get(&app, "/console/search", Some(&root)).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(rows(&empty.body).is_empty() && !empty.body.contains("no-results"));
+    let alice = get(&app, "/console/search?clientId=alice", Some(&root)).await.body;
+    assert_eq!(rows(&alice), [second.clone(), first.clone()], "newest first: {alice}");
+    let waiting = get(&app, "/console/search?clientId=alice&status=REVIEWING", Some(&root)).await;
+    assert_eq!(rows(&waiting.body), std::slice::from_ref(&first));
+    let today = app.clock.now().date();
+    let from = kycd_domain::token_request::format_date(today);
+    let recent = get(&app, &format!("/console/search?from={from}&to={from}"), Some(&root)).await;
+    assert_eq!(rows(&recent.body), std::slice::from_ref(&second), "{}", recent.body);
+    let by_ref = get(&app, &format!("/console/search?scanRef={first}"), Some(&root)).await.body;
+    assert_eq!(rows(&by_ref), std::slice::from_ref(&first));
+
+    // Never wider than the operator's partners, whatever the form asks.
+    let olga = session(&app, "olga").await;
+    let scoped = get(&app, "/console/search?clientId=alice", Some(&olga)).await.body;
+    assert_eq!(rows(&scoped), std::slice::from_ref(&second));
+    let asked = get(&app, &format!("/console/search?scanRef={first}"), Some(&olga)).await.body;
+    assert!(rows(&asked).is_empty() && asked.contains("no-results"), "{asked}");
+    let widened = get(&app, "/console/search?partner=sandbox", Some(&olga)).await;
+    assert_eq!(widened.status, StatusCode::BAD_REQUEST);
+    assert!(widened.body.contains("partner"), "{}", widened.body);
+
+    // Values that cannot be read are named, with a 400.
+    for (query, field) in [
+        ("from=yesterday", "from"),
+        ("status=DONE", "status"),
+        ("from=2026-03-05&to=2026-03-01", "to"),
+    ] {
+        let refused = get(&app, &format!("/console/search?{query}"), Some(&root)).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(refused.body.contains(&format!("The field {field}")), "{query}: {}", refused.body);
+    }
+}
+
+#[tokio::test]
+async fn partners_show_failing_webhooks_that_a_reviewer_resends_and_a_viewer_only_sees() {
+    let app = spawn_app().await;
+    let receiver = kycd_testkit::WebhookReceiver::start().await;
+    receiver.script([kycd_testkit::receiver::Answer::Status(500)]);
+    let body =
+        json!({"clientId": "c-9", "dummyStatus": "APPROVED", "callbackUrl": receiver.url("/hook")});
+    let token = app.sandbox_client().post_json("/api/v2/token", &body).await.expect(201).json();
+    let scan_ref = token["scanRef"].as_str().unwrap().to_owned();
+    receiver.wait_for(1, crate::webhooks_support::WAIT).await;
+    operator(&app, "root", Role::Admin, &[]).await;
+    operator(&app, "rita", Role::Reviewer, &[]).await;
+    operator(&app, "vic", Role::Viewer, &[]).await;
+    app.create_partner("other", Environment::Dev, None, 0).await;
+    operator(&app, "olga", Role::Reviewer, &["other"]).await;
+
+    let failing = |page: &str| -> Vec<String> {
+        page.split("data-testid=\"failing-delivery\" data-id=\"")
+            .skip(1)
+            .map(|r| r[..r.find('"').unwrap()].to_owned())
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let rita = session(&app, "rita").await;
+    let page = loop {
+        let page = get(&app, "/console/partners", Some(&rita)).await.body;
+        if !failing(&page).is_empty() {
+            break page;
+        }
+        assert!(std::time::Instant::now() < deadline, "the failure never showed: {page}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let ids = failing(&page);
+    assert_eq!(ids.len(), 1, "{page}");
+    assert!(page.contains("answered 500") && page.contains(&scan_ref), "{page}");
+    assert!(page.contains("data-testid=\"resend\""));
+
+    let vic = session(&app, "vic").await;
+    let read_only = get(&app, "/console/partners", Some(&vic)).await.body;
+    assert_eq!(failing(&read_only), ids, "viewers see the health");
+    assert!(!read_only.contains("data-testid=\"resend\""), "but get no resend button");
+    let resend = format!("/console/webhooks/{}/resend", ids[0]);
+    let vic_csrf = csrf_of(&read_only);
+    let refused = post(&app, &resend, Some(&vic), None, &[("csrf", &vic_csrf)]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let olga = session(&app, "olga").await;
+    let olga_page = get(&app, "/console/partners", Some(&olga)).await.body;
+    assert!(failing(&olga_page).is_empty() && !olga_page.contains("data-partner=\"sandbox\""));
+    let olga_csrf = csrf_of(&olga_page);
+    let outside = post(&app, &resend, Some(&olga), None, &[("csrf", &olga_csrf)]).await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND, "another partner's webhook");
+    let forged = post(&app, &resend, Some(&rita), None, &[("csrf", &"0".repeat(64))]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let before = receiver.received().len();
+    let rita_csrf = csrf_of(&page);
+    let resent = post(&app, &resend, Some(&rita), None, &[("csrf", &rita_csrf)]).await;
+    assert_eq!(resent.status, StatusCode::SEE_OTHER, "{}", resent.body);
+    let arrived = receiver.wait_for(before + 1, crate::webhooks_support::WAIT).await;
+    assert_eq!(arrived.last().unwrap().json()["scanRef"], scan_ref.as_str());
+    let records = kycd_core::audit::list(&app.core, &Default::default()).await.unwrap();
+    let trail = trail_of(records, &scan_ref);
+    assert!(
+        trail.contains(&format!(
+            "operator:rita webhook.resend IDENTIFICATION_AUTO_FINISHED {}",
+            ids[0]
+        )),
+        "{trail:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_verifications_per_day_and_the_median_time_to_decision() {
+    let app = spawn_app().await;
+    let other = app.create_partner("other", Environment::Dev, None, 0).await;
+    operator(&app, "root", Role::Admin, &[]).await;
+    operator(&app, "olga", Role::Viewer, &["other"]).await;
+    let client = app.sandbox_client();
+    for _ in 0..2 {
+        client
+            .post_json("/api/v2/token", &json!({"clientId": "a", "dummyStatus": "APPROVED"}))
+            .await
+            .expect(201);
+    }
+    app.client_for(&other).post_json("/api/v2/token", &json!({"clientId": "b"})).await.expect(201);
+    let today = kycd_domain::token_request::format_date(app.clock.now().date());
+    let cell = |page: &str| -> String {
+        let row = &page[page.find(&format!("data-day=\"{today}\"")).expect("today's row")..];
+        row[..row.find("</tr>").unwrap()].to_owned()
+    };
+    let root = get(&app, "/console/dashboard", Some(&session(&app, "root").await)).await;
+    assert_eq!(root.status, StatusCode::OK);
+    assert!(
+        root.body.contains("<th scope=\"col\">ACTIVE</th>") && root.body.contains("APPROVED"),
+        "{}",
+        root.body
+    );
+    assert!(cell(&root.body).ends_with("<td>3</td>"), "{}", cell(&root.body));
+    let olga = get(&app, "/console/dashboard", Some(&session(&app, "olga").await)).await.body;
+    assert!(cell(&olga).ends_with("<td>1</td>"), "only partner other's: {}", cell(&olga));
+    assert!(!olga.contains("APPROVED"), "{olga}");
+}
+
+/// With `console_listen`, `kycd serve` serves the console only there: the API address answers
+/// 404 for /console, the console address serves its pages and assets but not the API.
+#[test]
+fn the_console_can_have_a_listen_address_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = kycd(dir.path())
+        .args(["user", "create", "--name", "root", "--role", "admin", "--password-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+    let (api_port, console_port) = (crate::cli::free_port(), crate::cli::free_port());
+    let mut server = kycd(dir.path())
+        .env("KYCD_CONSOLE_LISTEN", format!("127.0.0.1:{console_port}"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{api_port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (api, console) =
+        (format!("http://127.0.0.1:{api_port}"), format!("http://127.0.0.1:{console_port}"));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let status =
+            async |url: String| reqwest::get(url).await.map(|r| r.status().as_u16()).unwrap_or(0);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while status(format!("{console}/console/login")).await != 200 {
+            assert!(std::time::Instant::now() < deadline, "the console address never answered");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(status(format!("{api}/health")).await, 200);
+        assert_eq!(status(format!("{api}/console/login")).await, 404, "not on the API address");
+        assert_eq!(status(format!("{console}/api/v2/token")).await, 404, "no API on the console's");
+        let page = reqwest::get(format!("{console}/console/login")).await.unwrap();
+        let csp = page.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        let body = page.text().await.unwrap();
+        let css = body.split("href=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        assert_eq!(status(format!("{console}{css}")).await, 200, "{css}");
+        let form = [("name", "root"), ("password", PASSWORD)];
+        let login = browser()
+            .post(format!("{console}/console/login"))
+            .header(header::ORIGIN, &console)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    });
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+/// The base32 secret back to bytes, as an authenticator app reads it.
+fn totp_secret_of(enrolment: &kycd_core::operators::TotpEnrolment) -> Vec<u8> {
+    data_encoding::BASE32_NOPAD.decode(enrolment.secret.as_bytes()).unwrap()
+}
+
+#[tokio::test]
+async fn an_operator_with_a_second_factor_needs_a_fresh_code_to_log_in() {
+    let app = spawn_app().await;
+    operator(&app, "root", Role::Admin, &[]).await;
+    operator(&app, "rita", Role::Reviewer, &[]).await;
+    let enrolment = operators::enable_totp(&app.core, "rita").await.unwrap();
+    assert!(enrolment.uri.starts_with("otpauth://totp/kycd%3Arita?secret="), "{}", enrolment.uri);
+    let secret = totp_secret_of(&enrolment);
+    let code_now = || {
+        let step = kycd_core::totp::step_at(app.clock.now().unix_timestamp());
+        format!("{:06}", kycd_core::totp::code(&secret, step))
+    };
+    let app = &app;
+    let with_code = async |code: String| {
+        let form = [("name", "rita"), ("password", PASSWORD), ("code", code.as_str())];
+        post(app, "/console/login", None, None, &form).await
+    };
+
+    // The password alone, or with a wrong code, is refused like a wrong password.
+    let password_only = login(&app, "rita", PASSWORD).await;
+    assert_eq!(password_only.status, StatusCode::UNAUTHORIZED);
+    assert!(password_only.body.contains("Wrong name or password."));
+    let wrong = with_code("000000".into()).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("Wrong name, password or code."), "{}", wrong.body);
+    // Without a second factor a code changes nothing.
+    let form = [("name", "root"), ("password", PASSWORD), ("code", "123456")];
+    assert_eq!(post(&app, "/console/login", None, None, &form).await.status, StatusCode::SEE_OTHER);
+
+    let code = code_now();
+    assert_eq!(with_code(code.clone()).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(with_code(code).await.status, StatusCode::UNAUTHORIZED, "a code works once");
+    app.clock.advance(time::Duration::seconds(30));
+    let fresh = with_code(code_now()).await;
+    assert_eq!(fresh.status, StatusCode::SEE_OTHER, "{}", fresh.body);
+
+    // Wrong codes count towards the lock-out like wrong passwords.
+    for _ in 0..4 {
+        assert_eq!(with_code("999999".into()).await.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(with_code("999999".into()).await.status, StatusCode::TOO_MANY_REQUESTS);
+    app.clock.advance(time::Duration::minutes(16));
+
+    operators::disable_totp(&app.core, "rita").await.unwrap();
+    assert_eq!(login(&app, "rita", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    let records = kycd_core::audit::list(&app.core, &Default::default()).await.unwrap();
+    let changes: Vec<String> = records
+        .iter()
+        .filter(|r| r.action == "operator.totp")
+        .map(|r| r.detail.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(changes, ["rita: disabled", "rita: enabled"]);
+    assert!(!records.iter().any(|r| r.detail.as_deref().unwrap_or("").contains(&enrolment.secret)));
 }

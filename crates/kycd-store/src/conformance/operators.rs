@@ -162,3 +162,69 @@ pub async fn a_case_claim_is_one_operators_until_it_runs_out(store: &dyn Store) 
     store.release_case(&case, frank.id).await.unwrap();
     assert_eq!(store.case_claim(&case).await.unwrap(), None);
 }
+
+/// A four-eyes proposal: one per case, stored sealed and read back whole, withdrawn once, and
+/// gone with the verification's purge.
+pub async fn a_review_proposal_is_one_per_case_and_goes_with_the_purge(store: &dyn Store) {
+    let partner = sample_partner("p", Environment::Dev, None);
+    store.create_partner(&partner).await.unwrap();
+    let (erin, frank) = (operator("erin", Role::Reviewer), operator("frank", Role::Reviewer));
+    for o in [&erin, &frank] {
+        store.create_operator(o).await.unwrap();
+    }
+    let v = sample_verification(&partner, "c");
+    store.create_verification(&v, &[]).await.unwrap();
+    let proposal = |who: &Operator, decision: &str| crate::ReviewProposal {
+        scan_ref: v.scan_ref.clone(),
+        partner_id: partner.id,
+        operator_id: who.id,
+        decision: decision.as_bytes().to_vec(),
+        created_at: T0,
+    };
+    assert_eq!(store.review_proposal(&v.scan_ref).await.unwrap(), None);
+    assert!(store.propose_decision(&proposal(&erin, r#"{"note":"looks fine"}"#)).await.unwrap());
+    assert!(
+        !store.propose_decision(&proposal(&frank, "{}")).await.unwrap(),
+        "a case has one proposal at a time"
+    );
+    let stored = store.review_proposal(&v.scan_ref).await.unwrap();
+    assert_eq!(stored, Some(proposal(&erin, r#"{"note":"looks fine"}"#)));
+    assert_eq!(store.review_proposal(&ScanRef::generate()).await.unwrap(), None);
+    assert!(store.withdraw_proposal(&v.scan_ref).await.unwrap());
+    assert!(!store.withdraw_proposal(&v.scan_ref).await.unwrap(), "withdrawn once");
+
+    assert!(store.propose_decision(&proposal(&frank, "{}")).await.unwrap(), "free again");
+    store.change_verification(&approval(&partner, &v.scan_ref), &[]).await.unwrap();
+    let purge = crate::VerificationPurge {
+        partner_id: partner.id,
+        scan_ref: v.scan_ref.clone(),
+        expected_status: OverallStatus::Approved,
+        new_status: OverallStatus::Deleted,
+        redacted_request: v.request.redacted(),
+        at: T0,
+    };
+    assert!(store.purge_verification(&purge).await.unwrap());
+    assert_eq!(store.review_proposal(&v.scan_ref).await.unwrap(), None, "purged with the data");
+}
+
+/// A TOTP secret is stored sealed and read back whole; each step is used once and never an
+/// earlier one; replacing the secret starts over; removing it leaves none.
+pub async fn a_totp_secret_accepts_each_step_once(store: &dyn Store) {
+    let erin = operator("erin", Role::Reviewer);
+    store.create_operator(&erin).await.unwrap();
+    assert_eq!(store.totp_secret(erin.id).await.unwrap(), None);
+    store.set_totp_secret(erin.id, Some(b"first secret")).await.unwrap();
+    let stored = store.totp_secret(erin.id).await.unwrap().unwrap();
+    assert_eq!((stored.secret.as_slice(), stored.last_step), (&b"first secret"[..], 0));
+    assert!(store.use_totp_step(erin.id, 100).await.unwrap());
+    assert!(!store.use_totp_step(erin.id, 100).await.unwrap(), "the same step twice");
+    assert!(!store.use_totp_step(erin.id, 99).await.unwrap(), "an earlier step");
+    assert!(store.use_totp_step(erin.id, 101).await.unwrap());
+    assert_eq!(store.totp_secret(erin.id).await.unwrap().unwrap().last_step, 101);
+    store.set_totp_secret(erin.id, Some(b"second secret")).await.unwrap();
+    let replaced = store.totp_secret(erin.id).await.unwrap().unwrap();
+    assert_eq!((replaced.secret.as_slice(), replaced.last_step), (&b"second secret"[..], 0));
+    store.set_totp_secret(erin.id, None).await.unwrap();
+    assert_eq!(store.totp_secret(erin.id).await.unwrap(), None);
+    assert!(!store.use_totp_step(erin.id, 200).await.unwrap(), "no secret, no step");
+}

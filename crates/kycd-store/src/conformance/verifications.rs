@@ -389,3 +389,97 @@ pub async fn the_review_queue_lists_waiting_verifications_oldest_first_by_partne
     assert_eq!(both, [waiting[2].clone()], "at most the limit");
     assert!(store.reviewing_verifications(&[PartnerId::generate()], 10).await.unwrap().is_empty());
 }
+
+/// The console's search: each condition narrows, newest first, never beyond the partners named.
+pub async fn the_search_finds_by_each_condition_within_the_partners_named(store: &dyn Store) {
+    let (a, b) =
+        (sample_partner("a", Environment::Dev, None), sample_partner("b", Environment::Dev, None));
+    for p in [&a, &b] {
+        store.create_partner(p).await.unwrap();
+    }
+    let made = |partner: &Partner, client: &str, day: i64| {
+        let mut v = sample_verification(partner, client);
+        v.created_at = T0 + Duration::days(day);
+        v.updated_at = v.created_at;
+        v
+    };
+    let (first, second, third) = (made(&a, "alice", 0), made(&a, "bob", 1), made(&b, "alice", 2));
+    for v in [&first, &second, &third] {
+        store.create_verification(v, &[]).await.unwrap();
+    }
+    store.change_verification(&approval(&a, &second.scan_ref), &[]).await.unwrap();
+    let found = async |search: crate::VerificationSearch| {
+        let found = store.search_verifications(&search).await.unwrap();
+        found.into_iter().map(|v| v.scan_ref).collect::<Vec<_>>()
+    };
+    let all = crate::VerificationSearch::default();
+    assert_eq!(
+        found(all.clone()).await,
+        vec![third.scan_ref.clone(), second.scan_ref.clone(), first.scan_ref.clone()],
+        "newest first"
+    );
+    let of_a = crate::VerificationSearch { partners: vec![a.id], ..all.clone() };
+    assert_eq!(found(of_a.clone()).await, vec![second.scan_ref.clone(), first.scan_ref.clone()]);
+    let alice_of_a = crate::VerificationSearch { client_id: Some("alice".into()), ..of_a.clone() };
+    assert_eq!(found(alice_of_a).await, vec![first.scan_ref.clone()]);
+    let third_by_a =
+        crate::VerificationSearch { scan_ref: Some(third.scan_ref.clone()), ..of_a.clone() };
+    assert!(found(third_by_a).await.is_empty(), "another partner's is not found");
+    let approved =
+        crate::VerificationSearch { status: Some(OverallStatus::Approved), ..all.clone() };
+    assert_eq!(found(approved).await, vec![second.scan_ref.clone()]);
+    let day_one = crate::VerificationSearch {
+        created_from: Some(T0 + Duration::days(1)),
+        created_before: Some(T0 + Duration::days(2)),
+        ..all.clone()
+    };
+    assert_eq!(found(day_one).await, vec![second.scan_ref.clone()]);
+    let one = crate::VerificationSearch { limit: 1, ..all };
+    assert_eq!(found(one).await, vec![third.scan_ref.clone()]);
+}
+
+/// The dashboard counts per UTC day and status within the partners named, and measures each
+/// decided verification from its submission to its decision.
+pub async fn the_dashboard_counts_per_day_and_status_and_times_decisions(store: &dyn Store) {
+    let (a, b) =
+        (sample_partner("a", Environment::Dev, None), sample_partner("b", Environment::Dev, None));
+    for p in [&a, &b] {
+        store.create_partner(p).await.unwrap();
+    }
+    let day = |n: i64| T0 + Duration::days(n);
+    let made = |partner: &Partner, created: OffsetDateTime| {
+        let mut v = sample_verification(partner, "c");
+        v.created_at = created;
+        v.updated_at = created;
+        v.token_expires_at = created + Duration::days(30);
+        v
+    };
+    let submission = crate::Submission {
+        country: None,
+        document_type: None,
+        files: vec![],
+        platform: None,
+        hosted: false,
+    };
+    let (old, waiting, decided, other) =
+        (made(&a, day(-1)), made(&a, day(0)), made(&a, day(0)), made(&b, day(1)));
+    for v in [&old, &waiting, &decided, &other] {
+        store.create_verification(v, &[]).await.unwrap();
+    }
+    assert!(store.submit_verification(a.id, &decided.scan_ref, &submission, day(0)).await.unwrap());
+    let mut approval = approval(&a, &decided.scan_ref);
+    approval.updated_at = day(0) + Duration::minutes(7);
+    assert!(store.change_verification(&approval, &[]).await.unwrap());
+
+    let of_a = store.verification_stats(&[a.id], day(0)).await.unwrap();
+    let today = day(0).unix_timestamp() / 86_400;
+    assert_eq!(
+        of_a.per_day,
+        vec![(today, OverallStatus::Active, 1), (today, OverallStatus::Approved, 1)],
+        "one day of partner a, the day before left out"
+    );
+    assert_eq!(of_a.decision_ms, vec![7 * 60 * 1000]);
+    let all = store.verification_stats(&[], day(0)).await.unwrap();
+    assert_eq!(all.per_day.last(), Some(&(today + 1, OverallStatus::Active, 1)));
+    assert_eq!(all.per_day.iter().map(|(_, _, n)| n).sum::<i64>(), 3);
+}

@@ -49,6 +49,38 @@ struct CasePage {
     editable: Vec<(&'static str, String)>,
     /// (when, what), oldest first.
     timeline: Vec<(String, String)>,
+    /// A four-eyes decision waiting for confirmation, and whether this operator may confirm it.
+    proposal: Option<ProposalView>,
+    /// What the analysis sees in the stored images now.
+    evidence: EvidenceView,
+}
+
+#[derive(Default)]
+struct EvidenceView {
+    /// MRZ format, its lines, and whether every check digit holds.
+    mrz: Option<(String, Vec<String>, bool)>,
+    failed_checks: Vec<&'static str>,
+    /// The zone's lowest line confidence and least certain name character, as percentages.
+    confidence: Option<String>,
+    /// (measure, value) of the image that held the zone.
+    quality: Vec<(&'static str, String)>,
+    document_found: Option<bool>,
+    /// Face distance and what it means against kycd's threshold.
+    distance: Option<String>,
+    /// Which face crops exist: FRONT (document portrait), FACE (selfie).
+    crops: Vec<(&'static str, &'static str)>,
+    /// (measure, document face, selfie face).
+    faces: Vec<(&'static str, String, String)>,
+    problems: Vec<String>,
+}
+
+struct ProposalView {
+    by: String,
+    at: String,
+    summary: String,
+    note: String,
+    /// The operator holds the case and is not the proposer.
+    can_confirm: bool,
 }
 
 fn hhmm(at: time::OffsetDateTime) -> String {
@@ -94,6 +126,86 @@ fn fields(case: &Case) -> Vec<Field> {
         .collect()
 }
 
+/// A proposed decision in one line: the values, the tags removed, the fields corrected.
+fn proposed(decision: &Decision) -> String {
+    let mut text = format!("document {}, face {}", decision.document, decision.face);
+    if !decision.remove_tags.is_empty() {
+        text.push_str(&format!("; removes {}", decision.remove_tags.join(", ")));
+    }
+    let corrected: Vec<String> =
+        decision.corrections.iter().map(|(f, v)| format!("{} = {v}", f.as_str())).collect();
+    if !corrected.is_empty() {
+        text.push_str(&format!("; data as {}", corrected.join(", ")));
+    }
+    text
+}
+
+fn evidence_view(evidence: review::Evidence) -> EvidenceView {
+    let mut view = EvidenceView { problems: evidence.problems, ..EvidenceView::default() };
+    if let Some(document) = &evidence.document {
+        view.document_found = Some(document.document_found);
+        if let Some(mrz) = &document.mrz {
+            view.mrz = Some((format!("{:?}", mrz.format), mrz.lines.clone(), mrz.valid));
+            view.failed_checks = mrz.failed_checks.clone();
+            let name = mrz
+                .name_confidence
+                .map(|c| format!(", least certain name letter {:.0} %", c * 100.0));
+            view.confidence = document
+                .confidence
+                .map(|c| format!("lines {:.0} %{}", c * 100.0, name.unwrap_or_default()));
+        }
+        if let Some(q) = &document.quality {
+            view.quality = vec![
+                ("Sharpness (Laplacian variance)", format!("{:.0}", q.sharpness)),
+                ("Glare (share of pixels ≥ 250)", format!("{:.1} %", q.glare * 100.0)),
+                ("Size", format!("{} × {} px", q.width, q.height)),
+            ];
+        }
+    }
+    if let Some(faces) = &evidence.faces {
+        view.distance = faces.distance.map(|d| {
+            use kycd_domain::face_check::{MATCH_DISTANCE, MISMATCH_DISTANCE};
+            let verdict = if d <= MATCH_DISTANCE {
+                "a match"
+            } else if d >= MISMATCH_DISTANCE {
+                "a mismatch"
+            } else {
+                "too close to call"
+            };
+            format!(
+                "{d:.3}: {verdict} (match ≤ {MATCH_DISTANCE:.2}, mismatch ≥ {MISMATCH_DISTANCE:.2})"
+            )
+        });
+        let (document, selfie) = (faces.document.main.as_ref(), faces.selfie.main.as_ref());
+        if document.is_some() {
+            view.crops.push(("FRONT", "Face on the document"));
+        }
+        if selfie.is_some() {
+            view.crops.push(("FACE", "Face in the selfie"));
+        }
+        let measure = |face: Option<&kycd_core::analysis::Face>,
+                       what: fn(&kycd_core::analysis::Face) -> String| {
+            face.map(what).unwrap_or_else(|| "no face".to_owned())
+        };
+        let rows: [(&'static str, fn(&kycd_core::analysis::Face) -> String); 4] = [
+            ("Detector score", |f| format!("{:.1}", f.score)),
+            ("Eye distance", |f| format!("{:.0} px", f.eye_distance)),
+            ("Sharpness", |f| format!("{:.0}", f.quality.sharpness)),
+            ("Tilt", |f| format!("{:.0}°", f.roll_degrees)),
+        ];
+        view.faces = rows
+            .into_iter()
+            .map(|(label, what)| (label, measure(document, what), measure(selfie, what)))
+            .collect();
+        view.faces.push((
+            "Clear faces",
+            faces.document.clear_faces.to_string(),
+            faces.selfie.clear_faces.to_string(),
+        ));
+    }
+    view
+}
+
 fn failed(error: CoreError) -> Response {
     match error {
         CoreError::NotFound(text) => message(StatusCode::NOT_FOUND, "Not found", &text),
@@ -120,6 +232,10 @@ pub async fn case(
         Ok(case) => case,
         Err(error) => return failed(error),
     };
+    let evidence = match review::evidence(&state.core, &case).await {
+        Ok(evidence) => evidence_view(evidence),
+        Err(error) => EvidenceView { problems: vec![error.to_string()], ..EvidenceView::default() },
+    };
     let now = state.core.clock.now();
     let result = case.verification.result.clone().unwrap_or_default();
     let held = case.held_by(&signed_in.operator, now);
@@ -127,6 +243,13 @@ pub async fn case(
         (_, true) => format!("You are deciding this case until {}.", hhmm(c.until)),
         (Some(name), false) => format!("{name} is deciding this case until {}.", hhmm(c.until)),
         (None, false) => format!("Claimed until {}.", hhmm(c.until)),
+    });
+    let proposal = case.proposal.as_ref().map(|p| ProposalView {
+        by: p.proposed_by.clone(),
+        at: hhmm(p.at),
+        summary: proposed(&p.decision),
+        note: p.decision.note.trim().to_owned(),
+        can_confirm: held && p.proposer != signed_in.operator.id,
     });
     let manual = match (result.manual_face, result.manual_document) {
         (Some(face), Some(document)) => Some(format!("{document} · {face}")),
@@ -155,10 +278,18 @@ pub async fn case(
             .flatten()
             .cloned()
             .collect(),
-        images: case.images.iter().map(|(k, url)| (k.as_str().to_owned(), url.clone())).collect(),
+        images: case
+            .images
+            .iter()
+            .map(|kind| {
+                (kind.as_str().to_owned(), format!("/console/cases/{scan_ref}/images/{kind}"))
+            })
+            .collect(),
         fields: fields(&case),
         claim,
-        can_decide: held,
+        can_decide: held && proposal.is_none(),
+        proposal,
+        evidence,
         faces: console::MANUAL_FACE.iter().map(|f| f.as_str()).collect(),
         documents: console::MANUAL_DOCUMENT.iter().map(|d| d.as_str()).collect(),
         timeline: case
@@ -221,6 +352,92 @@ pub async fn decide(
     let scan_ref = ScanRef::from_trusted(scan_ref);
     match review::decide(&state.core, &signed_in.operator, &scan_ref, decision).await {
         Ok(_) => Redirect::to("/console").into_response(),
+        Err(error) => failed(error),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct Confirmation {
+    #[serde(default)]
+    csrf: String,
+    /// `confirm` or `return`.
+    #[serde(default)]
+    action: String,
+}
+
+/// `POST /console/cases/{scanRef}/confirmation`: the second reviewer of a four-eyes case
+/// confirms the proposed decision (it is sent) or sends it back.
+pub async fn confirm(
+    State(state): State<AppState>,
+    Reviewer(signed_in): Reviewer,
+    headers: HeaderMap,
+    ApiPath(scan_ref): ApiPath<String>,
+    Form(form): Form<Confirmation>,
+) -> Response {
+    if !signed_in.posted_by_session(&state, &headers, &form.csrf) {
+        return cross_site();
+    }
+    let accept = match form.action.as_str() {
+        "confirm" => true,
+        "return" => false,
+        _ => {
+            let text = "The field action must be confirm or return.";
+            return message(StatusCode::BAD_REQUEST, "Refused", text);
+        }
+    };
+    let scan_ref = ScanRef::from_trusted(scan_ref);
+    match review::confirm(&state.core, &signed_in.operator, &scan_ref, accept).await {
+        Ok(Some(_)) => Redirect::to("/console").into_response(),
+        Ok(None) => Redirect::to(&format!("/console/cases/{scan_ref}")).into_response(),
+        Err(error) => failed(error),
+    }
+}
+
+/// An image's bytes as a never-cached response of the type its first bytes show.
+fn image_response(bytes: Vec<u8>) -> Response {
+    let content_type = kycd_core::files::content_type(&bytes);
+    let mut response = ([(axum::http::header::CONTENT_TYPE, content_type)], bytes).into_response();
+    let headers = response.headers_mut();
+    crate::ui::page::no_store(headers);
+    headers.insert(
+        axum::http::header::X_CONTENT_TYPE_OPTIONS,
+        axum::http::HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// `GET /console/cases/{scanRef}/images/{kind}`: one stored image, served by the console itself
+/// (never a bearer link), audited as `image.view`.
+pub async fn image(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    ApiPath((scan_ref, kind)): ApiPath<(String, String)>,
+) -> Response {
+    let scan_ref = ScanRef::from_trusted(scan_ref);
+    let Some(kind) = kycd_domain::vocabulary::FileKind::parse(&kind) else {
+        return message(StatusCode::NOT_FOUND, "Not found", "No such kind of image.");
+    };
+    match review::image(&state.core, &signed_in.operator, &scan_ref, kind).await {
+        Ok(Some(bytes)) => image_response(bytes),
+        Ok(None) => message(StatusCode::NOT_FOUND, "Not found", "That image is not stored."),
+        Err(error) => failed(error),
+    }
+}
+
+/// `GET /console/cases/{scanRef}/faces/{FRONT|FACE}`: the face cut from the document photo or
+/// the selfie, as PNG, never cached; 404 when there is none.
+pub async fn face(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    ApiPath((scan_ref, kind)): ApiPath<(String, String)>,
+) -> Response {
+    let scan_ref = ScanRef::from_trusted(scan_ref);
+    let Some(kind) = kycd_domain::vocabulary::FileKind::parse(&kind) else {
+        return message(StatusCode::NOT_FOUND, "Not found", "Face crops are FRONT or FACE.");
+    };
+    match review::face_crop(&state.core, &signed_in.operator, &scan_ref, kind).await {
+        Ok(Some(png)) => image_response(png),
+        Ok(None) => message(StatusCode::NOT_FOUND, "Not found", "No face was found in that image."),
         Err(error) => failed(error),
     }
 }

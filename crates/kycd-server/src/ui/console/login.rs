@@ -1,5 +1,6 @@
-//! `GET` / `POST /console/login`: the name-and-password form. A wrong name and a wrong password
-//! read the same; the fifth failure in a row locks the account for 15 minutes (429 until then).
+//! `GET` / `POST /console/login`: the name-and-password form, with the code of an operator's
+//! second factor (TOTP) when they have one. A wrong name, a wrong password and a wrong or used
+//! code read the same; the fifth failure in a row locks the account for 15 minutes (429 until then).
 //! A post from another origin is refused before any password is checked.
 
 use super::{closed, cross_site, message, render, session_cookie, session_token, with_cookie};
@@ -46,6 +47,9 @@ pub struct Credentials {
     name: String,
     #[serde(default)]
     password: String,
+    /// The authenticator app's code, for operators with a second factor.
+    #[serde(default)]
+    code: String,
 }
 
 pub async fn login(
@@ -68,13 +72,17 @@ pub async fn login(
     };
     // Never echo more than a name's worth back into the page.
     let shown: String = credentials.name.chars().take(64).collect();
-    match operators::login(&state.core, &credentials.name, credentials.password).await {
+    let code = Some(credentials.code.trim()).filter(|c| !c.is_empty());
+    // The text depends only on what was sent, so it does not tell who has a second factor.
+    let wrong =
+        if code.is_some() { "Wrong name, password or code." } else { "Wrong name or password." };
+    match operators::login(&state.core, &credentials.name, credentials.password, code).await {
         Ok(Ok(signed_in)) => with_cookie(
             Redirect::to("/console").into_response(),
             session_cookie(&state, Some(&signed_in.token)),
         ),
         Ok(Err(LoginRefused::WrongCredentials)) => {
-            page(shown, Some("Wrong name or password.".into()), StatusCode::UNAUTHORIZED)
+            page(shown, Some(wrong.into()), StatusCode::UNAUTHORIZED)
         }
         Ok(Err(LoginRefused::Locked(until))) => {
             let at = format!("{:02}:{:02} UTC", until.hour(), until.minute());

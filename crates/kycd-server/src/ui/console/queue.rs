@@ -9,10 +9,8 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use time::{Duration, OffsetDateTime};
-
-/// iDenfy reviews "within 20 minutes" (reference §4.3): the queue marks cases past it.
-pub const REVIEW_SLA: Duration = Duration::minutes(20);
+use kycd_core::review::QueuedCase;
+use time::OffsetDateTime;
 
 struct Row {
     scan_ref: String,
@@ -34,14 +32,17 @@ struct QueuePage {
     /// The filter's choices (value, shown, selected) and how many cases it hides.
     partners: Vec<(String, bool)>,
     environments: Vec<(&'static str, bool)>,
+    reasons: Vec<(String, bool)>,
     hidden: usize,
 }
 
-/// `?partner=NAME&environment=ENV`: the first value of each counts; unknown values match nothing.
+/// `?partner=NAME&environment=ENV&reason=WHY`: the first value of each counts; unknown values
+/// match nothing.
 #[derive(Debug, Default)]
 struct Filter {
     partner: Option<String>,
     environment: Option<String>,
+    reason: Option<String>,
 }
 
 impl Filter {
@@ -52,15 +53,17 @@ impl Filter {
             match key.as_ref() {
                 "partner" if filter.partner.is_none() => filter.partner = value,
                 "environment" if filter.environment.is_none() => filter.environment = value,
+                "reason" if filter.reason.is_none() => filter.reason = value,
                 _ => {}
             }
         }
         filter
     }
 
-    fn keeps(&self, case: &kycd_core::review::QueuedCase) -> bool {
+    fn keeps(&self, case: &QueuedCase) -> bool {
         self.partner.as_ref().is_none_or(|p| *p == case.partner.name)
             && self.environment.as_ref().is_none_or(|e| e == case.partner.environment.as_str())
+            && self.reason.as_ref().is_none_or(|r| *r == reason(case))
     }
 }
 
@@ -75,11 +78,28 @@ fn waited(since: OffsetDateTime, now: OffsetDateTime) -> String {
 }
 
 /// Why the case waits for a person, in a few words.
-fn reason(result: Option<&kycd_domain::result::VerificationResult>) -> String {
-    let Some(result) = result else { return "no result".to_owned() };
+fn reason(case: &QueuedCase) -> String {
+    if case.proposed_by.is_some() {
+        return "awaiting a second reviewer".to_owned();
+    }
+    let Some(result) = case.verification.result.as_ref() else { return "no result".to_owned() };
     let statuses = [result.auto_document.map(|s| s.as_str()), result.auto_face.map(|s| s.as_str())];
     let statuses: Vec<&str> = statuses.into_iter().flatten().collect();
     if statuses.is_empty() { "review requested".to_owned() } else { statuses.join(" · ") }
+}
+
+/// A filter's choices: the distinct values, sorted, with the chosen one marked.
+fn choices(values: impl Iterator<Item = String>, chosen: &Option<String>) -> Vec<(String, bool)> {
+    let mut values: Vec<String> = values.collect();
+    values.sort();
+    values.dedup();
+    values
+        .into_iter()
+        .map(|value| {
+            let selected = chosen.as_deref() == Some(value.as_str());
+            (value, selected)
+        })
+        .collect()
 }
 
 pub async fn queue(
@@ -92,33 +112,26 @@ pub async fn queue(
         Err(error) => return crate::error::ApiError::from(error).into_response(),
     };
     let filter = Filter::parse(query.as_deref());
-    let mut partners: Vec<String> = cases.iter().map(|c| c.partner.name.clone()).collect();
-    partners.sort();
-    partners.dedup();
-    let partners = partners
-        .into_iter()
-        .map(|name| {
-            let chosen = filter.partner.as_deref() == Some(name.as_str());
-            (name, chosen)
-        })
-        .collect();
+    let partners = choices(cases.iter().map(|c| c.partner.name.clone()), &filter.partner);
+    let reasons = choices(cases.iter().map(reason), &filter.reason);
     let environments = kycd_domain::Environment::ALL
         .iter()
         .map(|e| (e.as_str(), filter.environment.as_deref() == Some(e.as_str())))
         .collect();
     let total = cases.len();
     let now = state.core.clock.now();
+    let sla = state.core.review.sla;
     let rows: Vec<Row> = cases
         .into_iter()
         .filter(|case| filter.keeps(case))
         .map(|case| Row {
+            reason: reason(&case),
             scan_ref: case.verification.scan_ref.as_str().to_owned(),
             partner: case.partner.name.clone(),
             environment: case.partner.environment.as_str(),
             client_id: case.verification.client_id.as_str().to_owned(),
             waiting: waited(case.waiting_since, now),
-            overdue: now - case.waiting_since > REVIEW_SLA,
-            reason: reason(case.verification.result.as_ref()),
+            overdue: now - case.waiting_since > sla,
         })
         .collect();
     let overdue = rows.iter().filter(|r| r.overdue).count();
@@ -127,9 +140,10 @@ pub async fn queue(
         chrome: Chrome::of(&signed_in),
         rows,
         overdue,
-        sla_minutes: REVIEW_SLA.whole_minutes(),
+        sla_minutes: sla.whole_minutes(),
         partners,
         environments,
+        reasons,
         hidden,
     };
     render(&page, StatusCode::OK)
