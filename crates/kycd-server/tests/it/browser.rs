@@ -687,10 +687,13 @@ async fn a_reviewer_logs_in_and_decides_a_case_with_the_keyboard() {
     let Some(chrome) = Headless::launch(desktop()).await else { return };
     let app = spawn_app().await;
     let receiver = WebhookReceiver::start().await;
-    let body = json!({"clientId": "jonas", "firstName": "Jonas", "dummyStatus": "APPROVED",
-        "reviewSuccessful": true, "callbackUrl": receiver.url("/hook")});
-    let scan_ref = token(&app, body).await["scanRef"].as_str().unwrap().to_owned();
-    receiver.wait_for(1, WAIT).await;
+    // Analysed for real (a generated passport and the holder's selfie), then sent to a person.
+    let mut body = crate::analysis::jonas(&receiver);
+    body["reviewSuccessful"] = json!(true);
+    let images =
+        crate::analysis::passport_with_selfie("passport-valid.jpg", &crate::analysis::selfie());
+    let auto = crate::analysis::analysed(&app, &receiver, body, images).await;
+    let scan_ref = auto["scanRef"].as_str().unwrap().to_owned();
     for (name, role) in [
         ("root", kycd_domain::console::Role::Admin),
         ("rita", kycd_domain::console::Role::Reviewer),
@@ -716,11 +719,13 @@ async fn a_reviewer_logs_in_and_decides_a_case_with_the_keyboard() {
 
     click_and_wait(&page, &format!("a[href=\"/console/cases/{scan_ref}\"]")).await;
     wait_until(&page, "document.querySelector('[data-testid=decision]')").await;
+    // Every image (the stored ones, the face crops) loads from the console itself.
     wait_until(
         &page,
-        "document.querySelector('.images img') && document.querySelector('.images img').complete",
+        "document.querySelector('.images img') && [...document.querySelectorAll('.images img')].every(i => i.complete && i.naturalWidth > 0)",
     )
     .await;
+    assert!(page.content().await.unwrap().contains("What the analysis sees"));
     no_problems(&page).await;
     screenshot_in(&page, "console", "console-3-case").await;
 
@@ -738,4 +743,17 @@ async fn a_reviewer_logs_in_and_decides_a_case_with_the_keyboard() {
     assert_eq!(webhook["status"]["manualFace"], "FACE_MATCH");
     assert_eq!(webhook["status"]["manualDocument"], "DOC_VALIDATED");
     assert_eq!(webhook["data"]["manuallyDataChanged"], false, "the data was left as read");
+
+    // The other pages: search, partners, dashboard — no CSP violation or console error either.
+    for (path, ready, shot) in [
+        ("/console/search?clientId=jonas", "[data-testid=results]", "console-4-search"),
+        ("/console/partners", "[data-testid=partner]", "console-5-partners"),
+        ("/console/dashboard", "[data-testid=per-day]", "console-6-dashboard"),
+    ] {
+        page.goto(format!("{}{path}", app.base_url)).await.unwrap();
+        wait_until(&page, &format!("document.querySelector('{ready}')")).await;
+        no_problems(&page).await;
+        screenshot_in(&page, "console", shot).await;
+    }
+    assert!(page.content().await.unwrap().contains("APPROVED"), "the dashboard counts it");
 }

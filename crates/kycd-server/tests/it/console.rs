@@ -867,7 +867,7 @@ async fn an_operator_with_a_second_factor_needs_a_fresh_code_to_log_in() {
     };
 
     // The password alone, or with a wrong code, is refused like a wrong password.
-    let password_only = login(&app, "rita", PASSWORD).await;
+    let password_only = login(app, "rita", PASSWORD).await;
     assert_eq!(password_only.status, StatusCode::UNAUTHORIZED);
     assert!(password_only.body.contains("Wrong name or password."));
     let wrong = with_code("000000".into()).await;
@@ -875,7 +875,7 @@ async fn an_operator_with_a_second_factor_needs_a_fresh_code_to_log_in() {
     assert!(wrong.body.contains("Wrong name, password or code."), "{}", wrong.body);
     // Without a second factor a code changes nothing.
     let form = [("name", "root"), ("password", PASSWORD), ("code", "123456")];
-    assert_eq!(post(&app, "/console/login", None, None, &form).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(post(app, "/console/login", None, None, &form).await.status, StatusCode::SEE_OTHER);
 
     let code = code_now();
     assert_eq!(with_code(code.clone()).await.status, StatusCode::SEE_OTHER);
@@ -892,7 +892,7 @@ async fn an_operator_with_a_second_factor_needs_a_fresh_code_to_log_in() {
     app.clock.advance(time::Duration::minutes(16));
 
     operators::disable_totp(&app.core, "rita").await.unwrap();
-    assert_eq!(login(&app, "rita", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(login(app, "rita", PASSWORD).await.status, StatusCode::SEE_OTHER);
     let records = kycd_core::audit::list(&app.core, &Default::default()).await.unwrap();
     let changes: Vec<String> = records
         .iter()
@@ -901,4 +901,99 @@ async fn an_operator_with_a_second_factor_needs_a_fresh_code_to_log_in() {
         .collect();
     assert_eq!(changes, ["rita: disabled", "rita: enabled"]);
     assert!(!records.iter().any(|r| r.detail.as_deref().unwrap_or("").contains(&enrolment.secret)));
+}
+
+/// Issue 14's "done when": a token with `reviewSuccessful` completed through /api/v2/process
+/// waits in REVIEWING; a reviewer created with the CLI's service sees what the analysis read
+/// (the zone's lines, the face distance, the face crops), decides it, and the partner receives
+/// the manual webhook; every step is audited.
+#[tokio::test]
+async fn an_analysed_verification_is_decided_with_the_analysis_evidence_beside_it() {
+    use crate::analysis::{analysed, jonas, passport_with_selfie, selfie};
+    let app = spawn_app().await;
+    let receiver = kycd_testkit::WebhookReceiver::start().await;
+    let mut body = jonas(&receiver);
+    body["reviewSuccessful"] = json!(true);
+    let images = passport_with_selfie("passport-valid.jpg", &selfie());
+    let auto = analysed(&app, &receiver, body, images).await;
+    assert_eq!(auto["final"], false, "a person reviews it: {auto}");
+    let scan_ref = auto["scanRef"].as_str().unwrap().to_owned();
+    let status = app
+        .sandbox_client()
+        .post_json("/api/v2/status", &json!({"scanRef": scan_ref}))
+        .await
+        .json();
+    assert_eq!(status["status"], "REVIEWING", "{status}");
+    operator(&app, "root", Role::Admin, &[]).await;
+    operator(&app, "rita", Role::Reviewer, &[]).await;
+    let rita = session(&app, "rita").await;
+    let path = format!("/console/cases/{scan_ref}");
+
+    let page = get(&app, &path, Some(&rita)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("data-testid=\"mrz-valid\""), "{}", page.body);
+    assert!(
+        page.body.contains("P&#60;LTUJONAITIS&#60;&#60;JONAS"),
+        "the zone's first line: {}",
+        page.body
+    );
+    assert!(page.body.contains("data-testid=\"face-distance\""), "{}", page.body);
+    assert!(page.body.contains(": a match (match ≤ 0.50"), "{}", page.body);
+    for kind in ["FRONT", "FACE"] {
+        assert!(page.body.contains(&format!("data-testid=\"crop-{kind}\"")), "{kind}");
+        let crop = get(&app, &format!("{path}/faces/{kind}"), Some(&rita)).await;
+        assert_eq!(crop.status, StatusCode::OK, "{kind}: {}", crop.body);
+        assert_eq!(crop.headers[header::CONTENT_TYPE], "image/png");
+        assert_eq!(crop.headers[header::CACHE_CONTROL], "no-store");
+        let image = browser()
+            .get(format!("{}{path}/images/{kind}", app.base_url))
+            .header(header::COOKIE, &rita)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(image.status(), StatusCode::OK);
+        assert_eq!(image.headers()[header::CONTENT_TYPE], "image/jpeg");
+        assert!(image.bytes().await.unwrap().len() > 1000);
+    }
+    assert!(!page.body.contains("/files/"), "the console hands out no bearer links");
+    assert_eq!(
+        get(&app, &format!("{path}/images/FRONT"), None).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        get(&app, &format!("{path}/faces/BACK"), Some(&rita)).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let csrf = csrf_of(&page.body);
+    let decided = post(
+        &app,
+        &format!("{path}/decision"),
+        Some(&rita),
+        None,
+        &decision_form(&csrf, "FACE_MATCH", "DOC_VALIDATED"),
+    )
+    .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let received = receiver.wait_for(2, crate::webhooks_support::WAIT).await;
+    assert_eq!(received[1].header("idenfy-event-type"), Some("IDENTIFICATION_MANUAL_FINISHED"));
+    crate::webhooks_support::assert_signed(&received[1], &app.sandbox.signing_key);
+    let manual = received[1].json();
+    assert_eq!(
+        (manual["final"].clone(), manual["status"]["overall"].clone()),
+        (json!(true), json!("APPROVED"))
+    );
+    assert_eq!(manual["data"]["docLastName"], auto["data"]["docLastName"]);
+
+    let records = kycd_core::audit::list(&app.core, &Default::default()).await.unwrap();
+    let trail = trail_of(records, &scan_ref);
+    for step in [
+        "operator:rita image.view FRONT face crop",
+        "operator:rita image.view FACE face crop",
+        "operator:rita image.view FRONT",
+        "operator:rita image.view FACE",
+        "operator:rita case.decide FACE_MATCH/DOC_VALIDATED → APPROVED; note: checked by hand",
+    ] {
+        assert!(trail.iter().any(|t| t.trim_end() == step), "{step}: {trail:?}");
+    }
 }

@@ -14,6 +14,7 @@ use axum::{
 };
 use kycd_core::{
     CoreError,
+    analysis::Face,
     review::{self, Case, Decision},
 };
 use kycd_domain::{ScanRef, console, token_request::format_date};
@@ -140,6 +141,9 @@ fn proposed(decision: &Decision) -> String {
     text
 }
 
+/// One measure of a face, as shown.
+type FaceMeasure = fn(&Face) -> String;
+
 fn evidence_view(evidence: review::Evidence) -> EvidenceView {
     let mut view = EvidenceView { problems: evidence.problems, ..EvidenceView::default() };
     if let Some(document) = &evidence.document {
@@ -183,11 +187,10 @@ fn evidence_view(evidence: review::Evidence) -> EvidenceView {
         if selfie.is_some() {
             view.crops.push(("FACE", "Face in the selfie"));
         }
-        let measure = |face: Option<&kycd_core::analysis::Face>,
-                       what: fn(&kycd_core::analysis::Face) -> String| {
+        let measure = |face: Option<&Face>, what: FaceMeasure| {
             face.map(what).unwrap_or_else(|| "no face".to_owned())
         };
-        let rows: [(&'static str, fn(&kycd_core::analysis::Face) -> String); 4] = [
+        let rows: [(&'static str, FaceMeasure); 4] = [
             ("Detector score", |f| format!("{:.1}", f.score)),
             ("Eye distance", |f| format!("{:.0} px", f.eye_distance)),
             ("Sharpness", |f| format!("{:.0}", f.quality.sharpness)),
