@@ -121,6 +121,16 @@ async fn timeline(core: &Services, verification: &Verification) -> CoreResult<Ve
     if let Some(at) = verification.submitted_at {
         entries.push(entry(at, "images submitted".to_owned()));
     }
+    if let Some(result) = verification.result.as_ref().filter(|r| r.finish_time > 0) {
+        let statuses =
+            [result.auto_document.map(|s| s.as_str()), result.auto_face.map(|s| s.as_str())];
+        let statuses: Vec<&str> = statuses.into_iter().flatten().collect();
+        if let (false, Ok(at)) =
+            (statuses.is_empty(), OffsetDateTime::from_unix_timestamp(result.finish_time))
+        {
+            entries.push(entry(at, format!("automatic result: {}", statuses.join(", "))));
+        }
+    }
     let filter = kycd_store::DeliveryFilter {
         partner_id: Some(verification.partner_id),
         scan_ref: Some(verification.scan_ref.clone()),
@@ -320,6 +330,9 @@ pub struct Decision {
     pub document: String,
     /// Tags the reviewer found to be false positives: removed before the overall rule applies.
     pub remove_tags: Vec<String>,
+    /// Tags the reviewer adds ([`console::MANUAL_FRAUD_TAGS`], [`console::MANUAL_MISMATCH_TAGS`]).
+    #[serde(default)]
+    pub add_tags: Vec<String>,
     /// Internal note (kept in the audit log, never sent to the partner).
     pub note: String,
     /// Document data as the reviewer corrected it (a field left as read changes nothing); any
@@ -403,6 +416,9 @@ pub async fn decide(
     decision: Decision,
 ) -> CoreResult<Decided> {
     console::check_decision(&decision.face, &decision.document, &decision.note)?;
+    for tag in &decision.add_tags {
+        console::added_tag(tag)?;
+    }
     let (_, partner) = deciding(core, operator, scan_ref).await?;
     if let Some(existing) = proposal(core, scan_ref).await? {
         return Err(CoreError::Conflict(format!(
@@ -489,6 +505,9 @@ fn describe(
     if !decision.remove_tags.is_empty() {
         detail.push_str(&format!("; removed {}", decision.remove_tags.join(",")));
     }
+    if !decision.add_tags.is_empty() {
+        detail.push_str(&format!("; added {}", decision.add_tags.join(",")));
+    }
     if !decision.note.trim().is_empty() {
         detail.push_str(&format!("; note: {}", decision.note.trim()));
     }
@@ -524,6 +543,17 @@ async fn send(
         }
         result.fraud_tags.retain(|t| !decision.remove_tags.iter().any(|r| r == t.as_str()));
         result.mismatch_tags.retain(|t| !decision.remove_tags.iter().any(|r| r == t.as_str()));
+        for tag in &decision.add_tags {
+            match console::added_tag(tag)? {
+                console::AddedTag::Fraud(t) if !result.fraud_tags.contains(&t) => {
+                    result.fraud_tags.push(t)
+                }
+                console::AddedTag::Mismatch(t) if !result.mismatch_tags.contains(&t) => {
+                    result.mismatch_tags.push(t)
+                }
+                _ => {}
+            }
+        }
         let outcome = result.outcome();
         let new_status = lifecycle::transition(
             verification.status,

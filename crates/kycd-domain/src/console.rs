@@ -5,7 +5,7 @@
 
 use crate::{
     PartnerId, Rejection,
-    vocabulary::{DocumentStatus, FaceStatus},
+    vocabulary::{DocumentStatus, FaceStatus, FraudTag, MismatchTag},
 };
 use time::{Duration, OffsetDateTime};
 
@@ -206,6 +206,53 @@ pub fn check_decision(
     Ok((face, document))
 }
 
+/// The fraud tags a reviewer may add: what a person sees in the images that the machine did not.
+pub const MANUAL_FRAUD_TAGS: [FraudTag; 6] = [
+    FraudTag::PortraitSubstitution,
+    FraudTag::FaceSuspected,
+    FraudTag::FakePhoto,
+    FraudTag::DocPrintSpoofed,
+    FraudTag::DocMobilePhoto,
+    FraudTag::DuplicateFace,
+];
+
+/// The mismatch tags a reviewer may add: the document against what the partner sent.
+pub const MANUAL_MISMATCH_TAGS: [MismatchTag; 10] = [
+    MismatchTag::Name,
+    MismatchTag::Surname,
+    MismatchTag::FullName,
+    MismatchTag::DateOfBirth,
+    MismatchTag::DocumentNumber,
+    MismatchTag::PersonalCode,
+    MismatchTag::ExpiryDate,
+    MismatchTag::Nationality,
+    MismatchTag::Sex,
+    MismatchTag::DocInfoMismatch,
+];
+
+/// A tag a reviewer adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddedTag {
+    Fraud(FraudTag),
+    Mismatch(MismatchTag),
+}
+
+/// A tag from the form's `add` field: one of [`MANUAL_FRAUD_TAGS`] or [`MANUAL_MISMATCH_TAGS`].
+pub fn added_tag(text: &str) -> Result<AddedTag, Rejection> {
+    if let Some(tag) = FraudTag::parse(text).filter(|t| MANUAL_FRAUD_TAGS.contains(t)) {
+        return Ok(AddedTag::Fraud(tag));
+    }
+    if let Some(tag) = MismatchTag::parse(text).filter(|t| MANUAL_MISMATCH_TAGS.contains(t)) {
+        return Ok(AddedTag::Mismatch(tag));
+    }
+    let allowed: Vec<&str> = MANUAL_FRAUD_TAGS
+        .iter()
+        .map(|t| t.as_str())
+        .chain(MANUAL_MISMATCH_TAGS.iter().map(|t| t.as_str()))
+        .collect();
+    Err(Rejection::bad_value(format!("Field 'add' must be one of {}.", allowed.join(", "))))
+}
+
 crate::vocabulary::wire_enum!(
     /// The document data a reviewer may correct (the webhook `data` names).
     DataField {
@@ -286,6 +333,15 @@ impl DataField {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reviewer_adds_only_the_manual_tags() {
+        assert_eq!(added_tag("FAKE_PHOTO"), Ok(AddedTag::Fraud(FraudTag::FakePhoto)));
+        assert_eq!(added_tag("SURNAME"), Ok(AddedTag::Mismatch(MismatchTag::Surname)));
+        let refused = added_tag("AML_FAILED").unwrap_err();
+        assert!(refused.message.contains("'add'") && refused.message.contains("FAKE_PHOTO"));
+        assert!(added_tag("nonsense").is_err());
+    }
 
     #[test]
     fn four_eyes_applies_to_the_named_partners_or_to_all() {

@@ -997,3 +997,42 @@ async fn an_analysed_verification_is_decided_with_the_analysis_evidence_beside_i
         assert!(trail.iter().any(|t| t.trim_end() == step), "{step}: {trail:?}");
     }
 }
+
+#[tokio::test]
+async fn a_tag_the_reviewer_adds_makes_the_result_suspected() {
+    let app = spawn_app().await;
+    let receiver = kycd_testkit::WebhookReceiver::start().await;
+    let body = json!({"clientId": "c-5", "dummyStatus": "APPROVED", "reviewSuccessful": true,
+        "callbackUrl": receiver.url("/hook")});
+    let token = app.sandbox_client().post_json("/api/v2/token", &body).await.expect(201).json();
+    let scan_ref = token["scanRef"].as_str().unwrap().to_owned();
+    receiver.wait_for(1, crate::webhooks_support::WAIT).await;
+    operator(&app, "root", Role::Admin, &[]).await;
+    operator(&app, "rita", Role::Reviewer, &[]).await;
+    let rita = session(&app, "rita").await;
+    let path = format!("/console/cases/{scan_ref}");
+    let page = get(&app, &path, Some(&rita)).await.body;
+    assert!(page.contains("name=\"add\" value=\"FAKE_PHOTO\""), "{page}");
+    assert!(page.contains("automatic result: DOC_VALIDATED, FACE_MATCH"), "the timeline: {page}");
+    let csrf = csrf_of(&page);
+    let decide = format!("{path}/decision");
+    let mut form = decision_form(&csrf, "FACE_MATCH", "DOC_VALIDATED");
+    form.push(("add", "AML_FAILED"));
+    let refused = post(&app, &decide, Some(&rita), None, &form).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.body.contains("Field &#39;add&#39;") || refused.body.contains("Field 'add'"),
+        "{}",
+        refused.body
+    );
+    form.pop();
+    form.push(("add", "FAKE_PHOTO"));
+    form.push(("add", "SURNAME"));
+    let decided = post(&app, &decide, Some(&rita), None, &form).await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let webhook = receiver.wait_for(2, crate::webhooks_support::WAIT).await[1].json();
+    assert_eq!(webhook["status"]["overall"], "SUSPECTED", "{webhook}");
+    assert_eq!(webhook["status"]["fraudTags"], json!(["FAKE_PHOTO"]));
+    assert_eq!(webhook["status"]["mismatchTags"], json!(["SURNAME"]));
+    assert_eq!(webhook["final"], true);
+}

@@ -46,6 +46,8 @@ struct CasePage {
     can_decide: bool,
     faces: Vec<&'static str>,
     documents: Vec<&'static str>,
+    /// The tags a reviewer may add that the case does not carry yet.
+    addable: Vec<&'static str>,
     /// The correctable fields: wire name and value as it stands.
     editable: Vec<(&'static str, String)>,
     /// (when, what), oldest first.
@@ -132,6 +134,9 @@ fn proposed(decision: &Decision) -> String {
     let mut text = format!("document {}, face {}", decision.document, decision.face);
     if !decision.remove_tags.is_empty() {
         text.push_str(&format!("; removes {}", decision.remove_tags.join(", ")));
+    }
+    if !decision.add_tags.is_empty() {
+        text.push_str(&format!("; adds {}", decision.add_tags.join(", ")));
     }
     let corrected: Vec<String> =
         decision.corrections.iter().map(|(f, v)| format!("{} = {v}", f.as_str())).collect();
@@ -295,6 +300,17 @@ pub async fn case(
         evidence,
         faces: console::MANUAL_FACE.iter().map(|f| f.as_str()).collect(),
         documents: console::MANUAL_DOCUMENT.iter().map(|d| d.as_str()).collect(),
+        addable: console::MANUAL_FRAUD_TAGS
+            .iter()
+            .filter(|t| !result.fraud_tags.contains(t))
+            .map(|t| t.as_str())
+            .chain(
+                console::MANUAL_MISMATCH_TAGS
+                    .iter()
+                    .filter(|t| !result.mismatch_tags.contains(t))
+                    .map(|t| t.as_str()),
+            )
+            .collect(),
         timeline: case
             .timeline
             .iter()
@@ -320,6 +336,7 @@ fn decision_of(pairs: Vec<(String, String)>) -> (String, Decision) {
         face: String::new(),
         document: String::new(),
         remove_tags: vec![],
+        add_tags: vec![],
         note: String::new(),
         corrections: vec![],
     };
@@ -330,6 +347,7 @@ fn decision_of(pairs: Vec<(String, String)>) -> (String, Decision) {
             "manualDocument" => decision.document = value,
             "note" => decision.note = value,
             "remove" => decision.remove_tags.push(value),
+            "add" => decision.add_tags.push(value),
             other => {
                 if let Some(field) = other.strip_prefix("data.").and_then(console::DataField::parse)
                 {
