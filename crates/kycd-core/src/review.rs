@@ -274,6 +274,28 @@ pub async fn evidence(core: &Services, case: &Case) -> CoreResult<Evidence> {
     Ok(evidence)
 }
 
+/// The stored image of a case the operator may see, with the case's partner.
+async fn stored_image(
+    core: &Services,
+    operator: &Operator,
+    scan_ref: &ScanRef,
+    kind: FileKind,
+) -> CoreResult<Option<(Vec<u8>, kycd_domain::PartnerId)>> {
+    let (verification, partner) = in_scope(core, operator, scan_ref).await?;
+    Ok(core.files.get(&verification.scan_ref, kind).await?.map(|image| (image, partner.id)))
+}
+
+async fn audit_image_view(
+    core: &Services,
+    operator: &Operator,
+    scan_ref: &ScanRef,
+    partner: kycd_domain::PartnerId,
+    what: String,
+) -> CoreResult<()> {
+    let actor = operators::actor(operator);
+    audit::record(core, Some(partner), actor, "image.view", scan_ref, Some(what)).await
+}
+
 /// One stored image of a case the operator may see, audited as `image.view`; `None` when that
 /// kind is not stored (or is a video: the console shows images only).
 pub async fn image(
@@ -282,16 +304,14 @@ pub async fn image(
     scan_ref: &ScanRef,
     kind: FileKind,
 ) -> CoreResult<Option<Vec<u8>>> {
-    let (verification, partner) = in_scope(core, operator, scan_ref).await?;
     if kind.is_video() {
+        in_scope(core, operator, scan_ref).await?;
         return Ok(None);
     }
-    let Some(image) = core.files.get(&verification.scan_ref, kind).await? else {
+    let Some((image, partner)) = stored_image(core, operator, scan_ref, kind).await? else {
         return Ok(None);
     };
-    let detail = Some(kind.to_string());
-    let actor = operators::actor(operator);
-    audit::record(core, Some(partner.id), actor, "image.view", scan_ref, detail).await?;
+    audit_image_view(core, operator, scan_ref, partner, kind.to_string()).await?;
     Ok(Some(image))
 }
 
@@ -306,18 +326,16 @@ pub async fn face_crop(
     scan_ref: &ScanRef,
     kind: FileKind,
 ) -> CoreResult<Option<Vec<u8>>> {
-    let (verification, partner) = in_scope(core, operator, scan_ref).await?;
     if !matches!(kind, FileKind::Front | FileKind::Face) {
+        in_scope(core, operator, scan_ref).await?;
         return Ok(None);
     }
-    let Some(image) = core.files.get(&verification.scan_ref, kind).await? else {
+    let Some((image, partner)) = stored_image(core, operator, scan_ref, kind).await? else {
         return Ok(None);
     };
     let crop = crate::analysis::face_crop(image, FACE_CROP_SIDE).await?;
     if crop.is_some() {
-        let detail = Some(format!("{kind} face crop"));
-        let actor = operators::actor(operator);
-        audit::record(core, Some(partner.id), actor, "image.view", scan_ref, detail).await?;
+        audit_image_view(core, operator, scan_ref, partner, format!("{kind} face crop")).await?;
     }
     Ok(crop)
 }

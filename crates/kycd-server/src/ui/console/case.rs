@@ -427,6 +427,19 @@ fn image_response(bytes: Vec<u8>) -> Response {
     response
 }
 
+/// What an image route answers: the image, a 404 page saying `missing`, or the error's page.
+fn served(found: Result<Option<Vec<u8>>, CoreError>, missing: &str) -> Response {
+    match found {
+        Ok(Some(bytes)) => image_response(bytes),
+        Ok(None) => message(StatusCode::NOT_FOUND, "Not found", missing),
+        Err(error) => failed(error),
+    }
+}
+
+fn file_kind(kind: &str) -> Option<kycd_domain::vocabulary::FileKind> {
+    kycd_domain::vocabulary::FileKind::parse(kind)
+}
+
 /// `GET /console/cases/{scanRef}/images/{kind}`: one stored image, served by the console itself
 /// (never a bearer link), audited as `image.view`.
 pub async fn image(
@@ -434,15 +447,10 @@ pub async fn image(
     signed_in: SignedIn,
     ApiPath((scan_ref, kind)): ApiPath<(String, String)>,
 ) -> Response {
+    let Some(kind) = file_kind(&kind) else { return served(Ok(None), "No such kind of image.") };
     let scan_ref = ScanRef::from_trusted(scan_ref);
-    let Some(kind) = kycd_domain::vocabulary::FileKind::parse(&kind) else {
-        return message(StatusCode::NOT_FOUND, "Not found", "No such kind of image.");
-    };
-    match review::image(&state.core, &signed_in.operator, &scan_ref, kind).await {
-        Ok(Some(bytes)) => image_response(bytes),
-        Ok(None) => message(StatusCode::NOT_FOUND, "Not found", "That image is not stored."),
-        Err(error) => failed(error),
-    }
+    let found = review::image(&state.core, &signed_in.operator, &scan_ref, kind).await;
+    served(found, "That image is not stored.")
 }
 
 /// `GET /console/cases/{scanRef}/faces/{FRONT|FACE}`: the face cut from the document photo or
@@ -452,13 +460,10 @@ pub async fn face(
     signed_in: SignedIn,
     ApiPath((scan_ref, kind)): ApiPath<(String, String)>,
 ) -> Response {
-    let scan_ref = ScanRef::from_trusted(scan_ref);
-    let Some(kind) = kycd_domain::vocabulary::FileKind::parse(&kind) else {
-        return message(StatusCode::NOT_FOUND, "Not found", "Face crops are FRONT or FACE.");
+    let Some(kind) = file_kind(&kind) else {
+        return served(Ok(None), "Face crops are FRONT or FACE.");
     };
-    match review::face_crop(&state.core, &signed_in.operator, &scan_ref, kind).await {
-        Ok(Some(png)) => image_response(png),
-        Ok(None) => message(StatusCode::NOT_FOUND, "Not found", "No face was found in that image."),
-        Err(error) => failed(error),
-    }
+    let scan_ref = ScanRef::from_trusted(scan_ref);
+    let found = review::face_crop(&state.core, &signed_in.operator, &scan_ref, kind).await;
+    served(found, "No face was found in that image.")
 }
