@@ -181,6 +181,22 @@ pub fn approval(partner: &Partner, scan_ref: &ScanRef) -> VerificationChange {
     }
 }
 
+/// The purge `/api/v2/delete` makes of `verification` in `status`, at `at`.
+pub fn deletion(
+    verification: &Verification,
+    status: OverallStatus,
+    at: OffsetDateTime,
+) -> VerificationPurge {
+    VerificationPurge {
+        partner_id: verification.partner_id,
+        scan_ref: verification.scan_ref.clone(),
+        expected_status: status,
+        new_status: OverallStatus::Deleted,
+        redacted_request: verification.request.redacted(),
+        at,
+    }
+}
+
 pub(crate) async fn setup_one(store: &dyn Store) -> (Partner, Verification) {
     let partner = sample_partner("p", Environment::Dev, None);
     store.create_partner(&partner).await.unwrap();

@@ -208,14 +208,7 @@ pub async fn a_returned_attempt_reopens_the_link_without_a_webhook(store: &dyn S
         updated_at: T0 + Duration::minutes(1),
     };
     assert!(store.change_verification(&change, &[]).await.unwrap());
-    let purge = VerificationPurge {
-        partner_id: partner.id,
-        scan_ref: scan.clone(),
-        expected_status: OverallStatus::Denied,
-        new_status: OverallStatus::Deleted,
-        redacted_request: verification.request.redacted(),
-        at: T0 + Duration::hours(1),
-    };
+    let purge = deletion(&verification, OverallStatus::Denied, T0 + Duration::hours(1));
     assert!(store.purge_verification(&purge).await.unwrap());
     assert_eq!(
         store.verification(partner.id, scan).await.unwrap().unwrap().last_attempt,

@@ -223,14 +223,7 @@ pub async fn purge_removes_faces_and_blocklist_entries(store: &dyn Store) {
     let info = addition(&partner, &v, BlocklistSource::DocumentInfo, None, vec![[1; 32]]);
     store.add_to_blocklist(&info).await.unwrap();
 
-    let purge = VerificationPurge {
-        partner_id: partner.id,
-        scan_ref: v.scan_ref.clone(),
-        expected_status: OverallStatus::Approved,
-        new_status: OverallStatus::Deleted,
-        redacted_request: v.request.redacted(),
-        at: T0,
-    };
+    let purge = deletion(&v, OverallStatus::Approved, T0);
     assert!(store.purge_verification(&purge).await.unwrap());
     assert!(store.face_page(&page(&partner, FaceOrigin::Selfie, "z", 0)).await.unwrap().is_empty());
     assert!(

@@ -195,14 +195,7 @@ pub async fn a_review_proposal_is_one_per_case_and_goes_with_the_purge(store: &d
 
     assert!(store.propose_decision(&proposal(&frank, "{}")).await.unwrap(), "free again");
     store.change_verification(&approval(&partner, &v.scan_ref), &[]).await.unwrap();
-    let purge = crate::VerificationPurge {
-        partner_id: partner.id,
-        scan_ref: v.scan_ref.clone(),
-        expected_status: OverallStatus::Approved,
-        new_status: OverallStatus::Deleted,
-        redacted_request: v.request.redacted(),
-        at: T0,
-    };
+    let purge = deletion(&v, OverallStatus::Approved, T0);
     assert!(store.purge_verification(&purge).await.unwrap());
     assert_eq!(store.review_proposal(&v.scan_ref).await.unwrap(), None, "purged with the data");
 }

@@ -256,14 +256,7 @@ pub async fn purge_removes_personal_data_and_stops_deliveries(store: &dyn Store)
     };
     let events = [event(&partner, &verification.scan_ref, "msg_p", Some("http://127.0.0.1:1/h"))];
     store.change_verification(&change, &events).await.unwrap();
-    let purge = VerificationPurge {
-        partner_id: partner.id,
-        scan_ref: verification.scan_ref.clone(),
-        expected_status: OverallStatus::Approved,
-        new_status: OverallStatus::Deleted,
-        redacted_request: verification.request.redacted(),
-        at: T0 + Duration::hours(1),
-    };
+    let purge = deletion(&verification, OverallStatus::Approved, T0 + Duration::hours(1));
     let wrong = VerificationPurge { expected_status: OverallStatus::Denied, ..purge.clone() };
     assert!(!store.purge_verification(&wrong).await.unwrap());
     assert!(store.purge_verification(&purge).await.unwrap());
