@@ -87,6 +87,31 @@ pub fn message(status: StatusCode, title: &str, message: &str) -> Response {
     render(&MessagePage { css, title, message }, status)
 }
 
+/// The page for a refused console action: 404 for what the operator may not see, 409 for a case
+/// someone else holds (or a decision waiting), 403 for what their role may not do, 400 for a bad
+/// value; anything else as the API maps it.
+pub fn refused(error: kycd_core::CoreError) -> Response {
+    use kycd_core::CoreError;
+    match error {
+        CoreError::NotFound(text) => message(StatusCode::NOT_FOUND, "Not found", &text),
+        CoreError::Conflict(text) => message(StatusCode::CONFLICT, "Not yours to decide", &text),
+        CoreError::Rejected(rejection) => {
+            let status = if rejection.identifier == kycd_domain::Identifier::PermissionsError {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            message(status, "Refused", &rejection.message)
+        }
+        other => crate::error::ApiError::from(other).into_response(),
+    }
+}
+
+/// A time as the console shows it: HH:MM UTC.
+pub fn hhmm(at: time::OffsetDateTime) -> String {
+    format!("{:02}:{:02} UTC", at.hour(), at.minute())
+}
+
 /// Until an admin exists, the console answers 404 with how to create one.
 pub async fn closed(state: &AppState) -> Option<Response> {
     match state.core.store.any_admin().await {

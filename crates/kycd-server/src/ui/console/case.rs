@@ -3,7 +3,7 @@
 //! duplicate hits, and for a reviewer the decision form (opening it claims the case). `POST
 //! /console/cases/{scanRef}/decision` decides it (reviewer or admin, CSRF-checked).
 
-use super::{Chrome, Reviewer, SignedIn, cross_site, message, render};
+use super::{Chrome, Reviewer, SignedIn, cross_site, hhmm, message, refused, render};
 use crate::{AppState, params::ApiPath};
 use askama::Template;
 use axum::{
@@ -84,10 +84,6 @@ struct ProposalView {
     note: String,
     /// The operator holds the case and is not the proposer.
     can_confirm: bool,
-}
-
-fn hhmm(at: time::OffsetDateTime) -> String {
-    format!("{:02}:{:02} UTC", at.hour(), at.minute())
 }
 
 fn fields(case: &Case) -> Vec<Field> {
@@ -214,22 +210,6 @@ fn evidence_view(evidence: review::Evidence) -> EvidenceView {
     view
 }
 
-fn failed(error: CoreError) -> Response {
-    match error {
-        CoreError::NotFound(text) => message(StatusCode::NOT_FOUND, "Not found", &text),
-        CoreError::Conflict(text) => message(StatusCode::CONFLICT, "Not yours to decide", &text),
-        CoreError::Rejected(rejection) => {
-            let status = if rejection.identifier == kycd_domain::Identifier::PermissionsError {
-                StatusCode::FORBIDDEN
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            message(status, "Refused", &rejection.message)
-        }
-        other => crate::error::ApiError::from(other).into_response(),
-    }
-}
-
 pub async fn case(
     State(state): State<AppState>,
     signed_in: SignedIn,
@@ -238,7 +218,7 @@ pub async fn case(
     let scan_ref = ScanRef::from_trusted(scan_ref);
     let case = match review::open_case(&state.core, &signed_in.operator, &scan_ref).await {
         Ok(case) => case,
-        Err(error) => return failed(error),
+        Err(error) => return refused(error),
     };
     let evidence = match review::evidence(&state.core, &case).await {
         Ok(evidence) => evidence_view(evidence),
@@ -373,7 +353,7 @@ pub async fn decide(
     let scan_ref = ScanRef::from_trusted(scan_ref);
     match review::decide(&state.core, &signed_in.operator, &scan_ref, decision).await {
         Ok(_) => Redirect::to("/console").into_response(),
-        Err(error) => failed(error),
+        Err(error) => refused(error),
     }
 }
 
@@ -410,7 +390,7 @@ pub async fn confirm(
     match review::confirm(&state.core, &signed_in.operator, &scan_ref, accept).await {
         Ok(Some(_)) => Redirect::to("/console").into_response(),
         Ok(None) => Redirect::to(&format!("/console/cases/{scan_ref}")).into_response(),
-        Err(error) => failed(error),
+        Err(error) => refused(error),
     }
 }
 
@@ -432,7 +412,7 @@ fn served(found: Result<Option<Vec<u8>>, CoreError>, missing: &str) -> Response 
     match found {
         Ok(Some(bytes)) => image_response(bytes),
         Ok(None) => message(StatusCode::NOT_FOUND, "Not found", missing),
-        Err(error) => failed(error),
+        Err(error) => refused(error),
     }
 }
 

@@ -85,8 +85,10 @@ pub async fn login(
             page(shown, Some(wrong.into()), StatusCode::UNAUTHORIZED)
         }
         Ok(Err(LoginRefused::Locked(until))) => {
-            let at = format!("{:02}:{:02} UTC", until.hour(), until.minute());
-            let text = format!("Too many failed logins: this account is locked until {at}.");
+            let text = format!(
+                "Too many failed logins: this account is locked until {}.",
+                super::hhmm(until)
+            );
             page(shown, Some(text), StatusCode::TOO_MANY_REQUESTS)
         }
         Err(error) => {

@@ -2,7 +2,7 @@
 //! URL and the deliveries that are failing — and `POST /console/webhooks/{id}/resend` to send
 //! one again (reviewers and admins, CSRF-checked; viewers only read).
 
-use super::{Chrome, Reviewer, SignedIn, cross_site, message, render};
+use super::{Chrome, Reviewer, SignedIn, cross_site, refused, render};
 use crate::{AppState, params::ApiPath};
 use askama::Template;
 use axum::{
@@ -11,7 +11,6 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
-use kycd_core::CoreError;
 use kycd_domain::ids::WebhookId;
 
 struct Failing {
@@ -103,10 +102,6 @@ pub async fn resend(
     let id = WebhookId::from_trusted(id);
     match kycd_core::oversight::resend(&state.core, &signed_in.operator, &id).await {
         Ok(()) => Redirect::to("/console/partners").into_response(),
-        Err(CoreError::NotFound(text)) => message(StatusCode::NOT_FOUND, "Not found", &text),
-        Err(CoreError::Rejected(rejection)) => {
-            message(StatusCode::FORBIDDEN, "Not allowed", &rejection.message)
-        }
-        Err(error) => crate::error::ApiError::from(error).into_response(),
+        Err(error) => refused(error),
     }
 }
